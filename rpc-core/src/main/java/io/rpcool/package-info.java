@@ -1,0 +1,4 @@
+/**
+ * librpcool: shared-memory RPC for the JVM.
+ */
+package io.rpcool;
