@@ -1,0 +1,201 @@
+package io.rpcool;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.agrona.collections.Int2ObjectHashMap;
+
+/**
+ * A server's channel: a unique hierarchical name that clients connect to, a table of handlers by
+ * function id, and the threads that serve its connections. Handlers may be registered before or
+ * after clients connect; a call to an unregistered function gets a {@link Status#UNKNOWN_FUNCTION}
+ * reply.
+ */
+public final class Channel implements AutoCloseable
+{
+    private final Rpcool rpcool;
+    private final String name;
+    private final long id;
+    private final ChannelOptions options;
+    private final HandlerAgent[] agents;
+    private volatile Int2ObjectHashMap<RpcHandler> handlers = new Int2ObjectHashMap<>();
+    volatile ShmServerEnd[] ends = new ShmServerEnd[0];
+    final LongAdder callsServed = new LongAdder();
+    final LongAdder malformedEntries = new LongAdder();
+    private final TcpServer tcpServer;
+    private volatile boolean closed;
+
+    Channel(final Rpcool rpcool, final String name, final long id, final ChannelOptions options, final TcpServer tcpServer)
+    {
+        this.rpcool = rpcool;
+        this.name = name;
+        this.id = id;
+        this.options = options;
+        this.tcpServer = tcpServer;
+        this.agents = new HandlerAgent[options.handlerThreads()];
+        for (int i = 0; i < agents.length; i++)
+        {
+            agents[i] = new HandlerAgent(this, rpcool, i);
+        }
+        tcpServer.channel(this);
+    }
+
+    void start()
+    {
+        for (final HandlerAgent agent : agents)
+        {
+            agent.thread.start();
+        }
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public long id()
+    {
+        return id;
+    }
+
+    /** Port of this channel's TCP fallback listener. */
+    public int tcpPort()
+    {
+        return tcpServer.port();
+    }
+
+    public ChannelOptions options()
+    {
+        return options;
+    }
+
+    /**
+     * Serve {@code functionId} with {@code handler}, replacing any handler it had.
+     */
+    public synchronized Channel register(final int functionId, final RpcHandler handler)
+    {
+        final Int2ObjectHashMap<RpcHandler> copy = new Int2ObjectHashMap<>(handlers);
+        copy.put(functionId, handler);
+        handlers = copy;
+        return this;
+    }
+
+    RpcHandler handler(final int functionId)
+    {
+        return handlers.get(functionId);
+    }
+
+    /** Calls served successfully, over every transport. */
+    public long callsServed()
+    {
+        return callsServed.sum();
+    }
+
+    /** Request entries rejected as malformed. */
+    public long malformedEntries()
+    {
+        return malformedEntries.sum();
+    }
+
+    /** Shared-memory connections currently served. */
+    public int connectionCount()
+    {
+        return ends.length;
+    }
+
+    synchronized void addEnd(final ShmServerEnd end)
+    {
+        final ShmServerEnd[] current = ends;
+        final ShmServerEnd[] next = Arrays.copyOf(current, current.length + 1);
+        next[current.length] = end;
+        ends = next;
+    }
+
+    /**
+     * Stop serving {@code end} and wait until no handler thread reads its heap any more.
+     *
+     * @return true if this call removed it.
+     */
+    boolean removeEnd(final ShmServerEnd end)
+    {
+        return removeEndAndQuiesce(end);
+    }
+
+    /**
+     * @return true if no thread can still read the end's heap.
+     */
+    private boolean removeEndAndQuiesce(final ShmServerEnd end)
+    {
+        synchronized (this)
+        {
+            final List<ShmServerEnd> list = new ArrayList<>(Arrays.asList(ends));
+            if (!list.remove(end))
+            {
+                return true;
+            }
+            end.closing = true;
+            ends = list.toArray(new ShmServerEnd[0]);
+        }
+        boolean quiet = true;
+        for (final HandlerAgent agent : agents)
+        {
+            quiet &= agent.quiesce();
+        }
+        return quiet & rpcool.quiescePoller();
+    }
+
+    ShmServerEnd end(final long connectionId)
+    {
+        for (final ShmServerEnd end : ends)
+        {
+            if (end.connectionId == connectionId)
+            {
+                return end;
+            }
+        }
+        return null;
+    }
+
+    boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Close the channel: its name is free again, clients are told the server is gone, and every
+     * connection heap is unmapped.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        rpcool.closeChannel(this);
+        for (final ShmServerEnd end : ends)
+        {
+            rpcool.closeServerEnd(end, false);
+        }
+        for (final HandlerAgent agent : agents)
+        {
+            agent.running = false;
+            java.util.concurrent.locks.LockSupport.unpark(agent.thread);
+        }
+        for (final HandlerAgent agent : agents)
+        {
+            try
+            {
+                agent.thread.join(1000);
+            }
+            catch (final InterruptedException e)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        tcpServer.close();
+    }
+}

@@ -1,0 +1,188 @@
+package io.rpcool;
+
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
+
+/**
+ * A client's connection to a channel. Calls go through {@link ClientCall} slots taken from the
+ * connection's pool; several threads may make calls on one connection at once, each with its own
+ * slot. {@link #transport()} says whether the connection shares memory with the server or fell
+ * back to TCP; the API is the same either way.
+ */
+public abstract class Connection implements AutoCloseable
+{
+    final Rpcool rpcool;
+    final String channelName;
+    final long callTimeoutNs;
+    final int slotCount;
+    final int bufferSize;
+    final ClientCall[] calls;
+    private final ManyToManyConcurrentArrayQueue<ClientCall> free;
+    volatile boolean closed;
+    volatile String goneReason;
+
+    Connection(final Rpcool rpcool, final String channelName, final int slotCount, final int bufferSize)
+    {
+        this.rpcool = rpcool;
+        this.channelName = channelName;
+        this.callTimeoutNs = TimeUnit.MILLISECONDS.toNanos(rpcool.context().callTimeoutMs());
+        this.slotCount = slotCount;
+        this.bufferSize = bufferSize;
+        this.calls = new ClientCall[slotCount];
+        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, slotCount));
+    }
+
+    final void initCalls()
+    {
+        for (int i = 0; i < slotCount; i++)
+        {
+            calls[i] = newClientCall(i);
+            free.offer(calls[i]);
+        }
+    }
+
+    abstract ClientCall newClientCall(int slot);
+
+    /**
+     * Take a call slot for {@code functionId}, waiting while all slots are in use.
+     *
+     * @throws RpcException if the connection is closed or its peer is gone.
+     */
+    public ClientCall newCall(final int functionId)
+    {
+        ClientCall call;
+        long spins = 0;
+        while ((call = free.poll()) == null || call.stale && !reclaim(call))
+        {
+            checkOpen();
+            if (++spins > 1000)
+            {
+                Thread.yield();
+            }
+            Thread.onSpinWait();
+        }
+        call.checkedOut = true;
+        call.functionId = functionId;
+        return call;
+    }
+
+    /**
+     * A call that timed out is reused only once its late reply has arrived, so the server never
+     * writes a slot that a newer call owns.
+     */
+    private boolean reclaim(final ClientCall call)
+    {
+        if (lateReplyArrived(call))
+        {
+            call.stale = false;
+            return true;
+        }
+        free.offer(call);
+        return false;
+    }
+
+    boolean lateReplyArrived(final ClientCall call)
+    {
+        return true;
+    }
+
+    void release(final ClientCall call)
+    {
+        if (!call.checkedOut)
+        {
+            return;
+        }
+        if (call.state == ClientCall.IN_FLIGHT)
+        {
+            call.fail(new RpcException(Status.CONNECTION_CLOSED, "call closed while in flight"));
+            call.stale = transport() == Transport.SHARED_MEMORY;
+        }
+        call.checkedOut = false;
+        free.offer(call);
+    }
+
+    public abstract Transport transport();
+
+    public String channelName()
+    {
+        return channelName;
+    }
+
+    /** Calls this connection can have in flight at once. */
+    public int slots()
+    {
+        return slotCount;
+    }
+
+    /** Capacity of each request and reply buffer. */
+    public int bufferSize()
+    {
+        return bufferSize;
+    }
+
+    /** True until the connection is closed or its server is gone. */
+    public boolean isOpen()
+    {
+        return !closed && goneReason == null;
+    }
+
+    /** Why the server side went away, or null. */
+    public String goneReason()
+    {
+        return goneReason;
+    }
+
+    final void checkOpen()
+    {
+        if (closed)
+        {
+            throw new RpcException(Status.CONNECTION_CLOSED, "connection to " + channelName + " is closed");
+        }
+        final String gone = goneReason;
+        if (gone != null)
+        {
+            throw new RpcException(Status.PEER_GONE, "server of " + channelName + " is gone: " + gone);
+        }
+    }
+
+    /** Publish the call's request. Throws if the connection cannot carry it. */
+    abstract void send(ClientCall call);
+
+    /**
+     * Check the call once for completion, completing it if its reply (or the connection's end) is there.
+     *
+     * @return true if the call is no longer in flight.
+     */
+    abstract boolean poll(ClientCall call);
+
+    /** True if a waiting caller should park until the transport completes its call, instead of polling. */
+    boolean parksWhileWaiting()
+    {
+        return false;
+    }
+
+    void watchAsync(final ClientCall call)
+    {
+        rpcool.poller().watch(call);
+    }
+
+    /** The peer went away: fail every call in flight. */
+    void peerGone(final String reason)
+    {
+        if (goneReason == null)
+        {
+            goneReason = reason;
+        }
+    }
+
+    final RpcException goneException()
+    {
+        return closed ?
+            new RpcException(Status.CONNECTION_CLOSED, "connection to " + channelName + " was closed") :
+            new RpcException(Status.PEER_GONE, "server of " + channelName + " is gone: " + goneReason);
+    }
+
+    @Override
+    public abstract void close();
+}

@@ -1,0 +1,618 @@
+package io.rpcool;
+
+import static io.rpcool.daemon.ControlProtocol.*;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.rpcool.daemon.ChannelNames;
+import io.rpcool.daemon.Daemon;
+import io.rpcool.daemon.DaemonClient;
+import io.rpcool.daemon.DaemonException;
+import io.rpcool.daemon.IdleLevels;
+import io.rpcool.layout.ConnectionDescriptor;
+import io.rpcool.layout.HeapDescriptor;
+import io.rpcool.nativeio.Native;
+import io.rpcool.nativeio.NativeException;
+import io.rpcool.nativeio.Processes;
+import io.rpcool.nativeio.SharedMemory;
+
+/**
+ * A process's RPCool instance: its link to the per-host daemon (embedded in this process when
+ * none runs), the channels it serves and the connections it opened.
+ *
+ * <pre>{@code
+ * // server
+ * try (Rpcool rpc = Rpcool.launch()) {
+ *     Channel ch = rpc.openChannel("/demo/echo");
+ *     ch.register(1, call -> call.replyLength(call.reply().putStringWithoutLengthAscii(0, "Hello!")));
+ *     ...
+ * }
+ * // client
+ * try (Rpcool rpc = Rpcool.launch(); Connection conn = rpc.connect("/demo/echo"); ClientCall call = conn.newCall(1)) {
+ *     call.invoke(0);
+ *     System.out.println(call.reply().getStringWithoutLengthAscii(0, call.replyLength()));
+ * }
+ * }</pre>
+ */
+public final class Rpcool implements AutoCloseable
+{
+    static int layoutVersionForTesting = HeapDescriptor.LAYOUT_VERSION;
+
+    private final RpcoolContext context;
+    private final Daemon embeddedDaemon;
+    private final DaemonClient daemon;
+    private final int daemonPid;
+    private final Map<Long, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<Long, ShmConnection> shmConnections = new ConcurrentHashMap<>();
+    private final Map<Long, ShmServerEnd> serverEnds = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService housekeeping;
+    private final ExecutorService controlTasks;
+    private final TcpTransport tcp;
+    private volatile CompletionPoller poller;
+    private volatile int daemonIdleLevel;
+    private final int forcedIdleLevel;
+    private volatile boolean closed;
+
+    private Rpcool(final RpcoolContext context, final Daemon embeddedDaemon, final DaemonClientHolder holder)
+    {
+        this.context = context;
+        this.embeddedDaemon = embeddedDaemon;
+        this.forcedIdleLevel = forcedLevel(context.idleMode());
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "rpcool-watchdog"));
+        this.controlTasks = Executors.newSingleThreadExecutor(r -> daemonThread(r, "rpcool-control-tasks"));
+        this.tcp = new TcpTransport(this);
+        holder.target = this;
+        this.daemon = holder.client;
+        final DaemonClient.Reply hello = daemon.request(HELLO, m -> m.putString(context.processName()).putString(context.domain()));
+        this.daemonPid = hello.getInt();
+        this.daemonIdleLevel = hello.getInt();
+        housekeeping.scheduleWithFixedDelay(this::checkPeers,
+            context.peerCheckIntervalMs(), context.peerCheckIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Thread daemonThread(final Runnable r, final String name)
+    {
+        final Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static int forcedLevel(final RpcoolContext.IdleMode mode)
+    {
+        switch (mode)
+        {
+            case SPIN: return IdleLevels.SPIN;
+            case SLEEP: return IdleLevels.SLEEP;
+            case HAND_OFF: return IdleLevels.HAND_OFF;
+            default: return -1;
+        }
+    }
+
+    /** Routes control pushes to the instance once it exists. */
+    private static final class DaemonClientHolder
+    {
+        volatile Rpcool target;
+        DaemonClient client;
+    }
+
+    public static Rpcool launch()
+    {
+        return launch(new RpcoolContext());
+    }
+
+    /**
+     * Connect to the daemon of the context's directory, starting one inside this process if the
+     * context allows it and none runs.
+     */
+    public static Rpcool launch(final RpcoolContext context)
+    {
+        Native.ensureAvailability();
+        final String socketPath = context.directory().resolve(SOCKET_NAME).toString();
+        Daemon embedded = null;
+        if (context.daemonMode() == RpcoolContext.DaemonMode.EMBEDDED)
+        {
+            embedded = Daemon.start(context.daemonConfig());
+        }
+        final DaemonClientHolder holder = new DaemonClientHolder();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (holder.client == null)
+        {
+            try
+            {
+                holder.client = DaemonClient.connect(socketPath,
+                    push -> { final Rpcool r = holder.target; if (r != null) r.onPush(push); else closeFd(push.fd); },
+                    () -> { final Rpcool r = holder.target; if (r != null) r.onDaemonLost(); });
+            }
+            catch (final NativeException e)
+            {
+                if (context.daemonMode() == RpcoolContext.DaemonMode.EXTERNAL)
+                {
+                    throw new DaemonException(E_PEER_UNAVAILABLE, "no daemon is running in " + context.directory() +
+                        " (" + e.getMessage() + "); start one with './rpcool daemon' or use daemon mode auto");
+                }
+                if (embedded == null)
+                {
+                    embedded = Daemon.tryStart(context.daemonConfig());
+                }
+                if (embedded == null)
+                {
+                    if (System.nanoTime() > deadline)
+                    {
+                        throw new DaemonException(E_PEER_UNAVAILABLE,
+                            "a daemon holds " + context.directory() + " but does not accept connections: " + e.getMessage());
+                    }
+                    try
+                    {
+                        Thread.sleep(20);
+                    }
+                    catch (final InterruptedException ie)
+                    {
+                        Thread.currentThread().interrupt();
+                        throw new DaemonException(E_PEER_UNAVAILABLE, "interrupted while waiting for the daemon");
+                    }
+                }
+            }
+        }
+        try
+        {
+            return new Rpcool(context, embedded, holder);
+        }
+        catch (final RuntimeException e)
+        {
+            holder.client.close();
+            if (embedded != null)
+            {
+                embedded.close();
+            }
+            throw e;
+        }
+    }
+
+    private static void closeFd(final int fd)
+    {
+        if (fd >= 0)
+        {
+            SharedMemory.close(fd);
+        }
+    }
+
+    public RpcoolContext context()
+    {
+        return context;
+    }
+
+    /** The daemon running inside this process, or null if it uses another process's daemon. */
+    public Daemon embeddedDaemon()
+    {
+        return embeddedDaemon;
+    }
+
+    public int daemonPid()
+    {
+        return daemonPid;
+    }
+
+    /** The current waiting mode, one of {@link IdleLevels}. */
+    public int idleLevel()
+    {
+        final int forced = forcedIdleLevel;
+        return forced >= 0 ? forced : daemonIdleLevel;
+    }
+
+    CompletionPoller poller()
+    {
+        CompletionPoller p = poller;
+        if (p == null)
+        {
+            synchronized (this)
+            {
+                p = poller;
+                if (p == null)
+                {
+                    p = new CompletionPoller(this);
+                    poller = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * @return true once the poller (if any) cannot still be reading memory released before the call.
+     */
+    boolean quiescePoller()
+    {
+        final CompletionPoller p = poller;
+        return p == null || p.quiesce();
+    }
+
+    /**
+     * Open a channel under a unique hierarchical name, served by one handler thread.
+     */
+    public Channel openChannel(final String name)
+    {
+        return openChannel(name, ChannelOptions.defaults());
+    }
+
+    public Channel openChannel(final String name, final ChannelOptions options)
+    {
+        checkNotClosed();
+        final String problem = ChannelNames.validate(name);
+        if (problem != null)
+        {
+            throw new IllegalArgumentException(problem);
+        }
+        final TcpServer server = tcp.listen(context.tcpHost(), options.tcpPort(), options.handlerThreads());
+        try
+        {
+            final DaemonClient.Reply reply = daemon.request(OPEN_CHANNEL, m -> m.putString(name)
+                .putString(context.domain()).putString(context.tcpHost()).putInt(server.port()));
+            final Channel channel = new Channel(this, name, reply.getLong(), options, server);
+            channels.put(channel.id(), channel);
+            channel.start();
+            return channel;
+        }
+        catch (final RuntimeException e)
+        {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Connect to a channel by name. Over shared memory when the server is in this process's memory
+     * domain, over TCP otherwise.
+     *
+     * @throws DaemonException with code {@code E_NO_SUCH_CHANNEL} if no such channel is open.
+     */
+    public Connection connect(final String name)
+    {
+        return connect(name, ConnectOptions.defaults());
+    }
+
+    public Connection connect(final String name, final ConnectOptions options)
+    {
+        checkNotClosed();
+        final int slots = options.slots() > 0 ? options.slots() : context.slots();
+        final int bufferSize = options.bufferSize() > 0 ? options.bufferSize() : context.bufferSize();
+        ConnectionDescriptor.checkCapacity(slots, bufferSize);
+        if (options.host() != null)
+        {
+            return tcp.connect(options.host(), options.port(), name, slots, bufferSize);
+        }
+        final DaemonClient.Reply reply = daemon.request(CONNECT,
+            m -> m.putString(name).putInt(slots).putInt(bufferSize).putString(context.domain()));
+        if (reply.type == CONNECT_TCP)
+        {
+            final String host = reply.getString();
+            final int port = reply.getInt();
+            return tcp.connect(host, port, name, slots, bufferSize);
+        }
+        final long connectionId = reply.getLong();
+        final long heapId = reply.getLong();
+        final long address = reply.getLong();
+        final long length = reply.getLong();
+        final int fd = reply.fd;
+        boolean mapped = false;
+        try
+        {
+            if (fd < 0)
+            {
+                throw new IllegalStateException("the daemon sent no memory with the connection heap");
+            }
+            MappedHeaps.map(heapId, fd, address, length);
+            mapped = true;
+            final UnsafeBuffer heap = new UnsafeBuffer(address, (int)length);
+            ConnectionDescriptor.initialise(heap, heapId, address, connectionId, slots, bufferSize, layoutVersionForTesting);
+            heap.putLong(ConnectionDescriptor.CLIENT_PID_OFFSET, Native.pid());
+            heap.putIntVolatile(ConnectionDescriptor.CLIENT_STATE_OFFSET, ConnectionDescriptor.STATE_OPEN);
+            final ShmConnection conn = new ShmConnection(this, name, connectionId, heapId, address, length, slots, bufferSize);
+            shmConnections.put(connectionId, conn);
+            final DaemonClient.Reply ready;
+            try
+            {
+                ready = daemon.request(CONNECT_READY, m -> m.putLong(connectionId));
+            }
+            catch (final RuntimeException e)
+            {
+                shmConnections.remove(connectionId);
+                throw e;
+            }
+            conn.serverPid = ready.getInt();
+            conn.serverPidfd = Processes.openPidfd(conn.serverPid);
+            return conn;
+        }
+        catch (final RuntimeException e)
+        {
+            if (mapped)
+            {
+                MappedHeaps.unmap(heapId);
+            }
+            try
+            {
+                daemon.request(CONNECT_ABORT, m -> m.putLong(connectionId).putString(String.valueOf(e.getMessage())));
+                daemon.request(DETACH, m -> m.putLong(heapId));
+            }
+            catch (final RuntimeException ignore)
+            {
+                // The daemon drops the heap when this process exits.
+            }
+            throw e;
+        }
+        finally
+        {
+            closeFd(fd);
+        }
+    }
+
+    /**
+     * @return the daemon's report of channels, connections, heaps and quotas.
+     */
+    public String stat()
+    {
+        return daemon.request(STAT, m -> { }).getString();
+    }
+
+    private void onPush(final DaemonClient.Reply push)
+    {
+        switch (push.type)
+        {
+            case NEW_CONNECTION:
+                onNewConnection(push);
+                break;
+            case PEER_GONE:
+            {
+                final long connectionId = push.getLong();
+                final int pid = push.getInt();
+                final String reason = push.getString();
+                final ShmConnection conn = shmConnections.get(connectionId);
+                if (conn != null)
+                {
+                    conn.peerGone(reason + " (pid " + pid + ")");
+                }
+                final ShmServerEnd end = serverEnds.get(connectionId);
+                if (end != null)
+                {
+                    controlTasks.execute(() -> closeServerEnd(end, false));
+                }
+                break;
+            }
+            case IDLE_LEVEL:
+                daemonIdleLevel = push.getInt();
+                break;
+            default:
+                closeFd(push.fd);
+        }
+    }
+
+    private void onNewConnection(final DaemonClient.Reply push)
+    {
+        final long connectionId = push.getLong();
+        final long channelId = push.getLong();
+        final long heapId = push.getLong();
+        final long address = push.getLong();
+        final long length = push.getLong();
+        final int clientPid = push.getInt();
+        final Channel channel = channels.get(channelId);
+        String rejection = null;
+        boolean mapped = false;
+        try
+        {
+            if (channel == null || channel.isClosed())
+            {
+                rejection = "channel " + channelId + " is not served by process " + Native.pid();
+            }
+            else if (push.fd < 0)
+            {
+                rejection = "no memory came with the connection heap";
+            }
+            else
+            {
+                MappedHeaps.map(heapId, push.fd, address, length);
+                mapped = true;
+                final ShmServerEnd end = new ShmServerEnd(channel, connectionId, heapId, address, length, clientPid);
+                end.heap.putLong(ConnectionDescriptor.SERVER_PID_OFFSET, Native.pid());
+                end.heap.putIntVolatile(ConnectionDescriptor.SERVER_STATE_OFFSET, ConnectionDescriptor.STATE_OPEN);
+                serverEnds.put(connectionId, end);
+                channel.addEnd(end);
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            rejection = e.getMessage();
+            if (mapped)
+            {
+                MappedHeaps.unmap(heapId);
+            }
+        }
+        finally
+        {
+            closeFd(push.fd);
+        }
+        final String reason = rejection;
+        try
+        {
+            if (reason == null)
+            {
+                daemon.answer(ACCEPT, push.id, m -> m.putLong(connectionId));
+            }
+            else
+            {
+                daemon.answer(REJECT, push.id, m -> m.putLong(connectionId).putString(reason));
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            reportError("answering a new connection", e);
+        }
+    }
+
+    private void onDaemonLost()
+    {
+        if (!closed)
+        {
+            System.err.println("rpcool: the daemon (pid " + daemonPid + ") went away; open connections keep working, " +
+                "new channels and connections need a running daemon");
+        }
+    }
+
+    /** Periodic liveness check of every peer, so a dead peer is noticed even without the daemon. */
+    private void checkPeers()
+    {
+        try
+        {
+            for (final ShmConnection conn : shmConnections.values())
+            {
+                conn.checkPeer();
+            }
+            for (final ShmServerEnd end : serverEnds.values())
+            {
+                if (!end.clientAlive())
+                {
+                    closeServerEnd(end, false);
+                }
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            reportError("peer check", e);
+        }
+    }
+
+    /**
+     * Stop serving a connection, unmap its heap and tell the daemon.
+     */
+    void closeServerEnd(final ShmServerEnd end, final boolean notifyPeer)
+    {
+        if (serverEnds.remove(end.connectionId) == null)
+        {
+            return;
+        }
+        if (!end.channel.removeEnd(end))
+        {
+            reportError("closing connection " + end.connectionId, new IllegalStateException(
+                "a handler thread did not finish its round within 10 s; the heap stays mapped"));
+            return;
+        }
+        end.heap.wrap(0, 0);
+        MappedHeaps.unmap(end.heapId);
+        SharedMemory.close(end.clientPidfd);
+        if (!daemon.isClosed())
+        {
+            try
+            {
+                if (notifyPeer)
+                {
+                    daemon.request(CLOSE_CONNECTION, m -> m.putLong(end.connectionId));
+                }
+                daemon.request(DETACH, m -> m.putLong(end.heapId));
+            }
+            catch (final RuntimeException e)
+            {
+                // The daemon reclaims the heap when this process exits.
+            }
+        }
+    }
+
+    void closeChannel(final Channel channel)
+    {
+        channels.remove(channel.id());
+        if (!daemon.isClosed())
+        {
+            try
+            {
+                daemon.request(CLOSE_CHANNEL, m -> m.putLong(channel.id()));
+            }
+            catch (final RuntimeException e)
+            {
+                reportError("closing channel " + channel.name(), e);
+            }
+        }
+    }
+
+    void connectionClosed(final ShmConnection conn)
+    {
+        shmConnections.remove(conn.connectionId);
+        if (!daemon.isClosed() && conn.goneReason == null)
+        {
+            try
+            {
+                daemon.request(CLOSE_CONNECTION, m -> m.putLong(conn.connectionId));
+            }
+            catch (final RuntimeException e)
+            {
+                // Best effort.
+            }
+        }
+    }
+
+    void detached(final ShmConnection conn)
+    {
+        if (!daemon.isClosed())
+        {
+            try
+            {
+                daemon.request(DETACH, m -> m.putLong(conn.heapId));
+            }
+            catch (final RuntimeException e)
+            {
+                // The daemon reclaims the heap when this process exits.
+            }
+        }
+    }
+
+    void reportError(final String what, final Throwable t)
+    {
+        System.err.println("rpcool: " + what + ": " + t);
+    }
+
+    private void checkNotClosed()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException("this Rpcool instance is closed");
+        }
+    }
+
+    /**
+     * Close every channel and connection of this process, then the daemon link, then the embedded
+     * daemon if this process runs one.
+     */
+    @Override
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        for (final Channel channel : channels.values())
+        {
+            channel.close();
+        }
+        for (final ShmConnection conn : shmConnections.values())
+        {
+            conn.close();
+        }
+        tcp.close();
+        closed = true;
+        housekeeping.shutdownNow();
+        controlTasks.shutdownNow();
+        final CompletionPoller p = poller;
+        if (p != null)
+        {
+            p.close();
+        }
+        daemon.close();
+        if (embeddedDaemon != null)
+        {
+            embeddedDaemon.close();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package io.rpcool;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The call a handler is serving. Over shared memory the request and reply buffers are views of the
+ * connection's heap: the handler reads the arguments where the client wrote them and writes the
+ * reply where the client will read it. The request view ends at the request's length, the reply
+ * view at the buffer size; both are bounds-checked. Valid only during {@link RpcHandler#onCall}.
+ */
+public final class ServerCall
+{
+    final UnsafeBuffer request = new UnsafeBuffer(0, 0);
+    final UnsafeBuffer reply = new UnsafeBuffer(0, 0);
+    int functionId;
+    int replyLength;
+    long connectionId;
+    int clientPid;
+    String channelName;
+
+    ServerCall()
+    {
+    }
+
+    public int functionId()
+    {
+        return functionId;
+    }
+
+    /** The arguments; capacity is exactly the request's length. */
+    public DirectBuffer request()
+    {
+        return request;
+    }
+
+    public int requestLength()
+    {
+        return request.capacity();
+    }
+
+    /** Where the reply goes; capacity is the connection's buffer size. */
+    public MutableDirectBuffer reply()
+    {
+        return reply;
+    }
+
+    /** How many bytes of {@link #reply()} the client receives (0 by default). */
+    public ServerCall replyLength(final int length)
+    {
+        if (length < 0 || length > reply.capacity())
+        {
+            throw new IndexOutOfBoundsException("reply length " + length + " outside [0, " + reply.capacity() + "]");
+        }
+        this.replyLength = length;
+        return this;
+    }
+
+    public int replyLength()
+    {
+        return replyLength;
+    }
+
+    public long connectionId()
+    {
+        return connectionId;
+    }
+
+    /** The client's pid for shared-memory connections, 0 for TCP. */
+    public int clientPid()
+    {
+        return clientPid;
+    }
+
+    public String channelName()
+    {
+        return channelName;
+    }
+}

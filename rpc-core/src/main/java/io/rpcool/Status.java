@@ -1,0 +1,62 @@
+package io.rpcool;
+
+/**
+ * Why a call failed. Codes below 64 travel in response lines and TCP frames; the rest arise on the
+ * calling side.
+ */
+public enum Status
+{
+    OK(0),
+    /** No handler is registered for the function id on the server's channel. */
+    UNKNOWN_FUNCTION(1),
+    /** The handler threw; the message carries what it threw. */
+    HANDLER_FAILED(2),
+    /** The server could not accept the request entry (bad slot, length or flags). */
+    MALFORMED_REQUEST(3),
+    /** The handler wrote a reply longer than the reply buffer. */
+    REPLY_TOO_LARGE(4),
+    /** The server refused the call, e.g. it requires a property the call lacks. */
+    REJECTED(5),
+    /** The response did not follow the protocol. */
+    MALFORMED_REPLY(64),
+    /** The other end of the connection exited or closed it. */
+    PEER_GONE(65),
+    /** This end closed the connection. */
+    CONNECTION_CLOSED(66),
+    /** No reply before the deadline. */
+    DEADLINE_EXCEEDED(67),
+    /** The request is larger than the connection's buffers. */
+    REQUEST_TOO_LARGE(68),
+    /** The transport failed (for TCP: an I/O error). */
+    TRANSPORT_FAILED(69);
+
+    private static final Status[] BY_CODE = new Status[128];
+
+    static
+    {
+        for (final Status s : values())
+        {
+            BY_CODE[s.code] = s;
+        }
+    }
+
+    private final int code;
+
+    Status(final int code)
+    {
+        this.code = code;
+    }
+
+    public int code()
+    {
+        return code;
+    }
+
+    /**
+     * @return the status of a code received from a peer, or null if it is not one a server sends.
+     */
+    public static Status fromWire(final int code)
+    {
+        return code >= 0 && code < 64 ? BY_CODE[code] : null;
+    }
+}

@@ -1,0 +1,203 @@
+package io.rpcool;
+
+import static io.rpcool.TcpFrames.*;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * A channel's TCP fallback listener. Handlers run on the listener's event loops with the same
+ * {@link ServerCall} API; the request is read from the received frame and the reply written into
+ * the frame that is sent back, so each direction costs one copy into or out of the socket.
+ */
+final class TcpServer implements AutoCloseable
+{
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final io.netty.channel.Channel listener;
+    private volatile Channel channel;
+
+    TcpServer(final Rpcool rpcool, final String host, final int port, final int threads)
+    {
+        boss = new NioEventLoopGroup(1, new DefaultThreadFactory("rpcool-tcp-accept", true));
+        workers = new NioEventLoopGroup(threads, new DefaultThreadFactory("rpcool-tcp-handler", true));
+        try
+        {
+            listener = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>()
+                {
+                    @Override
+                    protected void initChannel(final SocketChannel ch)
+                    {
+                        ch.pipeline().addLast(new LengthFieldBasedFrameDecoder(TcpTransport.MAX_FRAME, 0, 4, 0, 0),
+                            new ServerHandler());
+                    }
+                })
+                .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+        }
+        catch (final RuntimeException e)
+        {
+            close();
+            throw new RpcException(Status.TRANSPORT_FAILED, "cannot listen on " + host + ":" + port + ": " + e, e);
+        }
+    }
+
+    void channel(final Channel channel)
+    {
+        this.channel = channel;
+    }
+
+    int port()
+    {
+        return ((InetSocketAddress)listener.localAddress()).getPort();
+    }
+
+    @Override
+    public void close()
+    {
+        if (listener != null)
+        {
+            listener.close().awaitUninterruptibly(1000);
+        }
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private final class ServerHandler extends SimpleChannelInboundHandler<ByteBuf>
+    {
+        private final ServerCall call = new ServerCall();
+        private int bufferSize = -1;
+
+        @Override
+        protected void channelRead0(final ChannelHandlerContext ctx, final ByteBuf frame)
+        {
+            final Channel ch = channel;
+            final int kind = frame.getByte(KIND_OFFSET);
+            if (bufferSize < 0)
+            {
+                onHello(ctx, frame, ch, kind);
+                return;
+            }
+            if (kind != REQUEST || frame.readableBytes() < HEADER_LENGTH)
+            {
+                ctx.close();
+                return;
+            }
+            final int slot = frame.getInt(SLOT_OFFSET);
+            final long callId = frame.getLong(CALL_ID_OFFSET);
+            final int functionId = frame.getInt(FUNCTION_OFFSET);
+            final int requestLength = frame.readableBytes() - HEADER_LENGTH;
+            final ByteBuf out = ctx.alloc().directBuffer(HEADER_LENGTH + bufferSize);
+            int status = Status.OK.code();
+            int replyLength = 0;
+            final RpcHandler handler = ch == null ? null : ch.handler(functionId);
+            if (handler == null)
+            {
+                replyLength = writeMessage(out, "no handler for function " + functionId + " on " + (ch == null ? "?" : ch.name()));
+                status = Status.UNKNOWN_FUNCTION.code();
+            }
+            else if (requestLength > bufferSize)
+            {
+                replyLength = writeMessage(out, "request of " + requestLength + " bytes exceeds the buffer size " + bufferSize);
+                status = Status.MALFORMED_REQUEST.code();
+            }
+            else
+            {
+                final ByteBuf direct = frame.isDirect() && frame.hasMemoryAddress() ? frame : frame.alloc().directBuffer().writeBytes(frame);
+                try
+                {
+                    call.request.wrap(direct.memoryAddress() + direct.readerIndex() + HEADER_LENGTH, requestLength);
+                    call.reply.wrap(out.memoryAddress() + HEADER_LENGTH, bufferSize);
+                    call.functionId = functionId;
+                    call.replyLength = 0;
+                    call.channelName = ch.name();
+                    handler.onCall(call);
+                    replyLength = call.replyLength;
+                    ch.callsServed.increment();
+                }
+                catch (final Throwable t)
+                {
+                    replyLength = writeMessage(out, String.valueOf(t));
+                    status = Status.HANDLER_FAILED.code();
+                }
+                finally
+                {
+                    if (direct != frame)
+                    {
+                        direct.release();
+                    }
+                }
+            }
+            out.setInt(0, HEADER_LENGTH - 4 + replyLength).setByte(KIND_OFFSET, RESPONSE).setInt(SLOT_OFFSET, slot)
+                .setLong(CALL_ID_OFFSET, callId).setInt(FUNCTION_OFFSET, functionId).setInt(STATUS_OFFSET, status);
+            out.writerIndex(HEADER_LENGTH + replyLength);
+            ctx.writeAndFlush(out);
+        }
+
+        private void onHello(final ChannelHandlerContext ctx, final ByteBuf frame, final Channel ch, final int kind)
+        {
+            final String name = frame.toString(HEADER_LENGTH, frame.readableBytes() - HEADER_LENGTH, StandardCharsets.UTF_8);
+            final int requestedBuffer = frame.getInt(STATUS_OFFSET);
+            String refusal = null;
+            if (kind != HELLO)
+            {
+                refusal = "expected HELLO";
+            }
+            else if (ch == null || ch.isClosed() || !ch.name().equals(name))
+            {
+                refusal = "no channel named " + name + " at this endpoint";
+            }
+            else if (requestedBuffer < 64 || requestedBuffer > io.rpcool.layout.ConnectionDescriptor.MAX_BUFFER_SIZE)
+            {
+                refusal = "bad buffer size " + requestedBuffer;
+            }
+            final ByteBuf out = ctx.alloc().directBuffer();
+            out.writeInt(0).writeByte(refusal == null ? WELCOME : REFUSED).writeInt(0).writeLong(0).writeInt(0).writeInt(0);
+            if (refusal != null)
+            {
+                out.writeBytes(refusal.getBytes(StandardCharsets.UTF_8));
+            }
+            out.setInt(0, out.readableBytes() - 4);
+            if (refusal == null)
+            {
+                bufferSize = requestedBuffer;
+                ctx.writeAndFlush(out);
+            }
+            else
+            {
+                ctx.writeAndFlush(out).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
+        }
+
+        private int writeMessage(final ByteBuf out, final String message)
+        {
+            final byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+            final int n = Math.min(bytes.length, bufferSize);
+            out.setBytes(HEADER_LENGTH, bytes, 0, n);
+            return n;
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.rpcool.daemon;
+
+/**
+ * Messages between a process and its daemon over the control socket. Every message is one
+ * {@code SOCK_SEQPACKET} packet: a header, then fields in the order listed for its type. A heap's
+ * file descriptor travels attached ({@code SCM_RIGHTS}) to the message that announces the heap.
+ *
+ * <pre>
+ *  header:  type (4) | request id (8)         replies carry the id of their request;
+ *                                              daemon pushes carry ids of their own
+ *
+ *  process -> daemon                          daemon -> process
+ *  HELLO        name, domain                  OK           daemon pid, idle level
+ *  OPEN_CHANNEL name, domain, host, port      OK           channel id
+ *  CLOSE_CHANNEL channel id                   OK
+ *  CONNECT      name, slots, buffer, domain   CONNECT_HEAP conn id, heap id, address, length (+fd)
+ *                                             CONNECT_TCP  host, port, domain
+ *  CONNECT_READY conn id                      OK           server pid
+ *  CONNECT_ABORT conn id, reason              OK
+ *  DETACH       heap id                       OK
+ *  CLOSE_CONNECTION conn id                   OK
+ *  STAT                                       OK           report (text)
+ *                                             ERROR        code, message   (to any request)
+ *
+ *  daemon -> server (push)                    server -> daemon (reply)
+ *  NEW_CONNECTION conn id, channel id, heap id,   ACCEPT  conn id
+ *                 address, length, client pid (+fd) REJECT conn id, reason
+ *
+ *  daemon -> process (push)
+ *  PEER_GONE    conn id, pid, reason          the other end died or closed
+ *  IDLE_LEVEL   level                         the host's load moved to another waiting mode
+ * </pre>
+ */
+public final class ControlProtocol
+{
+    public static final int HELLO = 1;
+    public static final int OPEN_CHANNEL = 2;
+    public static final int CLOSE_CHANNEL = 3;
+    public static final int CONNECT = 4;
+    public static final int CONNECT_READY = 5;
+    public static final int CONNECT_ABORT = 6;
+    public static final int DETACH = 7;
+    public static final int CLOSE_CONNECTION = 8;
+    public static final int STAT = 9;
+
+    public static final int OK = 100;
+    public static final int ERROR = 101;
+    public static final int CONNECT_HEAP = 102;
+    public static final int CONNECT_TCP = 103;
+
+    public static final int NEW_CONNECTION = 200;
+    public static final int ACCEPT = 201;
+    public static final int REJECT = 202;
+    public static final int PEER_GONE = 203;
+    public static final int IDLE_LEVEL = 204;
+
+    /** Error codes carried by {@link #ERROR}. */
+    public static final int E_NO_SUCH_CHANNEL = 1;
+    public static final int E_CHANNEL_EXISTS = 2;
+    public static final int E_QUOTA_EXCEEDED = 3;
+    public static final int E_REJECTED = 4;
+    public static final int E_PEER_UNAVAILABLE = 5;
+    public static final int E_BAD_REQUEST = 6;
+    public static final int E_ADDRESS_SPACE_FULL = 7;
+    public static final int E_NOT_REGISTERED = 8;
+
+    public static final String SOCKET_NAME = "daemon.sock";
+    public static final String LOCK_NAME = "daemon.lock";
+
+    private ControlProtocol()
+    {
+    }
+}

@@ -1,0 +1,831 @@
+package io.rpcool.daemon;
+
+import static io.rpcool.daemon.ControlProtocol.*;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.rpcool.layout.ConnectionDescriptor;
+import io.rpcool.nativeio.Errno;
+import io.rpcool.nativeio.Native;
+import io.rpcool.nativeio.NativeException;
+import io.rpcool.nativeio.SeqPacketSocket;
+import io.rpcool.nativeio.SharedMemory;
+
+/**
+ * The trusted per-host daemon. It creates heap memory and hands it to processes as file
+ * descriptors, assigns every heap its address, tracks which process maps which heap, notices
+ * processes that die (their control socket closes), frees heaps that no live process maps,
+ * enforces the per-process shared-memory quota, and publishes the host's idle level.
+ *
+ * <p>Run it standalone ({@code ./rpcool daemon}) or embedded: {@code Rpcool.launch()} starts one
+ * inside the first process that finds none, as an embedded media driver does.
+ */
+public final class Daemon implements AutoCloseable
+{
+    private final DaemonConfig config;
+    private final Path socketPath;
+    private final SeqPacketSocket listener;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final AddressSpace addressSpace;
+    private final Thread acceptThread;
+    private final Thread samplerThread;
+    private final AtomicLong ids = new AtomicLong();
+    private final long startedAtMs = System.currentTimeMillis();
+
+    private final Map<Long, ProcessRecord> processes = new LinkedHashMap<>();
+    private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newCachedThreadPool(r ->
+    {
+        final Thread t = new Thread(r, "rpcool-daemon-worker");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, ChannelRecord> channels = new LinkedHashMap<>();
+    private final Map<Long, ConnectionRecord> connections = new LinkedHashMap<>();
+    private final Map<Long, HeapRecord> heaps = new LinkedHashMap<>();
+    private final Map<Long, CompletableFuture<String>> pendingAnswers = new ConcurrentHashMap<>();
+    private volatile int idleLevel = IdleLevels.SPIN;
+    private volatile double lastLoad = 0;
+    private volatile boolean running = true;
+
+    private Daemon(final DaemonConfig config, final FileChannel lockChannel, final FileLock lock)
+    {
+        this.config = config;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.socketPath = config.directory().resolve(SOCKET_NAME);
+        this.addressSpace = new AddressSpace(config.windowBase(), config.windowEnd());
+        try
+        {
+            Files.deleteIfExists(socketPath);
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("cannot remove stale daemon socket " + socketPath, e);
+        }
+        this.listener = SeqPacketSocket.listen(socketPath.toString());
+        this.acceptThread = new Thread(this::acceptLoop, "rpcool-daemon-accept");
+        this.acceptThread.setDaemon(true);
+        this.samplerThread = new Thread(this::sampleLoop, "rpcool-daemon-load");
+        this.samplerThread.setDaemon(true);
+    }
+
+    /**
+     * Start a daemon in this process.
+     *
+     * @throws DaemonAlreadyRunningException if another daemon holds the directory.
+     */
+    public static Daemon start(final DaemonConfig config)
+    {
+        Native.ensureAvailability();
+        final Daemon daemon = tryStart(config);
+        if (daemon == null)
+        {
+            throw new DaemonAlreadyRunningException(config.directory());
+        }
+        return daemon;
+    }
+
+    /**
+     * Start a daemon unless one already holds the directory's lock.
+     *
+     * @return the daemon, or null if another process runs one.
+     */
+    public static Daemon tryStart(final DaemonConfig config)
+    {
+        try
+        {
+            Files.createDirectories(config.directory());
+            final Path lockPath = config.directory().resolve(LOCK_NAME);
+            final FileChannel channel = new RandomAccessFile(lockPath.toFile(), "rw").getChannel();
+            final FileLock lock = channel.tryLock();
+            if (lock == null)
+            {
+                channel.close();
+                return null;
+            }
+            channel.truncate(0);
+            channel.write(java.nio.ByteBuffer.wrap((Native.pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            final Daemon daemon = new Daemon(config, channel, lock);
+            daemon.acceptThread.start();
+            daemon.samplerThread.start();
+            return daemon;
+        }
+        catch (final java.nio.channels.OverlappingFileLockException e)
+        {
+            return null;
+        }
+        catch (final IOException e)
+        {
+            throw new IllegalStateException("cannot start daemon in " + config.directory() + ": " + e, e);
+        }
+    }
+
+    public Path socketPath()
+    {
+        return socketPath;
+    }
+
+    public DaemonConfig config()
+    {
+        return config;
+    }
+
+    private void acceptLoop()
+    {
+        while (running)
+        {
+            final SeqPacketSocket socket;
+            try
+            {
+                socket = listener.accept();
+            }
+            catch (final NativeException e)
+            {
+                if (!running)
+                {
+                    return;
+                }
+                if (e.errno() == Errno.EINTR)
+                {
+                    continue;
+                }
+                System.err.println("rpcool daemon: accept failed: " + e.getMessage());
+                return;
+            }
+            final Thread t = new Thread(() -> serve(socket), "rpcool-daemon-process");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(final SeqPacketSocket socket)
+    {
+        final int pid;
+        try
+        {
+            pid = socket.peerPid();
+        }
+        catch (final RuntimeException e)
+        {
+            socket.close();
+            return;
+        }
+        final ProcessRecord process = new ProcessRecord(ids.incrementAndGet(), pid, socket);
+        final Message in = new Message();
+        try
+        {
+            while (running && in.receive(socket))
+            {
+                try
+                {
+                    handle(process, in);
+                }
+                catch (final Message.MalformedMessageException e)
+                {
+                    process.reply(Message.outgoing().begin(ERROR, in.requestId()).putInt(E_BAD_REQUEST).putString(e.getMessage()));
+                }
+                finally
+                {
+                    if (in.fd() >= 0)
+                    {
+                        SharedMemory.close(in.fd());
+                    }
+                }
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            if (running)
+            {
+                System.err.println("rpcool daemon: connection of process " + pid + " failed: " + e);
+            }
+        }
+        finally
+        {
+            processGone(process);
+            socket.close();
+        }
+    }
+
+    private void handle(final ProcessRecord process, final Message in)
+    {
+        final int type = in.type();
+        final long requestId = in.requestId();
+        if (type != HELLO && type != ACCEPT && type != REJECT && !process.registered)
+        {
+            process.reply(error(requestId, E_NOT_REGISTERED, "send HELLO first"));
+            return;
+        }
+        switch (type)
+        {
+            case HELLO:
+                onHello(process, requestId, in.getString(), in.getString());
+                break;
+            case OPEN_CHANNEL:
+                onOpenChannel(process, requestId, in.getString(), in.getString(), in.getString(), in.getInt());
+                break;
+            case CLOSE_CHANNEL:
+                onCloseChannel(process, requestId, in.getLong());
+                break;
+            case CONNECT:
+                onConnect(process, requestId, in.getString(), in.getInt(), in.getInt(), in.getString());
+                break;
+            case CONNECT_READY:
+            {
+                // Waits for the server's answer, which may arrive on this very socket: not on the reader thread.
+                final long connectionId = in.getLong();
+                workers.execute(() -> onConnectReady(process, requestId, connectionId));
+                break;
+            }
+            case CONNECT_ABORT:
+                onConnectAbort(process, requestId, in.getLong(), in.getString());
+                break;
+            case DETACH:
+                onDetach(process, requestId, in.getLong());
+                break;
+            case CLOSE_CONNECTION:
+                onCloseConnection(process, requestId, in.getLong());
+                break;
+            case STAT:
+                process.reply(Message.outgoing().begin(OK, requestId).putString(statReport()));
+                break;
+            case ACCEPT:
+            case REJECT:
+            {
+                final long connectionId = in.getLong();
+                final String reason = type == REJECT ? in.getString() : null;
+                final CompletableFuture<String> answer = pendingAnswers.remove(requestId);
+                if (answer != null)
+                {
+                    answer.complete(type == ACCEPT ? "" : reason);
+                }
+                break;
+            }
+            default:
+                process.reply(error(requestId, E_BAD_REQUEST, "unknown control message type " + type));
+        }
+    }
+
+    private void onHello(final ProcessRecord process, final long requestId, final String name, final String domain)
+    {
+        synchronized (this)
+        {
+            process.name = name;
+            process.domain = domain;
+            process.registered = true;
+            processes.put(process.id, process);
+        }
+        process.reply(Message.outgoing().begin(OK, requestId).putInt(Native.pid()).putInt(idleLevel).putLong(config.quotaBytes()));
+    }
+
+    private void onOpenChannel(
+        final ProcessRecord process, final long requestId, final String name, final String domain, final String host, final int port)
+    {
+        final String problem = ChannelNames.validate(name);
+        if (problem != null)
+        {
+            process.reply(error(requestId, E_BAD_REQUEST, problem));
+            return;
+        }
+        final ChannelRecord channel;
+        synchronized (this)
+        {
+            final ChannelRecord existing = channels.get(name);
+            if (existing != null)
+            {
+                process.reply(error(requestId, E_CHANNEL_EXISTS,
+                    "channel " + name + " is already open (by process " + existing.owner.pid + ")"));
+                return;
+            }
+            channel = new ChannelRecord(ids.incrementAndGet(), name, process, domain, host, port);
+            channels.put(name, channel);
+        }
+        process.reply(Message.outgoing().begin(OK, requestId).putLong(channel.id));
+    }
+
+    private void onCloseChannel(final ProcessRecord process, final long requestId, final long channelId)
+    {
+        final List<ConnectionRecord> closed = new ArrayList<>();
+        synchronized (this)
+        {
+            channels.values().removeIf(c ->
+            {
+                if (c.id == channelId && c.owner == process)
+                {
+                    for (final ConnectionRecord conn : connections.values())
+                    {
+                        if (conn.channel == c)
+                        {
+                            closed.add(conn);
+                        }
+                    }
+                    return true;
+                }
+                return false;
+            });
+        }
+        for (final ConnectionRecord conn : closed)
+        {
+            closeConnection(conn, process, "channel " + conn.channel.name + " was closed by its server");
+        }
+        process.reply(Message.outgoing().begin(OK, requestId));
+    }
+
+    private void onConnect(
+        final ProcessRecord process,
+        final long requestId,
+        final String name,
+        final int slots,
+        final int bufferSize,
+        final String domain)
+    {
+        final long length;
+        try
+        {
+            length = ConnectionDescriptor.heapLength(slots, bufferSize);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            process.reply(error(requestId, E_BAD_REQUEST, e.getMessage()));
+            return;
+        }
+        final ConnectionRecord conn;
+        final HeapRecord heap;
+        synchronized (this)
+        {
+            final ChannelRecord channel = channels.get(name);
+            if (channel == null)
+            {
+                process.reply(error(requestId, E_NO_SUCH_CHANNEL, "no channel named " + name + " is open"));
+                return;
+            }
+            if (!channel.domain.equals(domain))
+            {
+                process.reply(Message.outgoing().begin(CONNECT_TCP, requestId)
+                    .putString(channel.host).putInt(channel.port).putString(channel.domain));
+                return;
+            }
+            for (final ProcessRecord p : new ProcessRecord[] {process, channel.owner})
+            {
+                if (p.quotaUsed + length > config.quotaBytes())
+                {
+                    process.reply(error(requestId, E_QUOTA_EXCEEDED, String.format(
+                        "a connection heap of %d bytes would take %s process %d over its shared-memory quota of %d bytes " +
+                        "(%d in use; set with --quota or rpcool.quota.bytes)",
+                        length, p == process ? "this" : "server", p.pid, config.quotaBytes(), p.quotaUsed)));
+                    return;
+                }
+            }
+            final long address = addressSpace.allocate(length);
+            if (address < 0)
+            {
+                process.reply(error(requestId, E_ADDRESS_SPACE_FULL, "the daemon's heap address window is full"));
+                return;
+            }
+            final long heapId = ids.incrementAndGet();
+            final int fd;
+            try
+            {
+                fd = SharedMemory.createSealed("rpcool-heap-" + heapId, length);
+            }
+            catch (final NativeException e)
+            {
+                addressSpace.free(address);
+                process.reply(error(requestId, E_BAD_REQUEST, "cannot create heap memory: " + e.getMessage()));
+                return;
+            }
+            heap = new HeapRecord(heapId, address, length, fd);
+            heaps.put(heapId, heap);
+            conn = new ConnectionRecord(ids.incrementAndGet(), channel, process, heap);
+            connections.put(conn.id, conn);
+            map(heap, process);
+        }
+        process.reply(Message.outgoing().begin(CONNECT_HEAP, requestId)
+            .putLong(conn.id).putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+    }
+
+    private void onConnectReady(final ProcessRecord process, final long requestId, final long connectionId)
+    {
+        final ConnectionRecord conn;
+        final long pushId = ids.incrementAndGet();
+        final CompletableFuture<String> answer = new CompletableFuture<>();
+        synchronized (this)
+        {
+            conn = connections.get(connectionId);
+            if (conn == null || conn.client != process)
+            {
+                process.reply(error(requestId, E_BAD_REQUEST, "no pending connection " + connectionId));
+                return;
+            }
+            if (conn.channel.owner.quotaUsed + conn.heap.length > config.quotaBytes())
+            {
+                process.reply(error(requestId, E_QUOTA_EXCEEDED, String.format(
+                    "the server process %d of %s is at its shared-memory quota of %d bytes",
+                    conn.channel.owner.pid, conn.channel.name, config.quotaBytes())));
+                return;
+            }
+            map(conn.heap, conn.channel.owner);
+            pendingAnswers.put(pushId, answer);
+        }
+        final ProcessRecord server = conn.channel.owner;
+        try
+        {
+            server.reply(Message.outgoing().begin(NEW_CONNECTION, pushId)
+                .putLong(conn.id).putLong(conn.channel.id).putLong(conn.heap.id)
+                .putLong(conn.heap.address).putLong(conn.heap.length).putInt(process.pid).fd(conn.heap.fd));
+        }
+        catch (final RuntimeException e)
+        {
+            pendingAnswers.remove(pushId);
+            answer.complete("server process " + server.pid + " is not reachable: " + e.getMessage());
+        }
+        String reason;
+        try
+        {
+            reason = answer.get(config.peerAnswerTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception e)
+        {
+            reason = "server process " + server.pid + " did not answer within " + config.peerAnswerTimeoutMs() + " ms";
+        }
+        finally
+        {
+            pendingAnswers.remove(pushId);
+        }
+        if (reason.isEmpty())
+        {
+            synchronized (this)
+            {
+                conn.accepted = true;
+            }
+            process.reply(Message.outgoing().begin(OK, requestId).putInt(server.pid));
+        }
+        else
+        {
+            synchronized (this)
+            {
+                connections.remove(conn.id);
+                unmap(conn.heap, server);
+            }
+            process.reply(error(requestId, E_REJECTED, reason));
+        }
+    }
+
+    private void onConnectAbort(final ProcessRecord process, final long requestId, final long connectionId, final String reason)
+    {
+        synchronized (this)
+        {
+            final ConnectionRecord conn = connections.get(connectionId);
+            if (conn != null && conn.client == process)
+            {
+                connections.remove(connectionId);
+            }
+        }
+        process.reply(Message.outgoing().begin(OK, requestId));
+    }
+
+    private void onDetach(final ProcessRecord process, final long requestId, final long heapId)
+    {
+        synchronized (this)
+        {
+            final HeapRecord heap = heaps.get(heapId);
+            if (heap != null)
+            {
+                unmap(heap, process);
+            }
+        }
+        process.reply(Message.outgoing().begin(OK, requestId));
+    }
+
+    private void onCloseConnection(final ProcessRecord process, final long requestId, final long connectionId)
+    {
+        final ConnectionRecord conn;
+        synchronized (this)
+        {
+            conn = connections.get(connectionId);
+        }
+        if (conn != null && (conn.client == process || conn.channel.owner == process))
+        {
+            closeConnection(conn, process, (conn.client == process ? "client " : "server ") + process.pid + " closed the connection");
+        }
+        process.reply(Message.outgoing().begin(OK, requestId));
+    }
+
+    /**
+     * Forget a connection and tell the end that did not close it.
+     */
+    private void closeConnection(final ConnectionRecord conn, final ProcessRecord closer, final String reason)
+    {
+        final ProcessRecord other;
+        synchronized (this)
+        {
+            if (connections.remove(conn.id) == null)
+            {
+                return;
+            }
+            other = conn.client == closer ? conn.channel.owner : conn.client;
+        }
+        push(other, Message.outgoing().begin(PEER_GONE, ids.incrementAndGet()).putLong(conn.id).putInt(closer.pid).putString(reason));
+    }
+
+    private void processGone(final ProcessRecord process)
+    {
+        final List<ConnectionRecord> affected = new ArrayList<>();
+        synchronized (this)
+        {
+            if (processes.remove(process.id) == null)
+            {
+                return;
+            }
+            channels.values().removeIf(c -> c.owner == process);
+            for (final ConnectionRecord conn : connections.values())
+            {
+                if (conn.client == process || conn.channel.owner == process)
+                {
+                    affected.add(conn);
+                }
+            }
+            for (final HeapRecord heap : new ArrayList<>(heaps.values()))
+            {
+                unmap(heap, process);
+            }
+        }
+        for (final ConnectionRecord conn : affected)
+        {
+            closeConnection(conn, process, "process " + process.pid + " (" + process.name + ") exited");
+        }
+    }
+
+    private void push(final ProcessRecord to, final Message message)
+    {
+        try
+        {
+            to.reply(message);
+        }
+        catch (final RuntimeException e)
+        {
+            // The process is gone as well; its own cleanup runs when its socket closes.
+        }
+    }
+
+    private void map(final HeapRecord heap, final ProcessRecord process)
+    {
+        if (heap.mappers.add(process))
+        {
+            process.quotaUsed += heap.length;
+        }
+    }
+
+    /** Drop one mapper; free the heap's memory and address once nobody maps it. Caller holds the lock. */
+    private void unmap(final HeapRecord heap, final ProcessRecord process)
+    {
+        if (heap.mappers.remove(process))
+        {
+            process.quotaUsed -= heap.length;
+        }
+        if (heap.mappers.isEmpty())
+        {
+            heaps.remove(heap.id);
+            connections.values().removeIf(c -> c.heap == heap);
+            SharedMemory.close(heap.fd);
+            addressSpace.free(heap.address);
+        }
+    }
+
+    private void sampleLoop()
+    {
+        final LoadSampler sampler = new LoadSampler();
+        while (running)
+        {
+            final java.util.Set<Integer> pids = new java.util.HashSet<>();
+            synchronized (this)
+            {
+                for (final ProcessRecord p : processes.values())
+                {
+                    pids.add(p.pid);
+                }
+            }
+            pids.add(Native.pid());
+            final double load = sampler.sample(pids);
+            if (load >= 0)
+            {
+                lastLoad = load;
+                final int level = LoadSampler.level(load, config.spinBelow(), config.sleepBelow());
+                if (level != idleLevel)
+                {
+                    idleLevel = level;
+                    final List<ProcessRecord> everyone;
+                    synchronized (this)
+                    {
+                        everyone = new ArrayList<>(processes.values());
+                    }
+                    for (final ProcessRecord p : everyone)
+                    {
+                        push(p, Message.outgoing().begin(IDLE_LEVEL, 0).putInt(level));
+                    }
+                }
+            }
+            try
+            {
+                Thread.sleep(config.loadSampleMs());
+            }
+            catch (final InterruptedException e)
+            {
+                return;
+            }
+        }
+    }
+
+    private static Message error(final long requestId, final int code, final String message)
+    {
+        return Message.outgoing().begin(ERROR, requestId).putInt(code).putString(message);
+    }
+
+    /**
+     * @return a human-readable report of channels, connections, heaps and quotas.
+     */
+    public synchronized String statReport()
+    {
+        final StringBuilder sb = new StringBuilder();
+        sb.append(String.format("daemon pid %d, directory %s, up %d s%n", Native.pid(), config.directory(),
+            (System.currentTimeMillis() - startedAtMs) / 1000));
+        sb.append(String.format("idle level %s (other load %.0f %%; spin below %.0f %%, sleep below %.0f %%)%n",
+            IdleLevels.name(idleLevel), lastLoad * 100, config.spinBelow() * 100, config.sleepBelow() * 100));
+        sb.append(String.format("processes (%d), quota %d bytes each:%n", processes.size(), config.quotaBytes()));
+        for (final ProcessRecord p : processes.values())
+        {
+            sb.append(String.format("  pid %-7d %-24s domain %-10s quota used %d / %d bytes%n",
+                p.pid, p.name, p.domain, p.quotaUsed, config.quotaBytes()));
+        }
+        sb.append(String.format("channels (%d):%n", channels.size()));
+        for (final ChannelRecord c : channels.values())
+        {
+            sb.append(String.format("  %-24s id %-4d server pid %-7d domain %-10s tcp %s:%d%n",
+                c.name, c.id, c.owner.pid, c.domain, c.host, c.port));
+        }
+        sb.append(String.format("connections (%d):%n", connections.size()));
+        for (final ConnectionRecord c : connections.values())
+        {
+            sb.append(String.format("  id %-4d %-24s client pid %-7d server pid %-7d heap %d%s%n",
+                c.id, c.channel.name, c.client.pid, c.channel.owner.pid, c.heap.id, c.accepted ? "" : " (connecting)"));
+        }
+        sb.append(String.format("heaps (%d):%n", heaps.size()));
+        for (final HeapRecord h : heaps.values())
+        {
+            final List<Integer> pids = new ArrayList<>();
+            for (final ProcessRecord p : h.mappers)
+            {
+                pids.add(p.pid);
+            }
+            sb.append(String.format("  id %-4d address 0x%x size %d mapped by pids %s%n", h.id, h.address, h.length, pids));
+        }
+        return sb.toString();
+    }
+
+    public synchronized int heapCount()
+    {
+        return heaps.size();
+    }
+
+    public synchronized int processCount()
+    {
+        return processes.size();
+    }
+
+    public int idleLevel()
+    {
+        return idleLevel;
+    }
+
+    @Override
+    public void close()
+    {
+        if (!running)
+        {
+            return;
+        }
+        running = false;
+        samplerThread.interrupt();
+        workers.shutdownNow();
+        listener.close();
+        final List<ProcessRecord> all;
+        synchronized (this)
+        {
+            all = new ArrayList<>(processes.values());
+        }
+        for (final ProcessRecord p : all)
+        {
+            p.socket.close();
+        }
+        synchronized (this)
+        {
+            for (final HeapRecord h : heaps.values())
+            {
+                SharedMemory.close(h.fd);
+            }
+            heaps.clear();
+        }
+        try
+        {
+            Files.deleteIfExists(socketPath);
+            lock.release();
+            lockChannel.close();
+        }
+        catch (final IOException e)
+        {
+            // Best effort: the lock goes with the process anyway.
+        }
+    }
+
+    static final class ProcessRecord
+    {
+        final long id;
+        final int pid;
+        final SeqPacketSocket socket;
+        String name = "?";
+        String domain = "?";
+        boolean registered;
+        long quotaUsed;
+
+        ProcessRecord(final long id, final int pid, final SeqPacketSocket socket)
+        {
+            this.id = id;
+            this.pid = pid;
+            this.socket = socket;
+        }
+
+        void reply(final Message message)
+        {
+            message.send(socket);
+        }
+    }
+
+    static final class ChannelRecord
+    {
+        final long id;
+        final String name;
+        final ProcessRecord owner;
+        final String domain;
+        final String host;
+        final int port;
+
+        ChannelRecord(final long id, final String name, final ProcessRecord owner, final String domain, final String host, final int port)
+        {
+            this.id = id;
+            this.name = name;
+            this.owner = owner;
+            this.domain = domain;
+            this.host = host;
+            this.port = port;
+        }
+    }
+
+    static final class ConnectionRecord
+    {
+        final long id;
+        final ChannelRecord channel;
+        final ProcessRecord client;
+        final HeapRecord heap;
+        boolean accepted;
+
+        ConnectionRecord(final long id, final ChannelRecord channel, final ProcessRecord client, final HeapRecord heap)
+        {
+            this.id = id;
+            this.channel = channel;
+            this.client = client;
+            this.heap = heap;
+        }
+    }
+
+    static final class HeapRecord
+    {
+        final long id;
+        final long address;
+        final long length;
+        final int fd;
+        final java.util.Set<ProcessRecord> mappers = new java.util.LinkedHashSet<>();
+
+        HeapRecord(final long id, final long address, final long length, final int fd)
+        {
+            this.id = id;
+            this.address = address;
+            this.length = length;
+            this.fd = fd;
+        }
+    }
+}

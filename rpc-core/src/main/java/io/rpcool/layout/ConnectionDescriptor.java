@@ -1,0 +1,188 @@
+package io.rpcool.layout;
+
+import org.agrona.BitUtil;
+import org.agrona.concurrent.AtomicBuffer;
+
+/**
+ * Layout of a connection heap: header, the client's and server's state lines, the request queue,
+ * one response line per slot, then each slot's request and reply buffers.
+ *
+ * <pre>
+ *  offset
+ *  0x0000 +-----------------------------------------------+
+ *         | heap header ({@link HeapDescriptor})           |  client, before publishing
+ *  0x0040 +-----------------------------------------------+
+ *         | client line: pid (8), state (4)                |  client
+ *  0x0080 +-----------------------------------------------+
+ *         | server line: pid (8), state (4)                |  server
+ *  0x00C0 +-----------------------------------------------+
+ *         | reserved to the end of the first page          |
+ *  0x1000 +-----------------------------------------------+
+ *         | request queue ({@link RequestQueueDescriptor}) |
+ *         +-----------------------------------------------+
+ *         | response lines: slotCount x 64 bytes           |  server
+ *         +-----------------------------------------------+  page aligned
+ *         | slot i: request buffer (bufferSize)            |  client
+ *         |         reply buffer   (bufferSize)            |  server
+ *         +-----------------------------------------------+
+ * </pre>
+ *
+ * <p>Response line of a slot (64 bytes):
+ * <pre>
+ *  +---------------------------------------------------------------+
+ *  |       call id (equals the request's once the reply is done)   |  0
+ *  +---------------------------------------------------------------+
+ *  |            status             |          reply length         |  8
+ *  +---------------------------------------------------------------+
+ *  |                          reserved                             | 16..63
+ *  +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class ConnectionDescriptor
+{
+    public static final int PAGE_SIZE = 4096;
+
+    public static final int CLIENT_LINE_OFFSET = 64;
+    public static final int CLIENT_PID_OFFSET = CLIENT_LINE_OFFSET;
+    public static final int CLIENT_STATE_OFFSET = CLIENT_LINE_OFFSET + 8;
+    public static final int SERVER_LINE_OFFSET = 128;
+    public static final int SERVER_PID_OFFSET = SERVER_LINE_OFFSET;
+    public static final int SERVER_STATE_OFFSET = SERVER_LINE_OFFSET + 8;
+
+    public static final int STATE_NONE = 0;
+    public static final int STATE_OPEN = 1;
+    public static final int STATE_CLOSED = 2;
+
+    public static final int QUEUE_OFFSET = PAGE_SIZE;
+
+    public static final int RESPONSE_LINE_LENGTH = 64;
+    public static final int RESPONSE_CALL_ID_OFFSET = 0;
+    public static final int RESPONSE_STATUS_OFFSET = 8;
+    public static final int RESPONSE_LENGTH_OFFSET = 12;
+
+    public static final int MIN_BUFFER_SIZE = 64;
+    public static final int MAX_BUFFER_SIZE = 16 * 1024 * 1024;
+    public static final int MAX_SLOTS = 4096;
+
+    private ConnectionDescriptor()
+    {
+    }
+
+    /**
+     * @return the queue capacity used for {@code slotCount} slots: the next power of two.
+     */
+    public static int queueCapacity(final int slotCount)
+    {
+        return BitUtil.findNextPositivePowerOfTwo(Math.max(2, slotCount));
+    }
+
+    public static int responsesOffset(final int queueCapacity)
+    {
+        return QUEUE_OFFSET + RequestQueueDescriptor.length(queueCapacity);
+    }
+
+    public static long buffersOffset(final int slotCount, final int queueCapacity)
+    {
+        return BitUtil.align(responsesOffset(queueCapacity) + (long)slotCount * RESPONSE_LINE_LENGTH, PAGE_SIZE);
+    }
+
+    public static long responseLineOffset(final int queueCapacity, final int slot)
+    {
+        return responsesOffset(queueCapacity) + (long)slot * RESPONSE_LINE_LENGTH;
+    }
+
+    public static long requestBufferOffset(final int slotCount, final int queueCapacity, final int bufferSize, final int slot)
+    {
+        return buffersOffset(slotCount, queueCapacity) + 2L * bufferSize * slot;
+    }
+
+    public static long replyBufferOffset(final int slotCount, final int queueCapacity, final int bufferSize, final int slot)
+    {
+        return requestBufferOffset(slotCount, queueCapacity, bufferSize, slot) + bufferSize;
+    }
+
+    /**
+     * @return the heap length needed for {@code slotCount} slots of {@code bufferSize} bytes each way.
+     */
+    public static long heapLength(final int slotCount, final int bufferSize)
+    {
+        checkCapacity(slotCount, bufferSize);
+        final int capacity = queueCapacity(slotCount);
+        return BitUtil.align(buffersOffset(slotCount, capacity) + 2L * bufferSize * slotCount, PAGE_SIZE);
+    }
+
+    public static void checkCapacity(final int slotCount, final int bufferSize)
+    {
+        if (slotCount < 1 || slotCount > MAX_SLOTS)
+        {
+            throw new IllegalArgumentException("slot count must be in [1, " + MAX_SLOTS + "]: " + slotCount);
+        }
+        if (bufferSize < MIN_BUFFER_SIZE || bufferSize > MAX_BUFFER_SIZE || (bufferSize & 63) != 0)
+        {
+            throw new IllegalArgumentException(
+                "buffer size must be a multiple of 64 in [" + MIN_BUFFER_SIZE + ", " + MAX_BUFFER_SIZE + "]: " + bufferSize);
+        }
+    }
+
+    /**
+     * Write the header of a fresh connection heap. Called by the client, which creates the layout;
+     * the magic is written last with an ordered store so a reader never sees a half-written header.
+     */
+    public static void initialise(
+        final AtomicBuffer heap,
+        final long heapId,
+        final long baseAddress,
+        final long connectionId,
+        final int slotCount,
+        final int bufferSize,
+        final int layoutVersion)
+    {
+        final int capacity = queueCapacity(slotCount);
+        heap.putInt(HeapDescriptor.VERSION_OFFSET, layoutVersion);
+        heap.putInt(HeapDescriptor.KIND_OFFSET, HeapDescriptor.KIND_CONNECTION);
+        heap.putLong(HeapDescriptor.HEAP_ID_OFFSET, heapId);
+        heap.putLong(HeapDescriptor.BASE_ADDRESS_OFFSET, baseAddress);
+        heap.putLong(HeapDescriptor.LENGTH_OFFSET, heap.capacity());
+        heap.putInt(HeapDescriptor.SLOT_COUNT_OFFSET, slotCount);
+        heap.putInt(HeapDescriptor.BUFFER_SIZE_OFFSET, bufferSize);
+        heap.putInt(HeapDescriptor.QUEUE_CAPACITY_OFFSET, capacity);
+        heap.putInt(HeapDescriptor.FLAGS_OFFSET, 0);
+        heap.putLong(HeapDescriptor.CONNECTION_ID_OFFSET, connectionId);
+        RequestQueueDescriptor.initialise(heap, QUEUE_OFFSET, capacity);
+        for (int slot = 0; slot < slotCount; slot++)
+        {
+            heap.putLong((int)responseLineOffset(capacity, slot) + RESPONSE_CALL_ID_OFFSET, 0);
+        }
+        heap.putLongOrdered(HeapDescriptor.MAGIC_OFFSET, HeapDescriptor.MAGIC);
+    }
+
+    /**
+     * Validate a connection heap that another process laid out, including that every region it
+     * describes fits inside the mapping.
+     */
+    public static void checkConnectionHeap(final AtomicBuffer heap, final long baseAddress)
+    {
+        HeapDescriptor.checkHeader(heap, HeapDescriptor.KIND_CONNECTION, baseAddress);
+        final int slots = heap.getInt(HeapDescriptor.SLOT_COUNT_OFFSET);
+        final int bufferSize = heap.getInt(HeapDescriptor.BUFFER_SIZE_OFFSET);
+        final int capacity = heap.getInt(HeapDescriptor.QUEUE_CAPACITY_OFFSET);
+        try
+        {
+            checkCapacity(slots, bufferSize);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            throw new IncompatibleLayoutException("connection heap has an invalid geometry: " + e.getMessage());
+        }
+        if (capacity != queueCapacity(slots))
+        {
+            throw new IncompatibleLayoutException(
+                "connection heap has queue capacity " + capacity + " for " + slots + " slots");
+        }
+        if (heapLength(slots, bufferSize) > heap.capacity())
+        {
+            throw new IncompatibleLayoutException(
+                "connection heap describes " + heapLength(slots, bufferSize) + " bytes but only " + heap.capacity() + " are mapped");
+        }
+    }
+}

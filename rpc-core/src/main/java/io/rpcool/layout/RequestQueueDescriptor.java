@@ -1,0 +1,73 @@
+package io.rpcool.layout;
+
+import org.agrona.concurrent.AtomicBuffer;
+
+/**
+ * The request queue of a connection: many producers (client threads), many consumers (server
+ * handler threads), fixed 64-byte entries.
+ *
+ * <pre>
+ *  queue offset
+ *  +0     tail line: tail counter (8), producers CAS it      | 64 bytes
+ *  +64    head line: head counter (8), consumers CAS it      | 64 bytes
+ *  +128   entry 0 .. entry capacity-1, 64 bytes each
+ *
+ *  entry:
+ *  +---------------------------------------------------------------+
+ *  |            sequence (position + 1 once published)             |  0
+ *  +---------------------------------------------------------------+
+ *  |                  call id (per-slot generation)                |  8
+ *  +---------------------------------------------------------------+
+ *  |             slot              |          function id          | 16
+ *  +---------------------------------------------------------------+
+ *  |        request length         |             flags             | 24
+ *  +---------------------------------------------------------------+
+ *  |                   reserved (seal descriptor)                  | 32..63
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * A producer claims a position by CAS on the tail, writes the entry, and publishes it with an
+ * ordered store of {@code sequence = position + 1}. A consumer reads the entry at {@code head}
+ * once its sequence is {@code head + 1}, copies and validates the fields, and only then claims it
+ * by CAS {@code head -> head + 1}. A producer reuses the entry of position {@code p} only when
+ * {@code head > p - capacity}, so an entry is never overwritten before a consumer has read it.
+ */
+public final class RequestQueueDescriptor
+{
+    public static final int TAIL_OFFSET = 0;
+    public static final int HEAD_OFFSET = 64;
+    public static final int ENTRIES_OFFSET = 128;
+    public static final int ENTRY_LENGTH = 64;
+
+    public static final int SEQUENCE_OFFSET = 0;
+    public static final int CALL_ID_OFFSET = 8;
+    public static final int SLOT_OFFSET = 16;
+    public static final int FUNCTION_OFFSET = 20;
+    public static final int LENGTH_OFFSET = 24;
+    public static final int FLAGS_OFFSET = 28;
+
+    private RequestQueueDescriptor()
+    {
+    }
+
+    public static int length(final int capacity)
+    {
+        return ENTRIES_OFFSET + capacity * ENTRY_LENGTH;
+    }
+
+    public static int entryOffset(final int queueOffset, final int capacity, final long position)
+    {
+        return queueOffset + ENTRIES_OFFSET + (int)(position & (capacity - 1)) * ENTRY_LENGTH;
+    }
+
+    static void initialise(final AtomicBuffer heap, final int queueOffset, final int capacity)
+    {
+        heap.putLong(queueOffset + TAIL_OFFSET, 0);
+        heap.putLong(queueOffset + HEAD_OFFSET, 0);
+        for (int i = 0; i < capacity; i++)
+        {
+            // Sequence of "position i - capacity, published": marks every entry free for the first lap.
+            heap.putLong(queueOffset + ENTRIES_OFFSET + i * ENTRY_LENGTH + SEQUENCE_OFFSET, i - capacity + 1);
+        }
+    }
+}

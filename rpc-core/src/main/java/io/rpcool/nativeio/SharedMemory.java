@@ -1,0 +1,90 @@
+package io.rpcool.nativeio;
+
+import static io.rpcool.nativeio.Native.*;
+
+/**
+ * Creating, mapping and unmapping shared memory. Heaps are memfds created by the daemon and
+ * mapped by every process at the address the daemon assigned, never elsewhere.
+ */
+public final class SharedMemory
+{
+    private SharedMemory()
+    {
+    }
+
+    /**
+     * Create anonymous shared memory of {@code length} bytes that cannot be shrunk or grown once
+     * created, so no holder of the descriptor can truncate it under another process's mapping.
+     *
+     * @return the memfd.
+     */
+    public static int createSealed(final String name, final long length)
+    {
+        final LibC libc = libc();
+        final int fd = (int)check(libc.memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING), "memfd_create(" + name + ")");
+        try
+        {
+            check(libc.ftruncate(fd, length), "ftruncate(memfd " + name + ", " + length + ")");
+            check(libc.fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW), "fcntl(F_ADD_SEALS)");
+            return fd;
+        }
+        catch (final RuntimeException e)
+        {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    /**
+     * Map {@code fd} read-write and shared at exactly {@code address}.
+     *
+     * @throws AddressClashException if anything is already mapped in the range.
+     */
+    public static void mapFixed(final int fd, final long address, final long length)
+    {
+        final LibC libc = libc();
+        final jnr.ffi.Pointer mapped = libc.mmap(
+            jnr.ffi.Pointer.wrap(runtime(), address), length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+        final long result = mapped == null ? 0 : mapped.address();
+        if (result == MAP_FAILED)
+        {
+            final int errno = errno();
+            if (errno == Errno.EEXIST)
+            {
+                throw new AddressClashException(address, length);
+            }
+            throw Errno.exception(String.format("mmap(0x%x, %d, MAP_FIXED_NOREPLACE)", address, length), errno);
+        }
+        if (result != address)
+        {
+            // Kernels older than 4.17 ignore MAP_FIXED_NOREPLACE and treat the address as a hint.
+            libc.munmap(result, length);
+            throw new AddressClashException(address, length);
+        }
+    }
+
+    public static void unmap(final long address, final long length)
+    {
+        check(libc().munmap(address, length), String.format("munmap(0x%x, %d)", address, length));
+    }
+
+    public static void close(final int fd)
+    {
+        if (fd >= 0)
+        {
+            libc().close(fd);
+        }
+    }
+
+    /**
+     * Lower the timer slack of the calling thread so that short sleeps (a few microseconds)
+     * are not stretched to the default 50 µs slack.
+     */
+    public static void reduceTimerSlack(final long slackNs)
+    {
+        if (isAvailable())
+        {
+            libc().prctl(PR_SET_TIMERSLACK, slackNs, 0, 0, 0);
+        }
+    }
+}
