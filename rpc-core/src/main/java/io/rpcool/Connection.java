@@ -51,6 +51,7 @@ public abstract class Connection implements AutoCloseable
      */
     public ClientCall newCall(final int functionId)
     {
+        checkOpen();
         ClientCall call;
         long spins = 0;
         while ((call = free.poll()) == null || call.stale && !reclaim(call))

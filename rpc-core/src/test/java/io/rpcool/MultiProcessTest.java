@@ -1,0 +1,322 @@
+package io.rpcool;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.rpcool.daemon.ControlProtocol;
+import io.rpcool.daemon.DaemonConfig;
+import io.rpcool.daemon.DaemonException;
+import io.rpcool.layout.ConnectionDescriptor;
+import io.rpcool.layout.RequestQueueDescriptor;
+
+/**
+ * Client and server in separate JVMs; the test JVM embeds the daemon.
+ */
+@Tag("multiprocess")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MultiProcessTest
+{
+    private static JvmProcess server(final Path dir, final String channel, final String domain)
+    {
+        final JvmProcess p = JvmProcess.start(TestServerMain.class, List.of(), dir.toString(), channel, domain);
+        p.awaitLine("READY", 30_000);
+        return p;
+    }
+
+    private static Rpcool embedded(final Path dir)
+    {
+        return Rpcool.launch(TestDirs.context(dir).daemonMode(RpcoolContext.DaemonMode.EMBEDDED));
+    }
+
+    @Test
+    void shouldCallServerInAnotherJvmWithZeroCopyBuffersSyncAsyncAndFromManyThreads() throws Exception
+    {
+        final Path dir = TestDirs.fresh("mp-basic");
+        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local");
+            Connection conn = rpc.connect("/demo/echo"))
+        {
+            assertEquals(Transport.SHARED_MEMORY, conn.transport());
+            try (ClientCall call = conn.newCall(TestServerMain.HELLO))
+            {
+                call.invoke(0);
+                assertEquals("Hello!", call.reply().getStringWithoutLengthAscii(0, call.replyLength()));
+                // The server reads the request at the very address the client wrote it: no copy.
+                call.functionId(TestServerMain.ADDRESS).invoke(0);
+                assertEquals(call.requestAddress(), call.reply().getLong(0));
+                assertEquals(((ShmConnection)conn).heapAddress() & ~(2L * 1024 * 1024 - 1), ((ShmConnection)conn).heapAddress());
+            }
+
+            final List<CompletableFuture<ClientCall>> futures = new ArrayList<>();
+            final List<ClientCall> calls = new ArrayList<>();
+            for (int i = 0; i < 16; i++)
+            {
+                final ClientCall c = conn.newCall(TestServerMain.ECHO);
+                c.request().putInt(0, i);
+                calls.add(c);
+                futures.add(c.invokeAsync(4));
+            }
+            for (int i = 0; i < 16; i++)
+            {
+                assertEquals(i, futures.get(i).get(10, TimeUnit.SECONDS).reply().getInt(0));
+                calls.get(i).close();
+            }
+
+            final AtomicInteger ok = new AtomicInteger();
+            final List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 4; t++)
+            {
+                final int id = t;
+                threads.add(new Thread(() ->
+                {
+                    try (ClientCall c = conn.newCall(TestServerMain.ECHO))
+                    {
+                        for (int i = 0; i < 2000; i++)
+                        {
+                            c.request().putLong(0, id * 1_000_000L + i);
+                            c.invoke(8);
+                            if (c.reply().getLong(0) == id * 1_000_000L + i)
+                            {
+                                ok.incrementAndGet();
+                            }
+                        }
+                    }
+                }));
+            }
+            threads.forEach(Thread::start);
+            for (final Thread t : threads)
+            {
+                t.join();
+            }
+            assertEquals(8000, ok.get());
+
+            final String stat = rpc.stat();
+            assertTrue(stat.contains("/demo/echo"), stat);
+            assertTrue(stat.contains(String.format("0x%x", ((ShmConnection)conn).heapAddress())), stat);
+            assertTrue(stat.contains("server pid " + srv.pid()), stat);
+        }
+    }
+
+    @Test
+    void shouldFailEveryPendingCallWhenTheServerIsKilled() throws Exception
+    {
+        final Path dir = TestDirs.fresh("mp-kill-server");
+        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/slow", "local");
+            Connection conn = rpc.connect("/demo/slow"))
+        {
+            final List<CompletableFuture<ClientCall>> pending = new ArrayList<>();
+            for (int i = 0; i < 8; i++)
+            {
+                final ClientCall c = conn.newCall(TestServerMain.SLOW);
+                c.request().putInt(0, 60_000);
+                pending.add(c.invokeAsync(4));
+            }
+            final ClientCall sync = conn.newCall(TestServerMain.SLOW);
+            sync.request().putInt(0, 60_000);
+            final CompletableFuture<RpcException> syncFailure = CompletableFuture.supplyAsync(() ->
+            {
+                try
+                {
+                    sync.invoke(4);
+                    return null;
+                }
+                catch (final RpcException e)
+                {
+                    return e;
+                }
+            });
+            Thread.sleep(300);
+            final long killedAt = System.nanoTime();
+            srv.kill9();
+            for (final CompletableFuture<ClientCall> f : pending)
+            {
+                final ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+                assertEquals(Status.PEER_GONE, ((RpcException)e.getCause()).status(), e.getCause().getMessage());
+            }
+            final RpcException e = syncFailure.get(5, TimeUnit.SECONDS);
+            assertNotNull(e, "synchronous call must fail");
+            assertEquals(Status.PEER_GONE, e.status());
+            final long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+            assertTrue(ms < 5000, "pending calls failed " + ms + " ms after the kill");
+            assertFalse(conn.isOpen());
+            final RpcException after = assertThrows(RpcException.class, () -> conn.newCall(TestServerMain.ECHO));
+            assertEquals(Status.PEER_GONE, after.status());
+        }
+    }
+
+    @Test
+    void shouldKeepServingOthersAndReclaimTheHeapWhenAClientIsKilled() throws Exception
+    {
+        final Path dir = TestDirs.fresh("mp-kill-client");
+        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local");
+            JvmProcess client = JvmProcess.start(TestClientLoopMain.class, List.of(), dir.toString(), "/demo/echo");
+            Connection conn = rpc.connect("/demo/echo"); ClientCall call = conn.newCall(TestServerMain.ECHO))
+        {
+            client.awaitLine("CALLS 2000", 30_000);
+            assertEquals(2, rpc.embeddedDaemon().heapCount());
+            client.kill9();
+            final long deadline = System.currentTimeMillis() + 5000;
+            while (rpc.embeddedDaemon().heapCount() != 1 && System.currentTimeMillis() < deadline)
+            {
+                call.request().putInt(0, 7);
+                call.invoke(4);
+                Thread.sleep(10);
+            }
+            assertEquals(1, rpc.embeddedDaemon().heapCount(), rpc.stat());
+            assertFalse(rpc.stat().contains("pid " + client.pid()), rpc.stat());
+            for (int i = 0; i < 1000; i++)
+            {
+                call.request().putInt(0, i);
+                call.invoke(4);
+                assertEquals(i, call.reply().getInt(0));
+            }
+        }
+    }
+
+    @Test
+    void shouldRejectGarbageQueueEntriesAndKeepServing() throws Exception
+    {
+        final Path dir = TestDirs.fresh("mp-garbage");
+        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local");
+            Connection conn = rpc.connect("/demo/echo", ConnectOptions.defaults().slots(8)))
+        {
+            final ShmConnection shm = (ShmConnection)conn;
+            final UnsafeBuffer heap = new UnsafeBuffer(shm.heapAddress(), (int)shm.heapLength());
+            final int capacity = ConnectionDescriptor.queueCapacity(8);
+            final int tailOffset = ConnectionDescriptor.QUEUE_OFFSET + RequestQueueDescriptor.TAIL_OFFSET;
+            final int slot = 7;
+            final int line = (int)ConnectionDescriptor.responseLineOffset(capacity, slot);
+            // Entries a hostile client could write: bad length, bad flags, bad slot, a garbage sequence.
+            final int[][] garbage = {{slot, 1, 1 << 30, 0}, {slot, 1, 4, 0xdead}, {99, 1, 4, 0}, {-5, 1, 4, 0}};
+            long callId = 1000;
+            for (final int[] g : garbage)
+            {
+                final long tail = heap.getLongVolatile(tailOffset);
+                heap.putLongVolatile(tailOffset, tail + 1);
+                final int e = RequestQueueDescriptor.entryOffset(ConnectionDescriptor.QUEUE_OFFSET, capacity, tail);
+                heap.putLong(e + RequestQueueDescriptor.CALL_ID_OFFSET, ++callId);
+                heap.putInt(e + RequestQueueDescriptor.SLOT_OFFSET, g[0]);
+                heap.putInt(e + RequestQueueDescriptor.FUNCTION_OFFSET, g[1]);
+                heap.putInt(e + RequestQueueDescriptor.LENGTH_OFFSET, g[2]);
+                heap.putInt(e + RequestQueueDescriptor.FLAGS_OFFSET, g[3]);
+                heap.putLongVolatile(e + RequestQueueDescriptor.SEQUENCE_OFFSET, tail + 1);
+                if (g[0] == slot)
+                {
+                    final long expect = callId;
+                    final long deadline = System.currentTimeMillis() + 5000;
+                    while (heap.getLongVolatile(line) != expect && System.currentTimeMillis() < deadline)
+                    {
+                        Thread.onSpinWait();
+                    }
+                    assertEquals(expect, heap.getLongVolatile(line), "server answered the malformed entry");
+                    assertEquals(Status.MALFORMED_REQUEST.code(), heap.getInt(line + ConnectionDescriptor.RESPONSE_STATUS_OFFSET));
+                }
+            }
+            {
+                final long tail = heap.getLongVolatile(tailOffset);
+                heap.putLongVolatile(tailOffset, tail + 1);
+                final int e = RequestQueueDescriptor.entryOffset(ConnectionDescriptor.QUEUE_OFFSET, capacity, tail);
+                heap.putLongVolatile(e + RequestQueueDescriptor.SEQUENCE_OFFSET, 0x7777_7777_7777L);
+            }
+            // The server rejected all of that and still serves this connection and new ones.
+            try (ClientCall call = conn.newCall(TestServerMain.ECHO))
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    call.request().putInt(0, i);
+                    call.invoke(4);
+                    assertEquals(i, call.reply().getInt(0));
+                }
+            }
+            try (Connection other = rpc.connect("/demo/echo"); ClientCall call = other.newCall(TestServerMain.HELLO))
+            {
+                call.invoke(0);
+                assertEquals("Hello!", call.reply().getStringWithoutLengthAscii(0, call.replyLength()));
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseAHeapWithAnIncompatibleLayoutVersion() throws Exception
+    {
+        final Path dir = TestDirs.fresh("mp-layout");
+        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local"))
+        {
+            Rpcool.layoutVersionForTesting = 999;
+            try
+            {
+                final DaemonException e = assertThrows(DaemonException.class, () -> rpc.connect("/demo/echo"));
+                assertEquals(ControlProtocol.E_REJECTED, e.code());
+                assertTrue(e.getMessage().contains("layout version 999"), e.getMessage());
+            }
+            finally
+            {
+                Rpcool.layoutVersionForTesting = io.rpcool.layout.HeapDescriptor.LAYOUT_VERSION;
+            }
+            assertEquals(0, rpc.embeddedDaemon().heapCount(), rpc.stat());
+            try (Connection conn = rpc.connect("/demo/echo"); ClientCall call = conn.newCall(TestServerMain.HELLO))
+            {
+                call.invoke(0);
+            }
+        }
+    }
+
+    @Test
+    void shouldFallBackToTcpAcrossMemoryDomains() throws Exception
+    {
+        final Path dir = TestDirs.fresh("mp-tcp");
+        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/remote/echo", "other-domain"))
+        {
+            try (Connection conn = rpc.connect("/remote/echo"); ClientCall call = conn.newCall(TestServerMain.ECHO))
+            {
+                assertEquals(Transport.TCP, conn.transport());
+                for (int i = 0; i < 200; i++)
+                {
+                    call.request().putInt(0, i);
+                    call.invoke(4);
+                    assertEquals(i, call.reply().getInt(0));
+                }
+                call.functionId(TestServerMain.HELLO).invoke(0);
+                assertEquals("Hello!", call.reply().getStringWithoutLengthAscii(0, call.replyLength()));
+                final RpcException unknown = assertThrows(RpcException.class, () -> call.functionId(42).invoke(0));
+                assertEquals(Status.UNKNOWN_FUNCTION, unknown.status());
+                final CompletableFuture<ClientCall> f = call.functionId(TestServerMain.ECHO).invokeAsync(4);
+                assertNotNull(f.get(5, TimeUnit.SECONDS));
+            }
+            assertEquals(0, rpc.embeddedDaemon().heapCount(), "no heap for a TCP connection");
+        }
+    }
+
+    @Test
+    void shouldRefuseAConnectionOverTheQuotaNamingIt() throws Exception
+    {
+        final Path dir = TestDirs.fresh("mp-quota");
+        final RpcoolContext ctx = TestDirs.context(dir).daemonMode(RpcoolContext.DaemonMode.EMBEDDED)
+            .daemonConfig(new DaemonConfig().quotaBytes(2L * 1024 * 1024));
+        try (Rpcool rpc = Rpcool.launch(ctx); JvmProcess srv = server(dir, "/demo/echo", "local"))
+        {
+            try (Connection small = rpc.connect("/demo/echo", ConnectOptions.defaults().slots(4).bufferSize(4096)))
+            {
+                final DaemonException e = assertThrows(DaemonException.class,
+                    () -> rpc.connect("/demo/echo", ConnectOptions.defaults().slots(64).bufferSize(16384)));
+                assertEquals(ControlProtocol.E_QUOTA_EXCEEDED, e.code());
+                assertTrue(e.getMessage().contains("quota of 2097152 bytes"), e.getMessage());
+                try (ClientCall call = small.newCall(TestServerMain.HELLO))
+                {
+                    call.invoke(0);
+                }
+            }
+        }
+    }
+}
