@@ -1,0 +1,158 @@
+package io.rpcool.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.rpcool.Rpcool;
+import io.rpcool.RpcoolContext;
+import io.rpcool.daemon.Daemon;
+import io.rpcool.daemon.DaemonConfig;
+import io.rpcool.examples.pingpong.PingPongClient;
+import io.rpcool.examples.pingpong.PingPongServer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code rpcool} command line: run the daemon, show its state, run the demo.
+ */
+@Command(name = "rpcool", mixinStandardHelpOptions = true, version = "rpcool 0.1.0",
+    description = "Shared-memory RPC for the JVM.",
+    subcommands = {RpcoolCli.DaemonCommand.class, RpcoolCli.StatCommand.class, RpcoolCli.DemoCommand.class})
+public final class RpcoolCli implements Callable<Integer>
+{
+    @Override
+    public Integer call()
+    {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new RpcoolCli()).execute(args));
+    }
+
+    @Command(name = "daemon", description = "Run the per-host daemon in the foreground until interrupted.")
+    static final class DaemonCommand implements Callable<Integer>
+    {
+        @Option(names = "--dir", description = "Daemon directory (default: ${DEFAULT-VALUE}).")
+        Path dir = DaemonConfig.defaultDirectory();
+
+        @Option(names = "--quota", description = "Shared memory each process may map, in bytes (default: ${DEFAULT-VALUE}).")
+        long quota = DaemonConfig.DEFAULT_QUOTA_BYTES;
+
+        @Option(names = "--spin-below", description = "Spin while other load is below this fraction (default: ${DEFAULT-VALUE}).")
+        double spinBelow = DaemonConfig.DEFAULT_SPIN_BELOW;
+
+        @Option(names = "--sleep-below", description = "Sleep between polls below this fraction, hand off above (default: ${DEFAULT-VALUE}).")
+        double sleepBelow = DaemonConfig.DEFAULT_SLEEP_BELOW;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final Daemon daemon = Daemon.start(new DaemonConfig().directory(dir).quotaBytes(quota).idleThresholds(spinBelow, sleepBelow));
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
+            System.out.println("rpcool daemon listening on " + daemon.socketPath() + " (quota " + quota + " bytes per process)");
+            Thread.currentThread().join();
+            return 0;
+        }
+    }
+
+    @Command(name = "stat", description = "Show the daemon's channels, connections, heaps and quotas.")
+    static final class StatCommand implements Callable<Integer>
+    {
+        @Option(names = "--dir", description = "Daemon directory (default: ${DEFAULT-VALUE}).")
+        Path dir = DaemonConfig.defaultDirectory();
+
+        @Override
+        public Integer call()
+        {
+            try (Rpcool rpc = Rpcool.launch(new RpcoolContext().directory(dir).processName("rpcool-stat")
+                .daemonMode(RpcoolContext.DaemonMode.EXTERNAL)))
+            {
+                System.out.print(rpc.stat());
+                return 0;
+            }
+            catch (final RuntimeException e)
+            {
+                System.err.println("rpcool stat: " + e.getMessage());
+                return 1;
+            }
+        }
+    }
+
+    @Command(name = "demo", description = "Start a server and a client as two JVMs talking over shared memory.")
+    static final class DemoCommand implements Callable<Integer>
+    {
+        @Option(names = "--calls", description = "No-op calls to time (default: ${DEFAULT-VALUE}).")
+        int calls = 200_000;
+
+        @Override
+        public Integer call() throws Exception
+        {
+            final Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "rpcool-demo-");
+            final List<String> props = List.of("-Drpcool.dir=" + dir);
+            System.out.println("starting server JVM (it embeds the daemon, directory " + dir + ")");
+            final Process server = java(PingPongServer.class, props).start();
+            try
+            {
+                final BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+                final String ready = out.readLine();
+                if (ready == null || !ready.startsWith("READY"))
+                {
+                    System.err.println("server did not start: " + ready);
+                    return 1;
+                }
+                final String port = ready.split(" ")[1];
+                System.out.println("server ready; starting client JVM");
+                final Process client = java(PingPongClient.class, props, port, String.valueOf(calls)).inheritIO().start();
+                if (!client.waitFor(5, TimeUnit.MINUTES))
+                {
+                    client.destroyForcibly();
+                    System.err.println("client did not finish within 5 minutes");
+                    return 1;
+                }
+                return client.exitValue();
+            }
+            finally
+            {
+                server.getOutputStream().close();
+                if (!server.waitFor(10, TimeUnit.SECONDS))
+                {
+                    server.destroyForcibly();
+                }
+                Files.deleteIfExists(dir.resolve("daemon.lock"));
+                Files.deleteIfExists(dir.resolve("daemon.sock"));
+                Files.deleteIfExists(dir);
+            }
+        }
+
+        private static ProcessBuilder java(final Class<?> main, final List<String> props, final String... args)
+        {
+            final List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.add("--add-exports");
+            cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+            if (Runtime.version().feature() >= 24)
+            {
+                cmd.add("--sun-misc-unsafe-memory-access=allow");
+            }
+            cmd.add("-Xms256m");
+            cmd.add("-Xmx256m");
+            cmd.addAll(props);
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
+            cmd.add(main.getName());
+            cmd.addAll(List.of(args));
+            return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.rpcool.examples.pingpong;
+
+import io.rpcool.Channel;
+import io.rpcool.Rpcool;
+
+/**
+ * Serves {@link PingPong#CHANNEL}. Starts the daemon inside this process if none runs. Prints
+ * {@code READY <tcp port>} once it serves, and exits when its standard input closes.
+ */
+public final class PingPongServer
+{
+    private PingPongServer()
+    {
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        try (Rpcool rpc = Rpcool.launch())
+        {
+            final Channel channel = rpc.openChannel(PingPong.CHANNEL);
+            channel.register(PingPong.HELLO, call -> call.replyLength(call.reply().putStringWithoutLengthAscii(0, "Hello!")));
+            channel.register(PingPong.NOOP, call -> { });
+            System.out.println("READY " + channel.tcpPort() + (rpc.embeddedDaemon() != null ? " (daemon embedded in this process)" : ""));
+            System.out.flush();
+            while (System.in.read() >= 0)
+            {
+                // Serve until the parent closes our input.
+            }
+        }
+    }
+}
