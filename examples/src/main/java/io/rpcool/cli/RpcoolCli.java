@@ -113,7 +113,15 @@ public final class RpcoolCli implements Callable<Integer>
                 }
                 final String port = ready.split(" ")[1];
                 System.out.println("server ready; starting client JVM");
-                final Process client = java(PingPongClient.class, props, port, String.valueOf(calls)).inheritIO().start();
+                final Process client = java(PingPongClient.class, props, port, String.valueOf(calls)).start();
+                try (BufferedReader clientOut = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)))
+                {
+                    String line;
+                    while ((line = clientOut.readLine()) != null)
+                    {
+                        System.out.println(line);
+                    }
+                }
                 if (!client.waitFor(5, TimeUnit.MINUTES))
                 {
                     client.destroyForcibly();
