@@ -6,8 +6,9 @@ import java.util.Map;
 import io.rpcool.nativeio.SharedMemory;
 
 /**
- * Heaps mapped by this process, counted by use: when the client and the server of a connection
- * live in one process they share the single mapping at the heap's address.
+ * Heaps mapped by this process, counted by use and keyed by address (a process holds one mapping
+ * per address): when the client and the server of a connection live in one process they share the
+ * single mapping.
  */
 final class MappedHeaps
 {
@@ -22,35 +23,35 @@ final class MappedHeaps
      */
     static synchronized void map(final long heapId, final int fd, final long address, final long length)
     {
-        final long[] entry = MAPPED.get(heapId);
+        final long[] entry = MAPPED.get(address);
         if (entry != null)
         {
-            if (entry[0] != address || entry[1] != length)
+            if (entry[3] != heapId || entry[1] != length)
             {
-                throw new IllegalStateException("heap " + heapId + " is already mapped elsewhere in this process");
+                throw new io.rpcool.nativeio.AddressClashException(address, length);
             }
             entry[2]++;
             return;
         }
         SharedMemory.mapFixed(fd, address, length);
-        MAPPED.put(heapId, new long[] {address, length, 1});
+        MAPPED.put(address, new long[] {address, length, 1, heapId});
     }
 
     /**
      * Drop one use; unmap when it was the last.
      */
-    static synchronized void unmap(final long heapId)
+    static synchronized void unmap(final long address)
     {
-        final long[] entry = MAPPED.get(heapId);
+        final long[] entry = MAPPED.get(address);
         if (entry != null && --entry[2] == 0)
         {
-            MAPPED.remove(heapId);
+            MAPPED.remove(address);
             SharedMemory.unmap(entry[0], entry[1]);
         }
     }
 
-    static synchronized boolean isMapped(final long heapId)
+    static synchronized boolean isMapped(final long address)
     {
-        return MAPPED.containsKey(heapId);
+        return MAPPED.containsKey(address);
     }
 }

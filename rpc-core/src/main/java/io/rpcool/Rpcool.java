@@ -333,7 +333,7 @@ public final class Rpcool implements AutoCloseable
         {
             if (mapped)
             {
-                MappedHeaps.unmap(heapId);
+                MappedHeaps.unmap(address);
             }
             try
             {
@@ -429,7 +429,7 @@ public final class Rpcool implements AutoCloseable
             rejection = e.getMessage();
             if (mapped)
             {
-                MappedHeaps.unmap(heapId);
+                MappedHeaps.unmap(address);
             }
         }
         finally
@@ -502,7 +502,7 @@ public final class Rpcool implements AutoCloseable
             return;
         }
         end.heap.wrap(0, 0);
-        MappedHeaps.unmap(end.heapId);
+        MappedHeaps.unmap(end.address);
         SharedMemory.close(end.clientPidfd);
         if (!daemon.isClosed())
         {
@@ -603,7 +603,16 @@ public final class Rpcool implements AutoCloseable
         tcp.close();
         closed = true;
         housekeeping.shutdownNow();
-        controlTasks.shutdownNow();
+        controlTasks.shutdown();
+        try
+        {
+            // Connection ends being closed on behalf of the daemon finish (and unmap) before close returns.
+            controlTasks.awaitTermination(15, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
         final CompletionPoller p = poller;
         if (p != null)
         {

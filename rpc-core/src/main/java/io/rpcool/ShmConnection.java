@@ -238,7 +238,7 @@ final class ShmConnection extends Connection
             {
                 unmapped = true;
                 heap.wrap(0, 0);
-                MappedHeaps.unmap(heapId);
+                MappedHeaps.unmap(address);
                 SharedMemory.close(serverPidfd);
             }
         }

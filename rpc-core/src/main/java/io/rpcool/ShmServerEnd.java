@@ -76,11 +76,12 @@ final class ShmServerEnd
             {
                 return 0;
             }
-            // Neither published nor free: the peer wrote garbage over the sequence.
-            if (heap.compareAndSetLong(headOffset, head, head + 1))
+            // Neither published nor free: the peer wrote garbage over the sequence. Mark the entry
+            // published so it is consumed (and its fields validated) like any other; skipping the
+            // position instead would leave the garbage to be misread one lap later.
+            if (heap.compareAndSetLong(entry + SEQUENCE_OFFSET, sequence, head + 1))
             {
                 onMalformed("entry " + head + " has sequence " + sequence + ", expected " + (head + 1));
-                return 1;
             }
             return 0;
         }

@@ -224,10 +224,23 @@ class MultiProcessTest
                 }
             }
             {
+                // A garbage sequence over an otherwise plausible entry: the server resets the sequence,
+                // then validates and serves the entry like any other (a hostile client only hurts its own slots).
                 final long tail = heap.getLongVolatile(tailOffset);
                 heap.putLongVolatile(tailOffset, tail + 1);
                 final int e = RequestQueueDescriptor.entryOffset(ConnectionDescriptor.QUEUE_OFFSET, capacity, tail);
+                heap.putLong(e + RequestQueueDescriptor.CALL_ID_OFFSET, 2000);
+                heap.putInt(e + RequestQueueDescriptor.SLOT_OFFSET, slot);
+                heap.putInt(e + RequestQueueDescriptor.FUNCTION_OFFSET, TestServerMain.ECHO);
+                heap.putInt(e + RequestQueueDescriptor.LENGTH_OFFSET, 4);
+                heap.putInt(e + RequestQueueDescriptor.FLAGS_OFFSET, 0);
                 heap.putLongVolatile(e + RequestQueueDescriptor.SEQUENCE_OFFSET, 0x7777_7777_7777L);
+                final long deadline = System.currentTimeMillis() + 5000;
+                while (heap.getLongVolatile(line) != 2000 && System.currentTimeMillis() < deadline)
+                {
+                    Thread.onSpinWait();
+                }
+                assertEquals(2000, heap.getLongVolatile(line), "server consumed the entry with the garbage sequence");
             }
             // The server rejected all of that and still serves this connection and new ones.
             try (ClientCall call = conn.newCall(TestServerMain.ECHO))
@@ -235,7 +248,18 @@ class MultiProcessTest
                 for (int i = 0; i < 100; i++)
                 {
                     call.request().putInt(0, i);
-                    call.invoke(4);
+                    try
+                    {
+                        call.invoke(4);
+                    }
+                    catch (final RpcException e)
+                    {
+                        final int l = (int)ConnectionDescriptor.responseLineOffset(capacity, call.slot);
+                        throw new AssertionError("call " + i + " on slot " + call.slot + " id " + call.callId + " failed; head " +
+                            heap.getLongVolatile(ConnectionDescriptor.QUEUE_OFFSET + RequestQueueDescriptor.HEAD_OFFSET) +
+                            " tail " + heap.getLongVolatile(tailOffset) + " line id " + heap.getLongVolatile(l) + " status " +
+                            heap.getInt(l + 8), e);
+                    }
                     assertEquals(i, call.reply().getInt(0));
                 }
             }
