@@ -65,14 +65,15 @@ public final class SharedTypes
      * @param regions the regions the structure must lie in.
      * @param address of the structure; must not be null.
      * @return its tag.
-     * @throws NullPointerException        if address is {@link Allocator#NULL_ADDRESS}.
+     * @throws MalformedStructureException if address is {@link Allocator#NULL_ADDRESS}: a null pointer
+     *                                     where a structure was expected.
      * @throws SharedMemoryBoundsException if address lies outside the regions.
      */
     public static int tagAt(final RegionSet regions, final long address)
     {
         if (address == Allocator.NULL_ADDRESS)
         {
-            throw new NullPointerException("null shared pointer");
+            throw new MalformedStructureException("null pointer where a structure was expected");
         }
         return regions.getInt(address);
     }

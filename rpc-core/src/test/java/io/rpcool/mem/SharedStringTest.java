@@ -22,6 +22,6 @@ class SharedStringTest
         assertThrows(MalformedStructureException.class, () -> SharedString.read(heap.regions(), s));
         heap.regions().putInt(s + StringDescriptor.LENGTH_OFFSET, Integer.MAX_VALUE);
         assertThrows(SharedMemoryBoundsException.class, () -> SharedString.read(heap.regions(), s));
-        assertThrows(NullPointerException.class, () -> SharedString.read(heap.regions(), 0));
+        assertThrows(MalformedStructureException.class, () -> SharedString.read(heap.regions(), 0));
     }
 }
