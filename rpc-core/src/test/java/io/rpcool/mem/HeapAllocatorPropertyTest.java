@@ -25,7 +25,7 @@ class HeapAllocatorPropertyTest
     void shouldBehaveLikeModel(
         @ForAll @Size(max = 400) final List<@IntRange(min = -3000, max = 6000) Integer> operations)
     {
-        final HeapAllocator heap = memory.heap(HEAP_LENGTH);
+        final HeapAllocator heap = memory.freshHeap("heap", HEAP_LENGTH);
         final MemoryRegion region = heap.region();
         final RegionSet r = heap.regions();
         final TreeMap<Long, Long> live = new TreeMap<>();

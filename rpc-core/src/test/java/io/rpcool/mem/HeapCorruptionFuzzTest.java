@@ -21,7 +21,7 @@ class HeapCorruptionFuzzTest
     void allocatorShouldDetectCorruptionWithoutCrashing(@ForAll final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
-        final HeapAllocator heap = memory.heap(256 * 1024);
+        final HeapAllocator heap = memory.freshHeap("heap", 256 * 1024);
         final MemoryRegion region = heap.region();
         final RegionSet r = heap.regions();
         final List<Long> live = new ArrayList<>();

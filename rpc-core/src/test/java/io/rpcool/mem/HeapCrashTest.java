@@ -72,7 +72,6 @@ class HeapCrashTest
                 }
 
                 final HeapReport before = heap.validate();
-                System.out.println("round " + round + ": " + before);
                 assertTrue(before.allocatedBlocks() >= mine.size());
                 checkStamps(r, mine);
                 for (int i = 0; i < 20_000; i++)

@@ -21,12 +21,13 @@ class HostileInputFuzzTest
     private final TestMemory memory = new TestMemory();
     private final MemoryRegion region = memory.region("fuzz", LENGTH);
     private final RegionSet r = RegionSet.of(region);
-    private final HeapAllocator target = memory.heap(1 << 20);
+    private HeapAllocator target;
 
     @Property(tries = 300)
     void readersShouldOnlyRaiseSharedMemoryExceptions(@ForAll final long seed)
     {
         final SplittableRandom random = new SplittableRandom(seed);
+        target = memory.freshHeap("target", 1 << 20);
         final long base = region.base();
         for (long at = base; at < base + LENGTH; at += 8)
         {

@@ -55,8 +55,8 @@ class SharedObjectsPropertyTest
     @Property(tries = 200)
     void recordsShouldSurviveCopyMoveAndMaterialize(@ForAll("baskets") final Basket basket)
     {
-        final HeapAllocator heap = memory.heap(1 << 20);
-        final HeapAllocator other = memory.heap(1 << 20);
+        final HeapAllocator heap = memory.freshHeap("heap", 1 << 20);
+        final HeapAllocator other = memory.freshHeap("other", 1 << 20);
         final long pointer = SharedObjects.copyFrom(basket, heap);
         assertBasketEquals(basket, SharedObjects.materialize(heap.regions(), pointer, Basket.class));
         final long moved = SharedObjects.copy(heap.regions(), pointer, other);
@@ -89,7 +89,7 @@ class SharedObjectsPropertyTest
     @Property(tries = 300)
     void jsonShouldRoundTripThroughJavaAndText(@ForAll("json") final Object value)
     {
-        final HeapAllocator heap = memory.heap(1 << 20);
+        final HeapAllocator heap = memory.freshHeap("heap", 1 << 20);
         final SharedJson json = new SharedJson(heap);
         final long root = json.fromJava(value);
         assertEquals(value, SharedJson.toJava(heap.regions(), root));

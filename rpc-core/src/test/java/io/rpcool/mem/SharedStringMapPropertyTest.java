@@ -36,7 +36,7 @@ class SharedStringMapPropertyTest
     @Property(tries = 200)
     void shouldBehaveLikeHashMap(@ForAll("operations") final List<Tuple3<Integer, String, Long>> operations)
     {
-        final HeapAllocator heap = memory.heap(4 << 20);
+        final HeapAllocator heap = memory.freshHeap("heap", 4 << 20);
         final long address = SharedStringMap.allocate(heap, StringMapDescriptor.VALUE_LONG);
         final SharedStringMap map = new SharedStringMap().wrap(heap, address);
         final Map<String, Long> model = new HashMap<>();

@@ -19,7 +19,7 @@ class SharedVectorPropertyTest
     @Property(tries = 200)
     void longVectorShouldBehaveLikeArrayList(@ForAll @Size(max = 300) final List<Long> operations)
     {
-        final HeapAllocator heap = memory.heap(1 << 20);
+        final HeapAllocator heap = memory.freshHeap("heap", 1 << 20);
         final SharedLongVector vector = new SharedLongVector().wrap(heap, SharedLongVector.allocate(heap, 0));
         final List<Long> model = new ArrayList<>();
         for (final long op : operations)
@@ -69,7 +69,7 @@ class SharedVectorPropertyTest
     @Property(tries = 100)
     void pointerVectorShouldHoldPointersToStrings(@ForAll @Size(max = 100) final List<String> values)
     {
-        final HeapAllocator heap = memory.heap(1 << 20);
+        final HeapAllocator heap = memory.freshHeap("heap", 1 << 20);
         final long address = SharedPointerVector.allocate(heap, 2);
         final SharedPointerVector vector = new SharedPointerVector().wrap(heap, address);
         for (final String value : values)
