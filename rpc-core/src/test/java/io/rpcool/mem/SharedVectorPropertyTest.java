@@ -24,7 +24,7 @@ class SharedVectorPropertyTest
         final List<Long> model = new ArrayList<>();
         for (final long op : operations)
         {
-            switch ((int)Math.floorMod(op, 10))
+            switch (Math.floorMod(op, 10))
             {
                 case 0:
                     if (!model.isEmpty())
@@ -35,7 +35,7 @@ class SharedVectorPropertyTest
                 case 1:
                     if (!model.isEmpty())
                     {
-                        final int index = (int)Math.floorMod(op >> 8, model.size());
+                        final int index = Math.floorMod(op >> 8, model.size());
                         model.set(index, op);
                         vector.set(index, op);
                     }
