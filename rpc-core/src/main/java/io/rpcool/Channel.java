@@ -46,7 +46,7 @@ public final class Channel implements AutoCloseable
     {
         for (final HandlerAgent agent : agents)
         {
-            agent.thread.start();
+            agent.start();
         }
     }
 
@@ -182,19 +182,7 @@ public final class Channel implements AutoCloseable
         }
         for (final HandlerAgent agent : agents)
         {
-            agent.running = false;
-            java.util.concurrent.locks.LockSupport.unpark(agent.thread);
-        }
-        for (final HandlerAgent agent : agents)
-        {
-            try
-            {
-                agent.thread.join(1000);
-            }
-            catch (final InterruptedException e)
-            {
-                Thread.currentThread().interrupt();
-            }
+            agent.stop();
         }
         tcpServer.close();
     }

@@ -3,32 +3,42 @@ package io.rpcool;
 import java.util.ArrayList;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
-import io.rpcool.daemon.IdleLevels;
 import io.rpcool.nativeio.SharedMemory;
 
 /**
- * The dedicated polling thread of a process. It completes asynchronous calls (invoking their
- * callbacks) and, when the host is loaded, polls on behalf of parked threads so that one thread
- * spins instead of many (the hand-off mode of the adaptive wait). Parks when it watches nothing.
+ * The dedicated polling thread of a process, as an Agrona {@link Agent}. It completes
+ * asynchronous calls (invoking their callbacks) and, when the host is loaded, polls on behalf of
+ * parked threads so that one thread spins instead of many (the hand-off mode of the adaptive
+ * wait). With nothing to watch it parks until something is registered.
  */
-final class CompletionPoller implements Runnable
+final class CompletionPoller implements Agent
 {
+    private static final long EMPTY_PARK_NS = 100_000_000L;
+
     private final Rpcool rpcool;
     private final ManyToOneConcurrentArrayQueue<Watchable> registrations = new ManyToOneConcurrentArrayQueue<>(1 << 16);
     private final ArrayList<Watchable> watched = new ArrayList<>(1024);
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final AdaptiveIdleStrategy busyIdle;
+    private final AgentRunner runner;
     private volatile long scans;
     private volatile boolean parked;
 
     CompletionPoller(final Rpcool rpcool)
     {
         this.rpcool = rpcool;
-        this.thread = new Thread(this, "rpcool-poller");
-        this.thread.setDaemon(true);
-        this.thread.start();
+        this.busyIdle = new AdaptiveIdleStrategy(rpcool, null);
+        this.runner = new AgentRunner(new PollerIdle(), t -> rpcool.reportError("completion poller", t), null, this);
+        AgentRunner.startOnThread(runner, r ->
+        {
+            final Thread t = new Thread(r, "rpcool-poller");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -42,71 +52,103 @@ final class CompletionPoller implements Runnable
         }
         if (parked)
         {
-            LockSupport.unpark(thread);
+            LockSupport.unpark(runner.thread());
         }
     }
 
     @Override
-    public void run()
+    public void onStart()
     {
         SharedMemory.reduceTimerSlack(1000);
-        while (running)
+    }
+
+    @Override
+    public int doWork()
+    {
+        registrations.drainTo(watched, Integer.MAX_VALUE);
+        int completed = 0;
+        for (int i = watched.size() - 1; i >= 0; i--)
         {
-            registrations.drainTo(watched, Integer.MAX_VALUE);
-            int completed = 0;
-            for (int i = watched.size() - 1; i >= 0; i--)
+            final Watchable w = watched.get(i);
+            boolean ready;
+            try
             {
-                final Watchable w = watched.get(i);
-                boolean ready;
-                try
-                {
-                    ready = w.pollReady();
-                }
-                catch (final Throwable t)
-                {
-                    ready = true;
-                    rpcool.reportError("completion callback failed", t);
-                }
-                if (ready)
-                {
-                    final int last = watched.size() - 1;
-                    watched.set(i, watched.get(last));
-                    watched.remove(last);
-                    completed++;
-                }
+                ready = w.pollReady();
             }
-            scans = scans + 1;
-            if (completed > 0)
+            catch (final Throwable t)
             {
-                continue;
+                ready = true;
+                rpcool.reportError("completion callback failed", t);
             }
-            if (watched.isEmpty())
+            if (ready)
             {
-                parked = true;
-                if (registrations.isEmpty() && running)
-                {
-                    LockSupport.parkNanos(100_000_000L);
-                }
-                parked = false;
+                final int last = watched.size() - 1;
+                watched.set(i, watched.get(last));
+                watched.remove(last);
+                completed++;
             }
-            else if (rpcool.idleLevel() == IdleLevels.SPIN)
+        }
+        scans = scans + 1;
+        return completed;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "rpcool-poller";
+    }
+
+    /** Waits by the adaptive level while it watches something, parks while it watches nothing. */
+    private final class PollerIdle implements IdleStrategy
+    {
+        @Override
+        public void idle(final int workCount)
+        {
+            if (workCount > 0)
             {
-                Thread.onSpinWait();
+                reset();
             }
             else
             {
-                LockSupport.parkNanos(rpcool.context().sleepNs());
+                idle();
             }
+        }
+
+        @Override
+        public void idle()
+        {
+            if (watched.isEmpty())
+            {
+                parked = true;
+                if (registrations.isEmpty())
+                {
+                    LockSupport.parkNanos(EMPTY_PARK_NS);
+                }
+                parked = false;
+            }
+            else
+            {
+                busyIdle.idle();
+            }
+        }
+
+        @Override
+        public void reset()
+        {
+            busyIdle.reset();
         }
     }
 
     /**
      * Wait until the poller has finished one full scan started after this call, so that nothing it
      * read before the call is still in use.
+     *
+     * @return false if it did not within 10 s.
      */
     boolean quiesce()
     {
-        if (Thread.currentThread() == thread || !thread.isAlive())
+        final Thread thread = runner.thread();
+        if (thread == null || Thread.currentThread() == thread || !thread.isAlive())
         {
             return true;
         }
@@ -126,15 +168,11 @@ final class CompletionPoller implements Runnable
 
     void close()
     {
-        running = false;
-        LockSupport.unpark(thread);
-        try
+        final Thread thread = runner.thread();
+        if (thread != null)
         {
-            thread.join(1000);
+            LockSupport.unpark(thread);
         }
-        catch (final InterruptedException e)
-        {
-            Thread.currentThread().interrupt();
-        }
+        runner.close();
     }
 }

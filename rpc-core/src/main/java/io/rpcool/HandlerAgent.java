@@ -2,88 +2,87 @@ package io.rpcool;
 
 import java.util.concurrent.locks.LockSupport;
 
-import io.rpcool.daemon.IdleLevels;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+
 import io.rpcool.nativeio.SharedMemory;
 
 /**
- * One handler thread of a channel: polls every connection of the channel, one request per
- * connection per round so no client starves another, and waits by the adaptive idle level when
- * there is nothing to do.
+ * One handler thread of a channel, as an Agrona {@link Agent}: each duty cycle polls every
+ * connection of the channel, one request per connection so no client starves another, and the
+ * {@link AdaptiveIdleStrategy} decides how to wait when a cycle found nothing.
  */
-final class HandlerAgent implements Runnable, Watchable
+final class HandlerAgent implements Agent, Watchable
 {
     private final Channel channel;
     private final Rpcool rpcool;
     private final ServerCall call = new ServerCall();
-    final Thread thread;
-    volatile boolean running = true;
-    /** Rounds completed; a closer waits for it to move so that no round still reads a removed connection. */
+    private final String roleName;
+    private final AdaptiveIdleStrategy idle;
+    final AgentRunner runner;
+    /** Duty cycles completed; a closer waits for it to move so that no cycle still reads a removed connection. */
     volatile long rounds;
-    volatile boolean parked;
 
     HandlerAgent(final Channel channel, final Rpcool rpcool, final int index)
     {
         this.channel = channel;
         this.rpcool = rpcool;
         this.call.channelName = channel.name();
-        this.thread = new Thread(this, "rpcool-handler-" + channel.name() + "-" + index);
-        this.thread.setDaemon(true);
+        this.roleName = "rpcool-handler-" + channel.name() + "-" + index;
+        this.idle = new AdaptiveIdleStrategy(rpcool, this);
+        this.runner = new AgentRunner(idle, t -> rpcool.reportError(roleName, t), null, this);
+    }
+
+    void start()
+    {
+        AgentRunner.startOnThread(runner, r ->
+        {
+            final Thread t = new Thread(r, roleName);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Override
-    public void run()
+    public void onStart()
     {
         SharedMemory.reduceTimerSlack(1000);
-        int idle = 0;
-        while (running)
-        {
-            int work = 0;
-            final ShmServerEnd[] ends = channel.ends;
-            for (final ShmServerEnd end : ends)
-            {
-                if (!end.closing)
-                {
-                    try
-                    {
-                        work += end.poll(call);
-                    }
-                    catch (final RuntimeException e)
-                    {
-                        rpcool.reportError("handler loop of " + channel.name() + " connection " + end.connectionId, e);
-                    }
-                }
-            }
-            rounds = rounds + 1;
-            if (work > 0)
-            {
-                idle = 0;
-                continue;
-            }
-            idle++;
-            final int level = rpcool.idleLevel();
-            if (level == IdleLevels.SPIN || idle < 64)
-            {
-                Thread.onSpinWait();
-            }
-            else if (level == IdleLevels.SLEEP)
-            {
-                LockSupport.parkNanos(rpcool.context().sleepNs());
-            }
-            else
-            {
-                parked = true;
-                rpcool.poller().watch(this);
-                LockSupport.parkNanos(this, 50_000_000L);
-                parked = false;
-            }
-        }
     }
 
-    /** On the poller thread, while this agent is parked. */
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        for (final ShmServerEnd end : channel.ends)
+        {
+            if (!end.closing)
+            {
+                try
+                {
+                    work += end.poll(call);
+                }
+                catch (final RuntimeException e)
+                {
+                    rpcool.reportError(roleName + " connection " + end.connectionId, e);
+                }
+            }
+        }
+        rounds = rounds + 1;
+        return work;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    /** On the polling thread, while this agent is parked in hand-off mode. */
     @Override
     public boolean pollReady()
     {
-        if (!running || !parked)
+        final Thread thread = runner.thread();
+        if (runner.isClosed() || !idle.parked || thread == null)
         {
             LockSupport.unpark(thread);
             return true;
@@ -101,16 +100,19 @@ final class HandlerAgent implements Runnable, Watchable
 
     /**
      * Wait until this agent cannot be reading a connection removed before the call.
+     *
+     * @return false if it did not finish a cycle within 10 s (a handler blocked that long).
      */
     boolean quiesce()
     {
-        if (Thread.currentThread() == thread || !thread.isAlive())
+        final Thread thread = runner.thread();
+        if (thread == null || Thread.currentThread() == thread || !thread.isAlive())
         {
             return true;
         }
         final long start = rounds;
         final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (rounds < start + 2 && !parked && thread.isAlive())
+        while (rounds < start + 2 && !idle.parked && thread.isAlive())
         {
             if (System.nanoTime() > deadline)
             {
@@ -120,5 +122,15 @@ final class HandlerAgent implements Runnable, Watchable
             Thread.yield();
         }
         return true;
+    }
+
+    void stop()
+    {
+        final Thread thread = runner.thread();
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
+        runner.close();
     }
 }
