@@ -163,6 +163,28 @@ public abstract class Connection implements AutoCloseable
         return false;
     }
 
+    /**
+     * Complete {@code call} from the status and length its server sent; the reply (or the error
+     * message) is already in the call's reply buffer and the length was checked against it.
+     */
+    static void complete(final ClientCall call, final int status, final int length)
+    {
+        if (status == Status.OK.code())
+        {
+            call.succeed(length);
+            return;
+        }
+        final Status s = Status.fromWire(status);
+        if (s == null || s == Status.OK)
+        {
+            call.fail(new RpcException(Status.MALFORMED_REPLY, "unknown reply status " + status));
+        }
+        else
+        {
+            call.failRemote(s, length);
+        }
+    }
+
     void watchAsync(final ClientCall call)
     {
         rpcool.poller().watch(call);

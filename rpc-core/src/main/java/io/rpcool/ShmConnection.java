@@ -155,21 +155,9 @@ final class ShmConnection extends Connection
                 call.fail(new RpcException(Status.MALFORMED_REPLY,
                     "reply length " + length + " outside the " + bufferSize + "-byte buffer"));
             }
-            else if (status == Status.OK.code())
-            {
-                call.succeed(length);
-            }
             else
             {
-                final Status s = Status.fromWire(status);
-                if (s == null || s == Status.OK)
-                {
-                    call.fail(new RpcException(Status.MALFORMED_REPLY, "unknown reply status " + status));
-                }
-                else
-                {
-                    call.failRemote(s, length);
-                }
+                complete(call, status, length);
             }
             return true;
         }

@@ -173,22 +173,7 @@ final class TcpConnection extends Connection
             return;
         }
         copyOut(frame, call.replyAddress, length);
-        if (status == Status.OK.code())
-        {
-            call.succeed(length);
-        }
-        else
-        {
-            final Status s = Status.fromWire(status);
-            if (s == null || s == Status.OK)
-            {
-                call.fail(new RpcException(Status.MALFORMED_REPLY, "unknown reply status " + status));
-            }
-            else
-            {
-                call.failRemote(s, length);
-            }
-        }
+        complete(call, status, length);
     }
 
     /** Append {@code length} bytes at {@code address} to {@code frame}. */
