@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -1587,6 +1588,123 @@ out:
 	return err;
 }
 
+/*
+ * A writer process stores an increasing counter into a page as fast as it
+ * can while this process seals the page. Once SEAL has returned the value
+ * must never change again and the writer must have faulted.
+ */
+static const char *t_seal_stops_a_concurrent_writer(void)
+{
+	struct ctx c;
+	const char *err = setup(&c);
+	volatile __u64 *word;
+	__u64 id, before, after;
+	pid_t pid;
+	int round, st;
+
+	if (err)
+		goto out;
+	word = (volatile __u64 *)(c.heap + page);
+	for (round = 0; round < 20 && !err; round++) {
+		*word = 0;
+		pid = fork();
+		if (pid == 0) {
+			__u64 n = 1;
+
+			for (;;)
+				*word = n++;
+		}
+		while (*word < 1000)
+			sched_yield();
+		if (seal(&c, page, page, &id)) {
+			err = "SEAL failed";
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			break;
+		}
+		before = *word;
+		usleep(20000);
+		after = *word;
+		if (waitpid(pid, &st, WNOHANG) != pid) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			snprintf(why_buf, sizeof(why_buf),
+				 "round %d: writer still running after the seal",
+				 round);
+			err = why_buf;
+		} else if (!WIFSIGNALED(st) || (WTERMSIG(st) != SIGBUS &&
+						 WTERMSIG(st) != SIGSEGV)) {
+			err = "writer did not die of a fault";
+		} else if (before != after) {
+			snprintf(why_buf, sizeof(why_buf),
+				 "round %d: value moved from %llu to %llu after SEAL returned",
+				 round, (unsigned long long)before,
+				 (unsigned long long)after);
+			err = why_buf;
+		}
+		complete_ioctl(c.rfd, c.ra.handle, id);
+		if (release(&c, id) && !err)
+			err = "RELEASE failed";
+	}
+out:
+	teardown(&c);
+	return err;
+}
+
+#define IORING_SETUP_NR		425
+#define IORING_REGISTER_NR	427
+#define IORING_REGISTER_BUFFERS	0
+
+/*
+ * A long-term pin of a heap page (io_uring fixed buffers, RDMA) would let
+ * DMA write a sealed range. io_uring refuses such buffers on this mapping;
+ * if a pin is ever taken, SEAL must refuse the range.
+ */
+static const char *t_pinned_pages_cannot_be_sealed(void)
+{
+	struct ctx c;
+	const char *err = setup(&c);
+	unsigned char params[120] = { 0 };	/* struct io_uring_params */
+	struct iovec iov;
+	int ring = -1, ret;
+	__u64 id;
+
+	if (err)
+		goto out;
+	ring = syscall(IORING_SETUP_NR, 4, params);
+	if (ring < 0) {
+		snprintf(why_buf, sizeof(why_buf), "io_uring_setup: %s",
+			 strerror(errno));
+		err = why_buf;
+		goto out;
+	}
+	iov.iov_base = c.heap;
+	iov.iov_len = 4 * page;
+	c.heap[0] = 1;
+	ret = syscall(IORING_REGISTER_NR, ring, IORING_REGISTER_BUFFERS, &iov, 1);
+	if (ret == 0) {
+		ret = seal(&c, 0, 4 * page, &id);
+		if (ret != -EBUSY) {
+			snprintf(why_buf, sizeof(why_buf),
+				 "pinned pages sealed: %s",
+				 ret ? strerror(-ret) : "succeeded");
+			err = why_buf;
+		}
+		printf("# io_uring pinned heap pages; SEAL refused them\n");
+	} else if (errno != EOPNOTSUPP) {
+		snprintf(why_buf, sizeof(why_buf),
+			 "IORING_REGISTER_BUFFERS: %s", strerror(errno));
+		err = why_buf;
+	} else {
+		printf("# io_uring refused heap pages as fixed buffers\n");
+	}
+out:
+	if (ring >= 0)
+		close(ring);
+	teardown(&c);
+	return err;
+}
+
 static const char *t_counters_zero_when_idle(void)
 {
 	struct rpcool_info in;
@@ -1644,6 +1762,8 @@ static const struct test tests[] = {
 	T(seal_survives_sender_close),
 	T(release_needs_the_owner),
 	T(two_processes_do_not_interfere),
+	T(seal_stops_a_concurrent_writer),
+	T(pinned_pages_cannot_be_sealed),
 	T(daemon_close_revokes_grants_keeps_mappings),
 	T(heap_destroy_needs_the_creator),
 	T(counters_zero_when_idle),

@@ -54,8 +54,11 @@ log "kernel $KVER"
 mkdir -p "$CACHE"
 
 # ---- build -----------------------------------------------------------------
-make -s -C "$ROOT/kmod" KVER="$KVER" >/dev/null
-make -s -C "$ROOT/tests" BUILD="$CACHE/bin" >/dev/null
+build() {	# quiet unless it fails
+	"$@" >"$CACHE/build.log" 2>&1 || { cat "$CACHE/build.log" >&2; log "build failed: $*"; exit 2; }
+}
+build make -C "$ROOT/kmod" KVER="$KVER"
+build make -C "$ROOT/tests" BUILD="$CACHE/bin"
 
 # ---- kernel: the ELF vmlinux boots about twice as fast under TCG ------------
 KERNEL=/boot/vmlinuz-$KVER
