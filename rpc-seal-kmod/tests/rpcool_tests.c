@@ -46,6 +46,18 @@ _Static_assert(sizeof(struct rpcool_attach) == 64, "attach");
 _Static_assert(sizeof(struct rpcool_seal) == 32, "seal");
 _Static_assert(sizeof(struct rpcool_seal_ref) == 16, "seal_ref");
 _Static_assert(sizeof(struct rpcool_batch_release) == 24, "batch_release");
+/* ioctl numbers as literal values (what a binding without the header uses) */
+_Static_assert(RPCOOL_IOC_INFO == 0x8040c700, "INFO");
+_Static_assert(RPCOOL_IOC_HEAP_CREATE == 0xc018c701, "HEAP_CREATE");
+_Static_assert(RPCOOL_IOC_HEAP_DESTROY == 0x4008c702, "HEAP_DESTROY");
+_Static_assert(RPCOOL_IOC_GRANT == 0xc018c703, "GRANT");
+_Static_assert(RPCOOL_IOC_ATTACH == 0xc040c704, "ATTACH");
+_Static_assert(RPCOOL_IOC_DETACH == 0x4004c705, "DETACH");
+_Static_assert(RPCOOL_IOC_SEAL == 0xc020c706, "SEAL");
+_Static_assert(RPCOOL_IOC_COMPLETE == 0x4010c707, "COMPLETE");
+_Static_assert(RPCOOL_IOC_RELEASE == 0x4010c708, "RELEASE");
+_Static_assert(RPCOOL_IOC_BATCH_RELEASE == 0xc018c709, "BATCH_RELEASE");
+_Static_assert(RPCOOL_MMAP_OFFSET(1, 1, 0) == 0x18000000000ULL, "mmap offset");
 
 #define HEAP_SIZE	(1UL << 20)
 #define RING_SLOTS	128
@@ -1588,6 +1600,61 @@ out:
 	return err;
 }
 
+static const char *t_heap_create_arguments_are_checked(void)
+{
+	struct rpcool_heap_create hc = { 0 };
+	int fd = open_dev(), bad = 0;
+	__u64 id;
+
+	CHECK(fd >= 0, "open");
+	bad |= create_heap(fd, 0, 0, &id) != -EINVAL;
+	bad |= create_heap(fd, page + 1, 0, &id) != -EINVAL;
+	bad |= create_heap(fd, RPCOOL_HEAP_MAX_SIZE + page, 0, &id) != -EINVAL;
+	bad |= create_heap(fd, page, RPCOOL_RING_MAX_SLOTS + 1, &id) != -EINVAL;
+	hc.size = page;
+	hc.flags = 1;
+	bad |= xioctl(fd, RPCOOL_IOC_HEAP_CREATE, &hc) != -EINVAL;
+	bad |= xioctl(fd, _IO(RPCOOL_IOC_MAGIC, 0x7f), NULL) != -ENOTTY;
+	close(fd);
+	CHECK(!bad, "a bad HEAP_CREATE or unknown ioctl was accepted");
+	return NULL;
+}
+
+static const char *t_detach_drops_the_handle_not_the_seals(void)
+{
+	struct ctx c;
+	const char *err = setup(&c);
+	__u32 handle;
+	__u64 id;
+
+	if (err)
+		goto out;
+	if (seal(&c, page, page, &id)) {
+		err = "SEAL failed";
+		goto out;
+	}
+	handle = c.sa.handle;
+	if (ioctl(c.sfd, RPCOOL_IOC_DETACH, &handle)) {
+		err = "DETACH failed";
+		goto out;
+	}
+	if (ioctl(c.sfd, RPCOOL_IOC_DETACH, &handle) == 0 || errno != EBADF) {
+		err = "second DETACH not EBADF";
+		goto out;
+	}
+	if (map(c.sfd, page, PROT_READ, c.sa.heap_offset)) {
+		err = "detached handle still maps the heap";
+		goto out;
+	}
+	if (!write_kills(c.heap + page))
+		err = "DETACH dropped the seal";
+	else if (child_write(c.heap, 'd'))
+		err = "existing mapping lost write access to unsealed pages";
+out:
+	teardown(&c);
+	return err;
+}
+
 /*
  * A writer process stores an increasing counter into a page as fast as it
  * can while this process seals the page. Once SEAL has returned the value
@@ -1729,6 +1796,7 @@ struct test {
 #define T(n) { #n, t_##n }
 static const struct test tests[] = {
 	T(info_reports_version),
+	T(heap_create_arguments_are_checked),
 	T(unprivileged_process_cannot_create_heaps),
 	T(mmap_without_grant_is_refused),
 	T(unknown_token_is_refused),
@@ -1761,6 +1829,7 @@ static const struct test tests[] = {
 	T(batch_release_is_all_or_nothing),
 	T(seal_survives_sender_close),
 	T(release_needs_the_owner),
+	T(detach_drops_the_handle_not_the_seals),
 	T(two_processes_do_not_interfere),
 	T(seal_stops_a_concurrent_writer),
 	T(pinned_pages_cannot_be_sealed),
