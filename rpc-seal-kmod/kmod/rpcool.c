@@ -1172,9 +1172,10 @@ static long rpcool_ioctl(struct file *filp, unsigned int cmd,
 	}
 }
 
+/* Decided once, at open, from the opener's credentials (no audit noise). */
 static bool rpcool_may_be_daemon(void)
 {
-	if (capable(CAP_SYS_ADMIN))
+	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
 		return true;
 	return daemon_gid >= 0 &&
 	       in_egroup_p(make_kgid(&init_user_ns, daemon_gid));

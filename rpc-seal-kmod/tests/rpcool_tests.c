@@ -810,7 +810,7 @@ static const char *t_proc_self_mem_write_fails(void)
 {
 	struct ctx c;
 	const char *err = setup(&c);
-	char v = 'P';
+	char v = 'P', *ro;
 	int fd = -1;
 	__u64 id;
 
@@ -831,8 +831,19 @@ static const char *t_proc_self_mem_write_fails(void)
 		goto out;
 	}
 	if (pwrite(fd, &v, 1, (off_t)(uintptr_t)(c.heap + page)) == 1 ||
-	    c.heap[page] != 'S')
+	    c.heap[page] != 'S') {
 		err = "/proc/self/mem wrote the sealed page";
+		goto out;
+	}
+	/* FOLL_FORCE cannot write a shared mapping that lacks VM_WRITE */
+	ro = map(c.sfd, page, PROT_READ, c.sa.heap_offset + 4 * page);
+	if (!ro) {
+		err = "read-only mapping refused";
+		goto out;
+	}
+	if (pwrite(fd, &v, 1, (off_t)(uintptr_t)ro) == 1)
+		err = "/proc/self/mem wrote through a read-only heap mapping";
+	munmap(ro, page);
 out:
 	if (fd >= 0)
 		close(fd);
