@@ -30,6 +30,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 
 #include "rpcool_uapi.h"
 
@@ -941,6 +942,48 @@ out:
 	return err;
 }
 
+/* UFFDIO_COPY into a hole of a sealed range would change it: no uffd at all. */
+static const char *t_userfaultfd_cannot_register_the_heap(void)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { 0 };
+	struct ctx c;
+	const char *err = setup(&c);
+	int uffd = -1;
+
+	if (err)
+		goto out;
+	uffd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
+		snprintf(why_buf, sizeof(why_buf), "userfaultfd: %s",
+			 strerror(errno));
+		err = why_buf;
+		goto out;
+	}
+	/* control: anonymous memory registers */
+	reg.range.start = (uintptr_t)mmap(NULL, page, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.len = page;
+	reg.mode = UFFDIO_REGISTER_MODE_MISSING;
+	if (ioctl(uffd, UFFDIO_REGISTER, &reg)) {
+		err = "control: userfaultfd refused anonymous memory";
+		goto out;
+	}
+	munmap((void *)(uintptr_t)reg.range.start, page);
+	reg.range.start = (uintptr_t)c.heap;
+	reg.range.len = HEAP_SIZE;
+	if (!ioctl(uffd, UFFDIO_REGISTER, &reg))
+		err = "userfaultfd registered a heap mapping";
+	reg.mode = UFFDIO_REGISTER_MODE_MINOR;
+	if (!err && !ioctl(uffd, UFFDIO_REGISTER, &reg))
+		err = "userfaultfd (minor) registered a heap mapping";
+out:
+	if (uffd >= 0)
+		close(uffd);
+	teardown(&c);
+	return err;
+}
+
 static const char *t_ring_is_read_only_for_sender(void)
 {
 	struct ctx c;
@@ -1833,6 +1876,7 @@ static const struct test tests[] = {
 	T(madvise_remove_fails),
 	T(map_files_reopen_fails),
 	T(remap_file_pages_fails),
+	T(userfaultfd_cannot_register_the_heap),
 	T(ring_is_read_only_for_sender),
 	T(descriptor_is_written_by_kernel),
 	T(release_before_completion_fails),
