@@ -22,6 +22,7 @@
  *  - the shmem file's own file operations are replaced, so it cannot be
  *    reopened (/proc/pid/map_files), hole-punched (MADV_REMOVE) or mapped
  *    with shmem's vm_operations (remap_file_pages);
+ *  - userfaultfd cannot register these mappings (they are not shmem's);
  *  - sealing fails with -EBUSY while a page of the range is pinned
  *    (pin_user_pages()), so no pinned DMA target survives the seal.
  *
