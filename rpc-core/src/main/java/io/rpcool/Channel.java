@@ -26,6 +26,8 @@ public final class Channel implements AutoCloseable
     final LongAdder malformedEntries = new LongAdder();
     private final TcpServer tcpServer;
     private volatile boolean closed;
+    /** The data heap shared by all connections, when the channel's options ask for one. */
+    volatile SharedHeap heap;
 
     Channel(final Rpcool rpcool, final String name, final long id, final ChannelOptions options, final TcpServer tcpServer)
     {

@@ -7,6 +7,8 @@ public final class ChannelOptions
 {
     private int handlerThreads = 1;
     private int tcpPort;
+    private boolean sharedHeap;
+    private long heapSize = -1;
 
     public static ChannelOptions defaults()
     {
@@ -26,6 +28,34 @@ public final class ChannelOptions
             throw new IllegalArgumentException("handlerThreads must be at least 1: " + handlerThreads);
         }
         this.handlerThreads = handlerThreads;
+        return this;
+    }
+
+    public boolean sharedHeap()
+    {
+        return sharedHeap;
+    }
+
+    /**
+     * One data heap shared by all connections of the channel (true), or a private data heap per
+     * connection (false, the default). Objects a server keeps across calls (a store's documents)
+     * belong in a shared heap: a private heap goes away with its connection.
+     */
+    public ChannelOptions sharedHeap(final boolean sharedHeap)
+    {
+        this.sharedHeap = sharedHeap;
+        return this;
+    }
+
+    public long heapSize()
+    {
+        return heapSize;
+    }
+
+    /** Size of each data heap the channel adds (default from the context). */
+    public ChannelOptions heapSize(final long heapSize)
+    {
+        this.heapSize = heapSize;
         return this;
     }
 

@@ -105,6 +105,29 @@ public abstract class Connection implements AutoCloseable
 
     public abstract Transport transport();
 
+    /**
+     * The data heap of this connection, for pointer-rich arguments passed by reference.
+     *
+     * @throws UnsupportedOperationException over the TCP fallback, where the processes share no memory.
+     */
+    public SharedHeap heap()
+    {
+        throw new UnsupportedOperationException("connection to " + channelName + " uses the " + transport() +
+            " transport: pointer-rich arguments need shared memory; send plain bytes in call.request()");
+    }
+
+    /** Shortcut for {@code heap().createBuffer(capacity)}. */
+    public io.rpcool.mem.RpcBuffer createBuffer(final long capacity)
+    {
+        return heap().createBuffer(capacity);
+    }
+
+    /** Shortcut for {@code heap().copyFrom(value)}: deep-copies a Java object graph, returns its pointer. */
+    public long copyFrom(final Object value)
+    {
+        return heap().copyFrom(value);
+    }
+
     public String channelName()
     {
         return channelName;

@@ -39,15 +39,19 @@ final class MappedHeaps
 
     /**
      * Drop one use; unmap when it was the last.
+     *
+     * @return true if this call unmapped the heap.
      */
-    static synchronized void unmap(final long address)
+    static synchronized boolean unmap(final long address)
     {
         final long[] entry = MAPPED.get(address);
         if (entry != null && --entry[2] == 0)
         {
             MAPPED.remove(address);
             SharedMemory.unmap(entry[0], entry[1]);
+            return true;
         }
+        return false;
     }
 
     static synchronized boolean isMapped(final long address)

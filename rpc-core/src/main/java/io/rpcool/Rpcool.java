@@ -52,6 +52,8 @@ public final class Rpcool implements AutoCloseable
     private final Map<Long, Channel> channels = new ConcurrentHashMap<>();
     private final Map<Long, ShmConnection> shmConnections = new ConcurrentHashMap<>();
     private final Map<Long, ShmServerEnd> serverEnds = new ConcurrentHashMap<>();
+    /** Data heaps of this process by owner ("scope:owner id"), so a heap another party adds reaches them. */
+    private final Map<String, SharedHeap> sharedHeaps = new ConcurrentHashMap<>();
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService controlTasks;
     private final TcpTransport tcp;
@@ -256,6 +258,12 @@ public final class Rpcool implements AutoCloseable
                 .putString(context.domain()).putString(context.tcpHost()).putInt(server.port()));
             final Channel channel = new Channel(this, name, reply.getLong(), options, server);
             channels.put(channel.id(), channel);
+            if (options.sharedHeap())
+            {
+                final long size = options.heapSize() > 0 ? options.heapSize() : context.heapSize();
+                channel.heap = sharedHeap(SCOPE_CHANNEL, channel.id());
+                channel.heap.add(addHeap(SCOPE_CHANNEL, channel.id(), size));
+            }
             channel.start();
             return channel;
         }
@@ -327,6 +335,22 @@ public final class Rpcool implements AutoCloseable
             }
             conn.serverPid = ready.getInt();
             conn.serverPidfd = Processes.openPidfd(conn.serverPid);
+            final long channelId = ready.getLong();
+            final int channelHeaps = ready.getInt();
+            if (channelHeaps > 0)
+            {
+                final SharedHeap shared = sharedHeap(SCOPE_CHANNEL, channelId);
+                conn.dataHeap = shared;
+                for (int i = 0; i < channelHeaps; i++)
+                {
+                    final long id = ready.getLong();
+                    conn.mappedChannelHeaps.add(mapExistingHeap(id, shared));
+                }
+            }
+            else
+            {
+                conn.dataHeap = sharedHeap(SCOPE_CONNECTION, connectionId);
+            }
             return conn;
         }
         catch (final RuntimeException e)
@@ -349,6 +373,183 @@ public final class Rpcool implements AutoCloseable
         finally
         {
             closeFd(fd);
+        }
+    }
+
+    /**
+     * The data heap of an owner (a connection or a channel) in this process, created on first use.
+     */
+    SharedHeap sharedHeap(final int scope, final long ownerId)
+    {
+        return sharedHeaps.computeIfAbsent(scope + ":" + ownerId,
+            k -> new SharedHeap(context.heapSize(), size -> addHeap(scope, ownerId, size)));
+    }
+
+    /**
+     * Ask the daemon for a new data heap, map and format it, and return once every other party
+     * has mapped it too.
+     */
+    private io.rpcool.mem.HeapAllocator addHeap(final int scope, final long ownerId, final long size)
+    {
+        final DaemonClient.Reply reply = daemon.request(ADD_HEAP, m -> m.putInt(scope).putLong(ownerId).putLong(size));
+        final long heapId = reply.getLong();
+        final long address = reply.getLong();
+        final long length = reply.getLong();
+        try
+        {
+            MappedHeaps.map(heapId, reply.fd, address, length);
+        }
+        finally
+        {
+            closeFd(reply.fd);
+        }
+        final io.rpcool.mem.HeapAllocator heap;
+        try
+        {
+            heap = io.rpcool.mem.HeapAllocator.format(new io.rpcool.mem.MemoryRegion("heap-" + heapId, address, length));
+            daemon.request(HEAP_READY, m -> m.putLong(heapId));
+        }
+        catch (final RuntimeException e)
+        {
+            releaseHeap(address, heapId);
+            throw e;
+        }
+        dataHeapMapped(scope, ownerId, address, heapId);
+        return heap;
+    }
+
+    /** Map a data heap that already exists (a channel's shared heap) and add it to {@code into}. */
+    private long mapExistingHeap(final long heapId, final SharedHeap into)
+    {
+        final DaemonClient.Reply reply = daemon.request(MAP_HEAP, m -> m.putLong(heapId));
+        reply.getLong();
+        final long address = reply.getLong();
+        final long length = reply.getLong();
+        try
+        {
+            MappedHeaps.map(heapId, reply.fd, address, length);
+        }
+        finally
+        {
+            closeFd(reply.fd);
+        }
+        synchronized (into)
+        {
+            if (!contains(into, address))
+            {
+                into.add(io.rpcool.mem.HeapAllocator.attach(new io.rpcool.mem.MemoryRegion("heap-" + heapId, address, length)));
+            }
+        }
+        return address;
+    }
+
+    private static boolean contains(final SharedHeap heap, final long address)
+    {
+        for (final io.rpcool.mem.HeapAllocator h : heap.heaps())
+        {
+            if (h.region().base() == address)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Data heaps this process maps, by address, with their ids, so closing detaches them. */
+    private final Map<Long, Long> dataHeapIds = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<Long>> dataHeapsByOwner = new ConcurrentHashMap<>();
+
+    private void dataHeapMapped(final int scope, final long ownerId, final long address, final long heapId)
+    {
+        dataHeapIds.put(address, heapId);
+        dataHeapsByOwner.computeIfAbsent(scope + ":" + ownerId, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(address);
+    }
+
+    /** Unmap one use of a data heap; tell the daemon when this process no longer maps it. */
+    void releaseHeap(final long address, final long heapId)
+    {
+        if (MappedHeaps.unmap(address) && !daemon.isClosed())
+        {
+            dataHeapIds.remove(address);
+            try
+            {
+                daemon.request(DETACH, m -> m.putLong(heapId));
+            }
+            catch (final RuntimeException e)
+            {
+                // The daemon reclaims the heap when this process exits.
+            }
+        }
+    }
+
+    /** Release every data heap of an owner, e.g. when its connection closes. */
+    void releaseHeaps(final int scope, final long ownerId)
+    {
+        sharedHeaps.remove(scope + ":" + ownerId);
+        final java.util.List<Long> addresses = dataHeapsByOwner.remove(scope + ":" + ownerId);
+        if (addresses != null)
+        {
+            for (final long address : addresses)
+            {
+                final Long id = dataHeapIds.get(address);
+                releaseHeap(address, id == null ? -1 : id);
+            }
+        }
+    }
+
+    void releaseChannelHeapUse(final long address)
+    {
+        final Long id = dataHeapIds.get(address);
+        releaseHeap(address, id == null ? -1 : id);
+    }
+
+    private void onNewHeap(final DaemonClient.Reply push)
+    {
+        final int scope = push.getInt();
+        final long ownerId = push.getLong();
+        final long heapId = push.getLong();
+        final long address = push.getLong();
+        final long length = push.getLong();
+        String rejection = null;
+        try
+        {
+            MappedHeaps.map(heapId, push.fd, address, length);
+            dataHeapMapped(scope, ownerId, address, heapId);
+            final SharedHeap heap = sharedHeaps.get(scope + ":" + ownerId);
+            if (heap != null)
+            {
+                synchronized (heap)
+                {
+                    if (!contains(heap, address))
+                    {
+                        heap.add(io.rpcool.mem.HeapAllocator.attach(new io.rpcool.mem.MemoryRegion("heap-" + heapId, address, length)));
+                    }
+                }
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            rejection = String.valueOf(e.getMessage());
+        }
+        finally
+        {
+            closeFd(push.fd);
+        }
+        final String reason = rejection;
+        try
+        {
+            if (reason == null)
+            {
+                daemon.answer(ACCEPT, push.id, m -> m.putLong(heapId));
+            }
+            else
+            {
+                daemon.answer(REJECT, push.id, m -> m.putLong(heapId).putString(reason));
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            reportError("answering a new heap", e);
         }
     }
 
@@ -387,6 +588,9 @@ public final class Rpcool implements AutoCloseable
             case IDLE_LEVEL:
                 daemonIdleLevel = push.getInt();
                 break;
+            case NEW_HEAP:
+                onNewHeap(push);
+                break;
             default:
                 closeFd(push.fd);
         }
@@ -418,8 +622,9 @@ public final class Rpcool implements AutoCloseable
                 MappedHeaps.map(heapId, push.fd, address, length);
                 mapped = true;
                 final ShmServerEnd end = new ShmServerEnd(channel, connectionId, heapId, address, length, clientPid);
-                end.heap.putLong(ConnectionDescriptor.SERVER_PID_OFFSET, Native.pid());
-                end.heap.putIntVolatile(ConnectionDescriptor.SERVER_STATE_OFFSET, ConnectionDescriptor.STATE_OPEN);
+                end.heap = channel.options().sharedHeap() ? channel.heap : sharedHeap(SCOPE_CONNECTION, connectionId);
+                end.queues.putLong(ConnectionDescriptor.SERVER_PID_OFFSET, Native.pid());
+                end.queues.putIntVolatile(ConnectionDescriptor.SERVER_STATE_OFFSET, ConnectionDescriptor.STATE_OPEN);
                 serverEnds.put(connectionId, end);
                 channel.addEnd(end);
             }
@@ -501,8 +706,9 @@ public final class Rpcool implements AutoCloseable
                 "a handler thread did not finish its round within 10 s; the heap stays mapped"));
             return;
         }
-        end.heap.wrap(0, 0);
+        end.queues.wrap(0, 0);
         MappedHeaps.unmap(end.address);
+        releaseHeaps(SCOPE_CONNECTION, end.connectionId);
         SharedMemory.close(end.clientPidfd);
         if (!daemon.isClosed())
         {
@@ -524,6 +730,7 @@ public final class Rpcool implements AutoCloseable
     void closeChannel(final Channel channel)
     {
         channels.remove(channel.id());
+        releaseHeaps(SCOPE_CHANNEL, channel.id());
         if (!daemon.isClosed())
         {
             try

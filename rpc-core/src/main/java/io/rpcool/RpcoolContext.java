@@ -21,6 +21,7 @@ import io.rpcool.daemon.DaemonConfig;
  * <tr><td>rpcool.tcp.host</td><td>127.0.0.1</td><td>address servers bind their TCP fallback to</td></tr>
  * <tr><td>rpcool.slots</td><td>64</td><td>calls in flight per connection</td></tr>
  * <tr><td>rpcool.bufferSize</td><td>8192</td><td>bytes of each request and reply buffer</td></tr>
+ * <tr><td>rpcool.heapSize</td><td>16 MiB</td><td>size of each data heap a connection adds</td></tr>
  * </table>
  */
 public final class RpcoolContext
@@ -57,6 +58,7 @@ public final class RpcoolContext
     private int slots = Integer.getInteger("rpcool.slots", 64);
     private int bufferSize = Integer.getInteger("rpcool.bufferSize", 8192);
     private long peerCheckIntervalMs = 10;
+    private long heapSize = Long.getLong("rpcool.heapSize", 16L * 1024 * 1024);
     private DaemonConfig daemonConfig;
 
     private static String defaultProcessName()
@@ -177,6 +179,18 @@ public final class RpcoolContext
     public RpcoolContext bufferSize(final int bufferSize)
     {
         this.bufferSize = bufferSize;
+        return this;
+    }
+
+    public long heapSize()
+    {
+        return heapSize;
+    }
+
+    /** Size of each data heap a connection adds when its heaps are full (default 16 MiB). */
+    public RpcoolContext heapSize(final long heapSize)
+    {
+        this.heapSize = heapSize;
         return this;
     }
 

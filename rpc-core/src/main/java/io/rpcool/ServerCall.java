@@ -19,6 +19,7 @@ public final class ServerCall
     long connectionId;
     int clientPid;
     String channelName;
+    SharedHeap heap;
 
     ServerCall()
     {
@@ -76,5 +77,20 @@ public final class ServerCall
     public String channelName()
     {
         return channelName;
+    }
+
+    /**
+     * The connection's data heap: read the client's pointer-rich arguments through its
+     * {@link SharedHeap#regions()} (every read bounds-checked), allocate the reply's objects in it.
+     *
+     * @throws UnsupportedOperationException for calls that came over TCP.
+     */
+    public SharedHeap heap()
+    {
+        if (heap == null)
+        {
+            throw new UnsupportedOperationException("this call came over the TCP fallback: no shared heap");
+        }
+        return heap;
     }
 }

@@ -30,6 +30,10 @@ final class ShmConnection extends Connection
     volatile int serverPid;
     volatile int serverPidfd = -1;
     private boolean unmapped;
+    /** This connection's data heap: private, or the channel's shared one. */
+    volatile SharedHeap dataHeap;
+    /** Addresses of the channel heaps this connection mapped, released on close. */
+    final java.util.List<Long> mappedChannelHeaps = new java.util.ArrayList<>();
 
     ShmConnection(
         final Rpcool rpcool,
@@ -71,6 +75,13 @@ final class ShmConnection extends Connection
     public Transport transport()
     {
         return Transport.SHARED_MEMORY;
+    }
+
+    @Override
+    public SharedHeap heap()
+    {
+        checkOpen();
+        return dataHeap;
     }
 
     /** Where this connection's heap is mapped, the same address in the server. */
@@ -231,5 +242,13 @@ final class ShmConnection extends Connection
             }
         }
         rpcool.detached(this);
+        if (quiet)
+        {
+            rpcool.releaseHeaps(io.rpcool.daemon.ControlProtocol.SCOPE_CONNECTION, connectionId);
+            for (final long channelHeap : mappedChannelHeaps)
+            {
+                rpcool.releaseChannelHeapUse(channelHeap);
+            }
+        }
     }
 }

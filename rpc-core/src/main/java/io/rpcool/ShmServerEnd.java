@@ -24,7 +24,9 @@ final class ShmServerEnd
     final long length;
     final int clientPid;
     final int clientPidfd;
-    final UnsafeBuffer heap;
+    final UnsafeBuffer queues;
+    /** The connection's data heap (or the channel's shared one). */
+    SharedHeap heap;
     private final int slots;
     private final int bufferSize;
     private final int capacity;
@@ -48,11 +50,11 @@ final class ShmServerEnd
         this.address = address;
         this.length = length;
         this.clientPid = clientPid;
-        this.heap = new UnsafeBuffer(address, (int)length);
-        ConnectionDescriptor.checkConnectionHeap(heap, address);
-        this.slots = heap.getInt(io.rpcool.layout.HeapDescriptor.SLOT_COUNT_OFFSET);
-        this.bufferSize = heap.getInt(io.rpcool.layout.HeapDescriptor.BUFFER_SIZE_OFFSET);
-        this.capacity = heap.getInt(io.rpcool.layout.HeapDescriptor.QUEUE_CAPACITY_OFFSET);
+        this.queues = new UnsafeBuffer(address, (int)length);
+        ConnectionDescriptor.checkConnectionHeap(queues, address);
+        this.slots = queues.getInt(io.rpcool.layout.HeapDescriptor.SLOT_COUNT_OFFSET);
+        this.bufferSize = queues.getInt(io.rpcool.layout.HeapDescriptor.BUFFER_SIZE_OFFSET);
+        this.capacity = queues.getInt(io.rpcool.layout.HeapDescriptor.QUEUE_CAPACITY_OFFSET);
         this.headOffset = QUEUE_OFFSET + HEAD_OFFSET;
         this.requestBuffers = buffersOffset(slots, capacity);
         this.responses = responsesOffset(capacity);
@@ -66,7 +68,7 @@ final class ShmServerEnd
      */
     int poll(final ServerCall call)
     {
-        final UnsafeBuffer heap = this.heap;
+        final UnsafeBuffer heap = this.queues;
         final long head = heap.getLongVolatile(headOffset);
         final int entry = entryOffset(QUEUE_OFFSET, capacity, head);
         final long sequence = heap.getLongVolatile(entry + SEQUENCE_OFFSET);
@@ -132,6 +134,7 @@ final class ShmServerEnd
         call.replyLength = 0;
         call.connectionId = connectionId;
         call.clientPid = clientPid;
+        call.heap = this.heap;
         try
         {
             handler.onCall(call);
@@ -147,6 +150,7 @@ final class ShmServerEnd
 
     private void respond(final int slot, final long callId, final int status, final int length)
     {
+        final UnsafeBuffer heap = this.queues;
         final int line = responses + slot * RESPONSE_LINE_LENGTH;
         heap.putInt(line + RESPONSE_STATUS_OFFSET, status);
         heap.putInt(line + RESPONSE_LENGTH_OFFSET, length);
@@ -158,7 +162,7 @@ final class ShmServerEnd
         final byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         final int n = Math.min(bytes.length, bufferSize);
         final long replyOffset = requestBuffers + 2L * bufferSize * slot + bufferSize;
-        heap.putBytes((int)replyOffset, bytes, 0, n);
+        queues.putBytes((int)replyOffset, bytes, 0, n);
         respond(slot, callId, status.code(), n);
     }
 
@@ -181,7 +185,7 @@ final class ShmServerEnd
     /** True if a request waits at the head of the queue (read-only check for parked handlers). */
     boolean hasRequest()
     {
-        final long head = heap.getLongVolatile(headOffset);
-        return heap.getLongVolatile(entryOffset(QUEUE_OFFSET, capacity, head) + SEQUENCE_OFFSET) != head + 1 - capacity;
+        final long head = queues.getLongVolatile(headOffset);
+        return queues.getLongVolatile(entryOffset(QUEUE_OFFSET, capacity, head) + SEQUENCE_OFFSET) != head + 1 - capacity;
     }
 }

@@ -15,6 +15,23 @@ public final class TestServerMain
     public static final int SLOW = 2;
     public static final int ADDRESS = 3;
     public static final int HELLO = 4;
+    /** Request: pointer to an {@link Order}; reply: the order's total and the address it was read at. */
+    public static final int TOTAL = 5;
+    /** Reply: pointer to a shared string the server allocated in the connection's heap. */
+    public static final int GREETING = 6;
+    /** Request: key (long) and pointer; the server keeps the pointer (shared-heap channels). */
+    public static final int STORE = 7;
+    /** Request: key; reply: the pointer stored under it. */
+    public static final int LOAD = 8;
+
+    /** A pointer-rich argument: nested records, a list and a map. */
+    public record Line(String item, int quantity, long priceCents)
+    {
+    }
+
+    public record Order(String id, java.util.List<Line> lines, java.util.Map<String, String> tags)
+    {
+    }
 
     private TestServerMain()
     {
@@ -23,10 +40,39 @@ public final class TestServerMain
     public static void main(final String[] args) throws Exception
     {
         final RpcoolContext ctx = TestDirs.context(Path.of(args[0])).domain(args.length > 2 ? args[2] : "local")
-            .daemonMode(RpcoolContext.DaemonMode.EXTERNAL);
+            .daemonMode(RpcoolContext.DaemonMode.EXTERNAL).heapSize(1024 * 1024);
+        final boolean sharedHeap = args.length > 3 && "shared".equals(args[3]);
+        final java.util.Map<Long, Long> stored = new java.util.concurrent.ConcurrentHashMap<>();
         try (Rpcool rpc = Rpcool.launch(ctx))
         {
-            final Channel ch = rpc.openChannel(args[1], ChannelOptions.defaults().handlerThreads(2));
+            final Channel ch = rpc.openChannel(args[1], ChannelOptions.defaults().handlerThreads(2).sharedHeap(sharedHeap));
+            ch.register(TOTAL, call ->
+            {
+                final long pointer = call.request().getLong(0);
+                final Order order = call.heap().materialize(pointer, Order.class);
+                long total = 0;
+                for (final Line line : order.lines())
+                {
+                    total += line.quantity() * line.priceCents();
+                }
+                call.reply().putLong(0, total);
+                call.reply().putLong(8, pointer);
+                call.replyLength(16);
+            });
+            ch.register(GREETING, call ->
+            {
+                final long text = io.rpcool.mem.SharedString.allocate(call.heap(), "Hello from the server!");
+                call.reply().putLong(0, text);
+                call.replyLength(8);
+                System.out.printf("GREETING at 0x%x%n", text);
+                System.out.flush();
+            });
+            ch.register(STORE, call -> stored.put(call.request().getLong(0), call.request().getLong(8)));
+            ch.register(LOAD, call ->
+            {
+                call.reply().putLong(0, stored.getOrDefault(call.request().getLong(0), 0L));
+                call.replyLength(8);
+            });
             ch.register(ECHO, call ->
             {
                 call.reply().putBytes(0, call.request(), 0, call.requestLength());

@@ -20,11 +20,19 @@ package io.rpcool.daemon;
  *  DETACH       heap id                       OK
  *  CLOSE_CONNECTION conn id                   OK
  *  STAT                                       OK           report (text)
+ *  ADD_HEAP     scope, owner id, length       HEAP         heap id, address, length (+fd)
+ *  HEAP_READY   heap id                       OK           (after every other party mapped it)
+ *  MAP_HEAP     heap id                       HEAP         heap id, address, length (+fd)
  *                                             ERROR        code, message   (to any request)
  *
  *  daemon -> server (push)                    server -> daemon (reply)
  *  NEW_CONNECTION conn id, channel id, heap id,   ACCEPT  conn id
  *                 address, length, client pid (+fd) REJECT conn id, reason
+ *
+ *  NEW_HEAP     scope, owner id, heap id,         ACCEPT  heap id
+ *               address, length (+fd)            REJECT  heap id, reason
+ *
+ *  CONNECT_READY's OK also lists the channel's shared heaps: count, then each heap id.
  *
  *  daemon -> process (push)
  *  PEER_GONE    conn id, pid, reason          the other end died or closed
@@ -42,17 +50,26 @@ public final class ControlProtocol
     public static final int DETACH = 7;
     public static final int CLOSE_CONNECTION = 8;
     public static final int STAT = 9;
+    public static final int ADD_HEAP = 10;
+    public static final int HEAP_READY = 11;
+    public static final int MAP_HEAP = 12;
 
     public static final int OK = 100;
     public static final int ERROR = 101;
     public static final int CONNECT_HEAP = 102;
     public static final int CONNECT_TCP = 103;
+    public static final int HEAP = 104;
 
     public static final int NEW_CONNECTION = 200;
     public static final int ACCEPT = 201;
     public static final int REJECT = 202;
     public static final int PEER_GONE = 203;
     public static final int IDLE_LEVEL = 204;
+    public static final int NEW_HEAP = 205;
+
+    /** Scope of a data heap: one connection's, or shared by every connection of a channel. */
+    public static final int SCOPE_CONNECTION = 0;
+    public static final int SCOPE_CHANNEL = 1;
 
     /** Error codes carried by {@link #ERROR}. */
     public static final int E_NO_SUCH_CHANNEL = 1;

@@ -264,6 +264,19 @@ public final class Daemon implements AutoCloseable
             case STAT:
                 process.reply(Message.outgoing().begin(OK, requestId).putString(statReport()));
                 break;
+            case ADD_HEAP:
+                onAddHeap(process, requestId, in.getInt(), in.getLong(), in.getLong());
+                break;
+            case HEAP_READY:
+            {
+                // Waits for the other parties to map the heap: not on the reader thread.
+                final long heapId = in.getLong();
+                workers.execute(() -> onHeapReady(process, requestId, heapId));
+                break;
+            }
+            case MAP_HEAP:
+                onMapHeap(process, requestId, in.getLong());
+                break;
             case ACCEPT:
             case REJECT:
             {
@@ -473,7 +486,16 @@ public final class Daemon implements AutoCloseable
             {
                 conn.accepted = true;
             }
-            process.reply(Message.outgoing().begin(OK, requestId).putInt(server.pid));
+            final Message ok = Message.outgoing().begin(OK, requestId).putInt(server.pid).putLong(conn.channel.id);
+            synchronized (this)
+            {
+                ok.putInt(conn.channel.sharedHeaps.size());
+                for (final HeapRecord h : conn.channel.sharedHeaps)
+                {
+                    ok.putLong(h.id);
+                }
+            }
+            process.reply(ok);
         }
         else
         {
@@ -524,6 +546,212 @@ public final class Daemon implements AutoCloseable
             closeConnection(conn, process, (conn.client == process ? "client " : "server ") + process.pid + " closed the connection");
         }
         process.reply(Message.outgoing().begin(OK, requestId));
+    }
+
+    private void onAddHeap(final ProcessRecord process, final long requestId, final int scope, final long ownerId, final long length)
+    {
+        if (length <= 0 || length > Integer.MAX_VALUE || (scope != SCOPE_CONNECTION && scope != SCOPE_CHANNEL))
+        {
+            process.reply(error(requestId, E_BAD_REQUEST, "bad heap request: scope " + scope + ", length " + length));
+            return;
+        }
+        final long size = (length + 4095) & ~4095L;
+        final HeapRecord heap;
+        synchronized (this)
+        {
+            final List<ProcessRecord> parties = parties(scope, ownerId);
+            if (parties == null || !parties.contains(process))
+            {
+                process.reply(error(requestId, E_BAD_REQUEST,
+                    "process " + process.pid + " is not a party of " + (scope == SCOPE_CHANNEL ? "channel " : "connection ") + ownerId));
+                return;
+            }
+            for (final ProcessRecord p : parties)
+            {
+                if (p.quotaUsed + size > config.quotaBytes())
+                {
+                    process.reply(error(requestId, E_QUOTA_EXCEEDED, String.format(
+                        "a heap of %d bytes would take %s process %d over its shared-memory quota of %d bytes " +
+                        "(%d in use; set with --quota or rpcool.quota.bytes)",
+                        size, p == process ? "this" : "peer", p.pid, config.quotaBytes(), p.quotaUsed)));
+                    return;
+                }
+            }
+            final long address = addressSpace.allocate(size);
+            if (address < 0)
+            {
+                process.reply(error(requestId, E_ADDRESS_SPACE_FULL, "the daemon's heap address window is full"));
+                return;
+            }
+            final long heapId = ids.incrementAndGet();
+            final int fd;
+            try
+            {
+                fd = SharedMemory.createSealed("rpcool-heap-" + heapId, size);
+            }
+            catch (final NativeException e)
+            {
+                addressSpace.free(address);
+                process.reply(error(requestId, E_BAD_REQUEST, "cannot create heap memory: " + e.getMessage()));
+                return;
+            }
+            heap = new HeapRecord(heapId, address, size, fd);
+            heap.scope = scope;
+            heap.ownerId = ownerId;
+            heap.creator = process;
+            heaps.put(heapId, heap);
+            if (scope == SCOPE_CHANNEL)
+            {
+                channelById(ownerId).sharedHeaps.add(heap);
+            }
+            else
+            {
+                connections.get(ownerId).dataHeaps.add(heap);
+            }
+            map(heap, process);
+        }
+        process.reply(Message.outgoing().begin(HEAP, requestId).putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+    }
+
+    /**
+     * The creator formatted a new heap: every other party maps it before the creator may hand out
+     * pointers into it.
+     */
+    private void onHeapReady(final ProcessRecord process, final long requestId, final long heapId)
+    {
+        final HeapRecord heap;
+        final List<ProcessRecord> others = new ArrayList<>();
+        synchronized (this)
+        {
+            heap = heaps.get(heapId);
+            if (heap == null || heap.creator != process)
+            {
+                process.reply(error(requestId, E_BAD_REQUEST, "no heap " + heapId + " of this process"));
+                return;
+            }
+            final List<ProcessRecord> parties = parties(heap.scope, heap.ownerId);
+            if (parties != null)
+            {
+                for (final ProcessRecord p : parties)
+                {
+                    if (p != process && !heap.mappers.contains(p))
+                    {
+                        others.add(p);
+                    }
+                }
+            }
+        }
+        final List<String> problems = new ArrayList<>();
+        for (final ProcessRecord other : others)
+        {
+            final long pushId = ids.incrementAndGet();
+            final CompletableFuture<String> answer = new CompletableFuture<>();
+            pendingAnswers.put(pushId, answer);
+            synchronized (this)
+            {
+                map(heap, other);
+            }
+            try
+            {
+                other.reply(Message.outgoing().begin(NEW_HEAP, pushId).putInt(heap.scope).putLong(heap.ownerId)
+                    .putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+                final String reason = answer.get(config.peerAnswerTimeoutMs(), TimeUnit.MILLISECONDS);
+                if (!reason.isEmpty())
+                {
+                    problems.add("process " + other.pid + ": " + reason);
+                }
+            }
+            catch (final Exception e)
+            {
+                problems.add("process " + other.pid + " did not map the heap: " + e);
+            }
+            finally
+            {
+                pendingAnswers.remove(pushId);
+            }
+            if (!problems.isEmpty())
+            {
+                synchronized (this)
+                {
+                    unmap(heap, other);
+                }
+            }
+        }
+        if (problems.isEmpty())
+        {
+            process.reply(Message.outgoing().begin(OK, requestId));
+        }
+        else
+        {
+            process.reply(error(requestId, E_REJECTED, String.join("; ", problems)));
+        }
+    }
+
+    private void onMapHeap(final ProcessRecord process, final long requestId, final long heapId)
+    {
+        final HeapRecord heap;
+        synchronized (this)
+        {
+            heap = heaps.get(heapId);
+            final List<ProcessRecord> parties = heap == null ? null : parties(heap.scope, heap.ownerId);
+            if (parties == null || !parties.contains(process))
+            {
+                process.reply(error(requestId, E_BAD_REQUEST, "heap " + heapId + " is not shared with process " + process.pid));
+                return;
+            }
+            if (!heap.mappers.contains(process) && process.quotaUsed + heap.length > config.quotaBytes())
+            {
+                process.reply(error(requestId, E_QUOTA_EXCEEDED, String.format(
+                    "mapping heap %d of %d bytes would take this process %d over its shared-memory quota of %d bytes (%d in use)",
+                    heapId, heap.length, process.pid, config.quotaBytes(), process.quotaUsed)));
+                return;
+            }
+            map(heap, process);
+        }
+        process.reply(Message.outgoing().begin(HEAP, requestId).putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+    }
+
+    /** The processes a data heap of this scope is shared between; caller holds the lock. */
+    private List<ProcessRecord> parties(final int scope, final long ownerId)
+    {
+        final List<ProcessRecord> parties = new ArrayList<>();
+        if (scope == SCOPE_CONNECTION)
+        {
+            final ConnectionRecord conn = connections.get(ownerId);
+            if (conn == null)
+            {
+                return null;
+            }
+            parties.add(conn.client);
+            parties.add(conn.channel.owner);
+            return parties;
+        }
+        final ChannelRecord channel = channelById(ownerId);
+        if (channel == null)
+        {
+            return null;
+        }
+        parties.add(channel.owner);
+        for (final ConnectionRecord conn : connections.values())
+        {
+            if (conn.channel == channel && conn.accepted && !parties.contains(conn.client))
+            {
+                parties.add(conn.client);
+            }
+        }
+        return parties;
+    }
+
+    private ChannelRecord channelById(final long id)
+    {
+        for (final ChannelRecord c : channels.values())
+        {
+            if (c.id == id)
+            {
+                return c;
+            }
+        }
+        return null;
     }
 
     /**
@@ -602,6 +830,14 @@ public final class Daemon implements AutoCloseable
         {
             heaps.remove(heap.id);
             connections.values().removeIf(c -> c.heap == heap);
+            for (final ConnectionRecord c : connections.values())
+            {
+                c.dataHeaps.remove(heap);
+            }
+            for (final ChannelRecord c : channels.values())
+            {
+                c.sharedHeaps.remove(heap);
+            }
             SharedMemory.close(heap.fd);
             addressSpace.free(heap.address);
         }
@@ -692,7 +928,9 @@ public final class Daemon implements AutoCloseable
             {
                 pids.add(p.pid);
             }
-            sb.append(String.format("  id %-4d address 0x%x size %d mapped by pids %s%n", h.id, h.address, h.length, pids));
+            final String kind = h.scope == SCOPE_CHANNEL ? "channel " + h.ownerId + " data" :
+                h.scope == SCOPE_CONNECTION ? "connection " + h.ownerId + " data" : "connection queues";
+            sb.append(String.format("  id %-4d address 0x%x size %d (%s) mapped by pids %s%n", h.id, h.address, h.length, kind, pids));
         }
         return sb.toString();
     }
@@ -783,6 +1021,7 @@ public final class Daemon implements AutoCloseable
         final String domain;
         final String host;
         final int port;
+        final List<HeapRecord> sharedHeaps = new ArrayList<>();
 
         ChannelRecord(final long id, final String name, final ProcessRecord owner, final String domain, final String host, final int port)
         {
@@ -801,6 +1040,7 @@ public final class Daemon implements AutoCloseable
         final ChannelRecord channel;
         final ProcessRecord client;
         final HeapRecord heap;
+        final List<HeapRecord> dataHeaps = new ArrayList<>();
         boolean accepted;
 
         ConnectionRecord(final long id, final ChannelRecord channel, final ProcessRecord client, final HeapRecord heap)
@@ -818,6 +1058,9 @@ public final class Daemon implements AutoCloseable
         final long address;
         final long length;
         final int fd;
+        int scope = -1;
+        long ownerId;
+        ProcessRecord creator;
         final java.util.Set<ProcessRecord> mappers = new java.util.LinkedHashSet<>();
 
         HeapRecord(final long id, final long address, final long length, final int fd)

@@ -196,6 +196,7 @@ public final class DaemonClient implements AutoCloseable
             case ERROR:
             case CONNECT_HEAP:
             case CONNECT_TCP:
+            case HEAP:
             {
                 final CompletableFuture<Reply> f = pending.get(message.id);
                 if (f != null)
