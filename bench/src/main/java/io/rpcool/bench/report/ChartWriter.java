@@ -83,7 +83,8 @@ public final class ChartWriter
             .width(WIDTH).height(HEIGHT).title(title).xAxisTitle("system").yAxisTitle(yTitle).build();
         final var styler = chart.getStyler();
         styler.setYAxisLogarithmic(true);
-        styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+        styler.setLegendPosition(Styler.LegendPosition.OutsideS);
+        styler.setLegendLayout(Styler.LegendLayout.Horizontal);
         styler.setXAxisLabelRotation(30);
         styler.setChartBackgroundColor(Color.WHITE);
         styler.setPlotGridVerticalLinesVisible(false);

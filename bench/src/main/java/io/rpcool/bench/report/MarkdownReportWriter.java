@@ -13,6 +13,11 @@ public final class MarkdownReportWriter
 {
     private static final String NONE = "—";
 
+    /**
+     * Other processes using more than this share of the machine make a system run suspect.
+     */
+    public static final double BUSY_MACHINE_PCT = 10.0;
+
     private MarkdownReportWriter()
     {
     }
@@ -205,6 +210,13 @@ public final class MarkdownReportWriter
             final double median = ReportBuilder.median(figures.stream().mapToDouble(Double::doubleValue).toArray());
             md.append(String.format(Locale.ROOT, " %d probes: median %.0f ns, %d in the far mode.",
                 figures.size(), median, far));
+        }
+        final long busy = probes.stream()
+            .filter(p -> p.foreignCpuPct() != null && p.foreignCpuPct() > BUSY_MACHINE_PCT).count();
+        if (busy > 0)
+        {
+            md.append(String.format(Locale.ROOT, " In %d of %d system runs other processes used more than %.0f %% " +
+                "of the machine: those figures are suspect.", busy, probes.size(), BUSY_MACHINE_PCT));
         }
         md.append('\n');
         return md.toString();

@@ -47,6 +47,7 @@ class MarkdownReportWriterTest
         assertEquals("139/488*", cells(row(md, "java-uds")).get(8));
         assertEquals("≤ 12 %", cells(row(md, "java-uds")).get(9));
         assertTrue(md.contains("4 probes: median 139 ns, 1 in the far mode."), md);
+        assertTrue(md.contains("In 1 of 2 system runs other processes used more than 10 % of the machine"), md);
     }
 
     @Test
