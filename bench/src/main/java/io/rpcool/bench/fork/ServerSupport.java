@@ -64,10 +64,12 @@ public final class ServerSupport
         final byte[] sink = new byte[64];
         try
         {
-            while (in.read(sink) >= 0)
+            int read;
+            do
             {
-                Thread.onSpinWait();
+                read = in.read(sink); // blocks: the harness never writes, it only closes
             }
+            while (read >= 0);
         }
         catch (final IOException ignore)
         {
