@@ -1,5 +1,7 @@
 package io.rpcool.bench.report;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -129,7 +131,7 @@ public final class MarkdownReportWriter
 
     /**
      * @param ratio  a ratio.
-     * @return e.g. {@code 1.00×}, {@code 12.3×}, {@code 280×}, {@code 0.0046×}.
+     * @return e.g. {@code 1.00×}, {@code 12.3×}, {@code 280×}, {@code 0.0046×}, {@code 0.000049×}.
      */
     public static String ratio(final double ratio)
     {
@@ -145,7 +147,7 @@ public final class MarkdownReportWriter
         {
             return String.format(Locale.ROOT, "%.2f×", ratio);
         }
-        return String.format(Locale.ROOT, "%.2g×", ratio);
+        return new BigDecimal(ratio).round(new MathContext(2)).toPlainString() + "×";
     }
 
     private static String ratio(final Optional<Double> value, final Optional<Double> reference)
@@ -192,11 +194,17 @@ public final class MarkdownReportWriter
     private static String probeSummary(final Header header)
     {
         final List<ProbeEntry> probes = header.placementProbes();
+        // systems run back to back, so one system's "after" probe is usually the next one's "before"
         final List<Double> figures = new ArrayList<>();
+        ProbeEntry previous = null;
         for (final ProbeEntry probe : probes)
         {
-            figures.add(probe.beforeP50Ns());
+            if (previous == null || Double.compare(previous.afterP50Ns(), probe.beforeP50Ns()) != 0)
+            {
+                figures.add(probe.beforeP50Ns());
+            }
             figures.add(probe.afterP50Ns());
+            previous = probe;
         }
         final StringBuilder md = new StringBuilder();
         md.append("Placement probe: two-thread cache-line round trip in the harness JVM before and after each ")

@@ -46,7 +46,7 @@ class MarkdownReportWriterTest
 
         assertEquals("139/488*", cells(row(md, "java-uds")).get(8));
         assertEquals("≤ 12 %", cells(row(md, "java-uds")).get(9));
-        assertTrue(md.contains("4 probes: median 139 ns, 1 in the far mode."), md);
+        assertTrue(md.contains("3 probes: median 139 ns, 1 in the far mode."), md);
         assertTrue(md.contains("In 1 of 2 system runs other processes used more than 10 % of the machine"), md);
     }
 
@@ -117,5 +117,7 @@ class MarkdownReportWriterTest
         assertEquals("27.1 k", MarkdownReportWriter.rate(27_100.0));
         assertEquals("1.43×", MarkdownReportWriter.ratio(1.43));
         assertEquals("930×", MarkdownReportWriter.ratio(930.4));
+        assertEquals("0.0046×", MarkdownReportWriter.ratio(0.004612));
+        assertEquals("0.000049×", MarkdownReportWriter.ratio(0.0000493));
     }
 }
