@@ -1,0 +1,199 @@
+package io.rpcool.bench;
+
+import io.rpcool.bench.fork.ClientOptions;
+import io.rpcool.bench.harness.Harness;
+import io.rpcool.bench.harness.JvmLauncher;
+import io.rpcool.bench.harness.PlacementProbe;
+import io.rpcool.bench.report.BenchReport;
+import io.rpcool.bench.report.ChartWriter;
+import io.rpcool.bench.report.Header;
+import io.rpcool.bench.report.JsonReportWriter;
+import io.rpcool.bench.report.MarkdownReportWriter;
+import io.rpcool.bench.report.Record;
+import io.rpcool.bench.report.ReportBuilder;
+import io.rpcool.bench.report.SystemRun;
+import io.rpcool.bench.suite.NoopSuite;
+import io.rpcool.bench.suite.Suite;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * Runs one suite over the selected systems and writes {@code <out>/<suite>.json}, {@code .md} and
+ * {@code .png}; fork logs go to {@code <out>/tmp/<suite>/}.
+ */
+@Command(mixinStandardHelpOptions = true, sortOptions = false)
+final class SuiteCommand implements Callable<Integer>
+{
+    static final int EXIT_OK = 0;
+    static final int EXIT_ASSERTION = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_SYSTEM_FAILED = 3;
+
+    private final Suite suite;
+
+    @Option(names = "--quick", description = "Short smoke run (the noop suite finishes in under 3 minutes).")
+    boolean quick;
+
+    @Option(names = "--runs", paramLabel = "N", description = "Runs over all systems, rotating their order; "
+        + "records are medians over runs (default: 3).")
+    Integer runs;
+
+    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "bench/results",
+        description = "Directory for <suite>.json, .md and .png (default: ${DEFAULT-VALUE}).")
+    Path outDir;
+
+    @Option(names = "--systems", paramLabel = "NAME", split = ",",
+        description = "Systems to run, comma-separated (default: all registered for the suite).")
+    List<String> systems;
+
+    @Option(names = "--reference", paramLabel = "NAME", description = "System the Markdown ratios divide by "
+        + "(default: " + BenchReport.RPCOOL_REFERENCE + " when present, else " + BenchReport.RAW_SHM_REFERENCE + ").")
+    String reference;
+
+    @Option(names = "--assert-faster", paramLabel = "A,B", split = ",",
+        description = "Exit 1 unless system A's median p50 round trip is lower than system B's in this run.")
+    List<String> assertFaster;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Client threads in the multi-client case "
+        + "(default: " + NoopSuite.DEFAULT_CLIENT_THREADS + ").")
+    Integer threads;
+
+    @Option(names = "--warmup-calls", paramLabel = "N", description = "Override the warm-up call count.")
+    Long warmupCalls;
+
+    @Option(names = "--calls", paramLabel = "N", description = "Override the measured round-trip count.")
+    Long calls;
+
+    @Option(names = "--probe-ms", paramLabel = "MS", defaultValue = "500",
+        description = "Duration of each placement probe (default: ${DEFAULT-VALUE}).")
+    long probeMs;
+
+    SuiteCommand(final Suite suite)
+    {
+        this.suite = suite;
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final List<BenchSystem> selected = selectSystems();
+        if (selected == null)
+        {
+            return EXIT_USAGE;
+        }
+        if (assertFaster != null && (assertFaster.size() != 2 || !names(selected).containsAll(assertFaster)))
+        {
+            System.err.println("--assert-faster needs two selected systems, got " + assertFaster);
+            return EXIT_USAGE;
+        }
+
+        final int runCount = runs != null ? runs : suite.defaultRuns(quick);
+        if (runCount < 1)
+        {
+            System.err.println("--runs must be at least 1");
+            return EXIT_USAGE;
+        }
+        ClientOptions options = suite.clientOptions(quick);
+        if (threads != null)
+        {
+            options = options.withThreads(threads);
+        }
+        if (warmupCalls != null || calls != null)
+        {
+            options = options.withCalls(
+                warmupCalls != null ? warmupCalls : options.warmupCalls(), calls != null ? calls : options.measureCalls());
+        }
+
+        final String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        Files.createDirectories(outDir);
+        final Path logDir = outDir.resolve("tmp").resolve(suite.name());
+        final Harness harness = new Harness(
+            JvmLauncher.forCurrentJdk(), logDir, Harness.defaultScratchRoot(), probeMs, System.out);
+        System.out.println(suite.name() + ": " + names(selected) + ", " + runCount + " run(s)" +
+            (quick ? ", quick" : "") + "; fork logs in " + logDir);
+        final List<SystemRun> results = harness.run(selected, options, runCount);
+
+        final List<Record> records = ReportBuilder.records(suite.name(), names(selected), results);
+        final List<String> withResults = records.stream().map(Record::system).distinct().toList();
+        final String ref = BenchReport.chooseReference(reference, withResults);
+        final Header header = new Header(
+            suite.name(),
+            System.getProperty("java.version"),
+            MachineInfo.vm(),
+            MachineInfo.cpuModel(),
+            Runtime.getRuntime().availableProcessors(),
+            date,
+            quick,
+            runCount,
+            options.threads(),
+            ref,
+            probeMs,
+            PlacementProbe.FAR_THRESHOLD_NS,
+            results.stream().map(SystemRun::probe).toList(),
+            Header.NOISE_NOTE);
+        final BenchReport report = new BenchReport(header, records);
+
+        JsonReportWriter.write(report, outDir.resolve(suite.name() + ".json"));
+        final String markdown = MarkdownReportWriter.render(report, ref);
+        Files.writeString(outDir.resolve(suite.name() + ".md"), markdown, StandardCharsets.UTF_8);
+        ChartWriter.write(report, outDir.resolve(suite.name() + ".png"));
+        System.out.println();
+        System.out.print(markdown);
+        System.out.println("\nwrote " + outDir.resolve(suite.name() + ".{json,md,png}"));
+
+        if (assertFaster != null)
+        {
+            final Optional<String> failure = FasterAssertion.check(report, assertFaster.get(0), assertFaster.get(1));
+            if (failure.isPresent())
+            {
+                System.err.println("assert-faster FAILED: " + failure.get());
+                return EXIT_ASSERTION;
+            }
+            System.out.println("assert-faster ok: " + assertFaster.get(0) + " is faster than " + assertFaster.get(1));
+        }
+        final long failed = results.stream().filter(r -> r.result() == null).count();
+        if (failed > 0)
+        {
+            System.err.println(failed + " system run(s) failed; see " + logDir);
+            return EXIT_SYSTEM_FAILED;
+        }
+        return EXIT_OK;
+    }
+
+    private List<BenchSystem> selectSystems()
+    {
+        final List<BenchSystem> available = BenchSystems.forSuite(suite.name());
+        if (systems == null || systems.isEmpty())
+        {
+            return available;
+        }
+        final List<BenchSystem> selected = new ArrayList<>();
+        for (final String name : systems)
+        {
+            final Optional<BenchSystem> match = available.stream().filter(s -> s.name().equals(name)).findFirst();
+            if (match.isEmpty())
+            {
+                System.err.println("unknown system '" + name + "' for suite " + suite.name() + "; available: " +
+                    names(available));
+                return null;
+            }
+            selected.add(match.get());
+        }
+        return selected;
+    }
+
+    private static List<String> names(final List<BenchSystem> systems)
+    {
+        return systems.stream().map(BenchSystem::name).toList();
+    }
+}

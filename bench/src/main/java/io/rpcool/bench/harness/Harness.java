@@ -1,0 +1,259 @@
+package io.rpcool.bench.harness;
+
+import io.rpcool.bench.BenchSystem;
+import io.rpcool.bench.fork.ClientOptions;
+import io.rpcool.bench.fork.ClientResult;
+import io.rpcool.bench.fork.ForkProtocol;
+import io.rpcool.bench.report.MarkdownReportWriter;
+import io.rpcool.bench.report.ProbeEntry;
+import io.rpcool.bench.report.SystemRun;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * Runs systems as separate JVMs: for each system a placement probe, a fresh server JVM (awaited until
+ * it prints {@code READY}), a fresh client JVM (awaited until it prints {@code RESULT}), both stopped,
+ * and a second probe. Runs rotate the order of the systems. Systems run back to back, so the probe
+ * after one system is also the probe before the next.
+ */
+public final class Harness
+{
+    /**
+     * Time a server JVM gets to print {@code READY}.
+     */
+    public static final long READY_TIMEOUT_MS = 60_000;
+
+    /**
+     * Time a client JVM gets beyond its phases: JVM start, connecting, reporting.
+     */
+    public static final long CLIENT_SLACK_MS = 60_000;
+
+    private final JvmLauncher launcher;
+    private final Path logDir;
+    private final Path scratchRoot;
+    private final PlacementProbe probe;
+    private final PrintStream console;
+    private double lastProbeNs = Double.NaN;
+
+    /**
+     * @param launcher     builds the fork command lines.
+     * @param logDir       where each fork's stdout and stderr logs go.
+     * @param scratchRoot  parent of the servers' scratch directories; deleted afterwards.
+     * @param probeMs      duration of each placement probe.
+     * @param console      progress output.
+     */
+    public Harness(final JvmLauncher launcher, final Path logDir, final Path scratchRoot, final long probeMs,
+        final PrintStream console)
+    {
+        this.launcher = launcher;
+        this.logDir = logDir;
+        this.scratchRoot = scratchRoot;
+        this.probe = new PlacementProbe(probeMs);
+        this.console = console;
+    }
+
+    /**
+     * @return a fresh scratch root in {@code /dev/shm} where available (shared-memory files and
+     * sockets should not touch a disk), else in the temporary directory.
+     * @throws IOException if it cannot be created.
+     */
+    public static Path defaultScratchRoot() throws IOException
+    {
+        final Path shm = Path.of("/dev/shm");
+        final String prefix = "rpcool-bench-";
+        return Files.isDirectory(shm) && Files.isWritable(shm) ?
+            Files.createTempDirectory(shm, prefix) : Files.createTempDirectory(prefix);
+    }
+
+    /**
+     * @param systems  systems in base order.
+     * @param run      run index, from 0.
+     * @return the systems rotated left by {@code run}.
+     */
+    public static List<BenchSystem> rotate(final List<BenchSystem> systems, final int run)
+    {
+        final List<BenchSystem> order = new ArrayList<>(systems.size());
+        for (int i = 0; i < systems.size(); i++)
+        {
+            order.add(systems.get((i + run) % systems.size()));
+        }
+        return order;
+    }
+
+    /**
+     * @param systems  systems to run.
+     * @param options  client phases (the thread count is capped per system).
+     * @param runs     runs over all systems.
+     * @return one entry per system and run, in execution order.
+     * @throws InterruptedException if interrupted.
+     */
+    public List<SystemRun> run(final List<BenchSystem> systems, final ClientOptions options, final int runs)
+        throws InterruptedException
+    {
+        final List<SystemRun> results = new ArrayList<>();
+        try
+        {
+            probe.run(); // warm the probe's code before its first recorded figure
+            lastProbeNs = Double.NaN;
+            for (int run = 1; run <= runs; run++)
+            {
+                for (final BenchSystem system : rotate(systems, run - 1))
+                {
+                    final SystemRun result = runOnce(system, options, run);
+                    console.println(progressLine(runs, result));
+                    results.add(result);
+                }
+            }
+        }
+        finally
+        {
+            deleteRecursively(scratchRoot);
+        }
+        return results;
+    }
+
+    /**
+     * Run one system once.
+     *
+     * @param system   system.
+     * @param options  client phases.
+     * @param run      run index, from 1, used in log and scratch names.
+     * @return the outcome; failures are recorded, not thrown.
+     * @throws InterruptedException if interrupted.
+     */
+    public SystemRun runOnce(final BenchSystem system, final ClientOptions options, final int run)
+        throws InterruptedException
+    {
+        final ClientOptions clientOptions = options.withThreads(Math.max(1, Math.min(options.threads(),
+            system.maxClientThreads())));
+        final Path scratch = scratchRoot.resolve(run + "-" + system.name());
+        final Path logs = logDir.resolve("run" + run);
+
+        final long startNs = System.nanoTime();
+        final double probeBeforeNs = Double.isNaN(lastProbeNs) ? probe.run() : lastProbeNs;
+        final CpuAccounting start = CpuAccounting.snapshot();
+        ClientResult result = null;
+        String failure = null;
+        try
+        {
+            result = runForks(system, clientOptions, scratch, logs);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            failure = String.valueOf(ex.getMessage());
+        }
+        finally
+        {
+            deleteRecursively(scratch);
+        }
+        final CpuAccounting end = CpuAccounting.snapshot();
+        final double probeAfterNs = probe.run();
+        lastProbeNs = probeAfterNs;
+        final double elapsedS = (System.nanoTime() - startNs) / 1e9;
+
+        final double foreign = CpuAccounting.foreignPercent(start, end, Runtime.getRuntime().availableProcessors());
+        final ProbeEntry entry = new ProbeEntry(run, system.name(),
+            probeBeforeNs, PlacementProbe.mode(probeBeforeNs),
+            probeAfterNs, PlacementProbe.mode(probeAfterNs),
+            Double.isNaN(foreign) ? null : Math.round(foreign * 10) / 10.0,
+            failure == null ? ProbeEntry.OK : failure);
+        return new SystemRun(entry, result, Math.round(elapsedS * 10) / 10.0);
+    }
+
+    private ClientResult runForks(
+        final BenchSystem system, final ClientOptions options, final Path scratch, final Path logs)
+        throws IOException, InterruptedException
+    {
+        final List<String> serverCommand = launcher.command(system.serverMain(), system.jvmArgs(),
+            List.of(scratch.toString()));
+        final ForkedJvm server = ForkedJvm.start(system.name() + "-server", serverCommand, logs,
+            ForkProtocol.READY_PREFIX);
+        try
+        {
+            final String endpoint = server.awaitLine(READY_TIMEOUT_MS);
+            final List<String> clientArgs = new ArrayList<>();
+            clientArgs.add(endpoint);
+            clientArgs.addAll(options.toArgs());
+            final List<String> clientCommand = launcher.command(system.clientMain(), system.jvmArgs(), clientArgs);
+            final ForkedJvm client = ForkedJvm.start(system.name() + "-client", clientCommand, logs,
+                ForkProtocol.RESULT_PREFIX);
+            try
+            {
+                final String json = client.awaitLine(options.maxDurationMs() + CLIENT_SLACK_MS);
+                final ClientResult result = ForkProtocol.parseResult(json);
+                final int exit = client.awaitExit(10_000);
+                if (exit != 0)
+                {
+                    throw new IOException(system.name() + "-client exited with " + exit + " after its result");
+                }
+                return result;
+            }
+            finally
+            {
+                client.stop();
+            }
+        }
+        finally
+        {
+            server.stop();
+        }
+    }
+
+    private static String progressLine(final int runs, final SystemRun run)
+    {
+        final ProbeEntry probe = run.probe();
+        final StringBuilder line = new StringBuilder();
+        line.append(String.format(Locale.ROOT, "run %d/%d %-20s ", probe.run(), runs, probe.system()));
+        final ClientResult r = run.result();
+        if (r == null)
+        {
+            line.append("FAILED: ").append(probe.status());
+        }
+        else
+        {
+            line.append("p50 ").append(MarkdownReportWriter.duration(r.p50Ns()))
+                .append("  p99 ").append(MarkdownReportWriter.duration(r.p99Ns()))
+                .append("  p99.9 ").append(MarkdownReportWriter.duration(r.p999Ns()))
+                .append("  ").append(MarkdownReportWriter.rate(r.opsPerS())).append(" ops/s");
+            if (r.multiOpsPerS() != null)
+            {
+                line.append(" (").append(r.multiThreads()).append(" clients ")
+                    .append(MarkdownReportWriter.rate(r.multiOpsPerS())).append(" ops/s)");
+            }
+        }
+        line.append(String.format(Locale.ROOT, "  probe %.0f/%.0f ns", probe.beforeP50Ns(), probe.afterP50Ns()));
+        if (probe.foreignCpuPct() != null)
+        {
+            line.append(String.format(Locale.ROOT, "  other CPU %.1f %%", probe.foreignCpuPct()));
+        }
+        line.append(String.format(Locale.ROOT, "  [%.1f s]", run.elapsedS()));
+        return line.toString();
+    }
+
+    static void deleteRecursively(final Path root)
+    {
+        if (!Files.exists(root))
+        {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root))
+        {
+            for (final Path path : paths.sorted(Comparator.reverseOrder()).toList())
+            {
+                Files.deleteIfExists(path);
+            }
+        }
+        catch (final IOException ignore)
+        {
+            // best effort: scratch lives in /dev/shm or the temporary directory
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.rpcool.bench.report;
+
+import java.util.List;
+
+/**
+ * Where and how a suite was run.
+ *
+ * @param suite                suite name.
+ * @param jdk                  {@code java.version} of the forked JVMs.
+ * @param vm                   {@code java.vm.name} and version.
+ * @param cpuModel             first {@code model name} in /proc/cpuinfo.
+ * @param cores                online CPUs.
+ * @param date                 start of the run, ISO-8601 UTC.
+ * @param quick                whether {@code --quick} was given.
+ * @param runs                 runs over all systems, in rotating order; records are medians over them.
+ * @param clientThreads        client threads in the {@code -throughput-multi} case.
+ * @param reference            system the Markdown ratios are relative to.
+ * @param probeMs              duration of each placement probe.
+ * @param probeFarThresholdNs  probe medians above this are the far placement mode.
+ * @param placementProbes      one entry per system and run, in execution order.
+ * @param note                 caveat printed with the results.
+ */
+public record Header(
+    String suite,
+    String jdk,
+    String vm,
+    String cpuModel,
+    int cores,
+    String date,
+    boolean quick,
+    int runs,
+    int clientThreads,
+    String reference,
+    long probeMs,
+    double probeFarThresholdNs,
+    List<ProbeEntry> placementProbes,
+    String note)
+{
+    public static final String NOISE_NOTE =
+        "Absolute numbers on a shared 2-core VM are noisy; compare ratios between systems measured in the same run.";
+}
