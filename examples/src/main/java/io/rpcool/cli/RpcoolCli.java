@@ -112,6 +112,23 @@ public final class RpcoolCli implements Callable<Integer>
                     return 1;
                 }
                 final String port = ready.split(" ")[1];
+                final Thread serverOutput = new Thread(() ->
+                {
+                    try
+                    {
+                        String line;
+                        while ((line = out.readLine()) != null)
+                        {
+                            System.out.println("[server JVM] " + line);
+                        }
+                    }
+                    catch (final java.io.IOException e)
+                    {
+                        // server gone
+                    }
+                }, "demo-server-output");
+                serverOutput.setDaemon(true);
+                serverOutput.start();
                 System.out.println("server ready; starting client JVM");
                 final Process client = java(PingPongClient.class, props, port, String.valueOf(calls)).start();
                 try (BufferedReader clientOut = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)))
@@ -128,6 +145,8 @@ public final class RpcoolCli implements Callable<Integer>
                     System.err.println("client did not finish within 5 minutes");
                     return 1;
                 }
+                server.getOutputStream().close();
+                serverOutput.join(10_000);
                 return client.exitValue();
             }
             finally

@@ -40,5 +40,13 @@ class DemoTest
         assertTrue(text.contains("transport SHARED_MEMORY"), text);
         assertTrue(text.matches("(?s).*shared memory: 5000 no-op calls, p50 [0-9.]+ us, p99 [0-9.]+ us.*"), text);
         assertTrue(text.contains("TCP fallback"), text);
+        // Figure 4.8: both processes print the same address and text of the server's shared string.
+        final java.util.regex.Matcher server = java.util.regex.Pattern.compile("\\[server JVM\\] server: string at (0x[0-9a-f]+): (.*)").matcher(text);
+        final java.util.regex.Matcher client = java.util.regex.Pattern.compile("(?m)^client: string at (0x[0-9a-f]+): (.*)$").matcher(text);
+        assertTrue(server.find(), text);
+        assertTrue(client.find(), text);
+        assertEquals(server.group(1), client.group(1));
+        assertEquals("Hello from a shared-memory string!", client.group(2).trim());
+        assertEquals(server.group(2).trim(), client.group(2).trim());
     }
 }

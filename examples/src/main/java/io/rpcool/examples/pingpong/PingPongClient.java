@@ -8,6 +8,7 @@ import io.rpcool.ClientCall;
 import io.rpcool.ConnectOptions;
 import io.rpcool.Connection;
 import io.rpcool.Rpcool;
+import io.rpcool.mem.SharedString;
 
 /**
  * Calls {@link PingPong#HELLO} and prints the reply, then measures no-op round trips over shared
@@ -33,6 +34,12 @@ public final class PingPongClient
                 System.out.println(call.reply().getStringWithoutLengthAscii(0, call.replyLength()));
                 System.out.printf("  (read in place at 0x%x in the connection's shared heap, transport %s)%n",
                     call.replyAddress(), conn.transport());
+            }
+            try (ClientCall call = conn.newCall(PingPong.SHARED_STRING))
+            {
+                call.invoke(0);
+                final long text = call.reply().getLong(0);
+                System.out.printf("client: string at 0x%x: %s%n", text, SharedString.read(conn.heap().regions(), text));
             }
             final Histogram shm = measure(conn, calls);
             report("shared memory", shm, calls);
