@@ -13,7 +13,10 @@ import java.util.concurrent.Callable;
  * Command line of the multi-process benchmarks: one subcommand per suite.
  * <pre>
  *   BenchMain noop [--quick] [--runs N] [--out-dir DIR] [--systems a,b] [--assert-faster A,B]
+ *   BenchMain ops [--quick] [--runs N] [--out-dir DIR]
  * </pre>
+ * {@code noop} and any other {@link Suite} measure round trips of every registered system;
+ * {@code ops} has its own shape (operations of one system) and its own command.
  * Exit codes: 0 success, 1 {@code --assert-faster} failed, 2 bad usage, 3 a system run failed (results
  * of the others are still written).
  */
@@ -54,6 +57,7 @@ public final class BenchMain implements Callable<Integer>
             sub.getCommandSpec().usageMessage().description(suite.description());
             commandLine.addSubcommand(suite.name(), sub);
         }
+        commandLine.addSubcommand(new OpsCommand());
         return commandLine;
     }
 
