@@ -14,9 +14,11 @@ import java.util.concurrent.Callable;
  * <pre>
  *   BenchMain noop [--quick] [--runs N] [--out-dir DIR] [--systems a,b] [--assert-faster A,B]
  *   BenchMain ops [--quick] [--runs N] [--out-dir DIR]
+ *   BenchMain alloc [--quick] [--runs N] [--out-dir DIR] [--no-jmh]
  * </pre>
  * {@code noop} and any other {@link Suite} measure round trips of every registered system;
- * {@code ops} has its own shape (operations of one system) and its own command.
+ * {@code ops} (operations of one system) and {@code alloc} (bytes per call, in-process) have shapes
+ * of their own and commands of their own.
  * Exit codes: 0 success, 1 {@code --assert-faster} failed, 2 bad usage, 3 a system run failed (results
  * of the others are still written).
  */
@@ -58,6 +60,7 @@ public final class BenchMain implements Callable<Integer>
             commandLine.addSubcommand(suite.name(), sub);
         }
         commandLine.addSubcommand(new OpsCommand());
+        commandLine.addSubcommand(new AllocCommand());
         return commandLine;
     }
 

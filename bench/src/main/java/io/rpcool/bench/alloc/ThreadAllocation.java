@@ -119,6 +119,21 @@ public final class ThreadAllocation
         }
 
         /**
+         * @return bytes each thread allocated since the snapshot, in {@link #names()} order; -1 for a
+         * thread that ended meanwhile.
+         */
+        public long[] allocatedSincePerThread()
+        {
+            final long[] since = new long[bytes.length];
+            for (int i = 0; i < bytes.length; i++)
+            {
+                final long now = allocatedBytes(threads.get(i));
+                since[i] = now < 0 || bytes[i] < 0 ? -1 : now - bytes[i];
+            }
+            return since;
+        }
+
+        /**
          * @return names of the threads followed.
          */
         public List<String> names()
