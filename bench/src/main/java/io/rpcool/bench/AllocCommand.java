@@ -10,10 +10,12 @@ import io.rpcool.bench.alloc.AllocationProbeMain;
 import io.rpcool.bench.alloc.JmhResult;
 import io.rpcool.bench.alloc.NoopCallFixture;
 import io.rpcool.bench.fork.ForkProtocol;
+import io.rpcool.bench.harness.CpuAccounting;
 import io.rpcool.bench.harness.Harness;
 import io.rpcool.bench.harness.JvmLauncher;
 import io.rpcool.bench.report.BenchReport;
 import io.rpcool.bench.report.Header;
+import io.rpcool.bench.report.MarkdownReportWriter;
 import io.rpcool.bench.report.Record;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,6 +78,7 @@ final class AllocCommand implements Callable<Integer>
         System.out.println(AllocSuite.NAME + ": " + runCount + " per-thread run(s)" + (noJmh ? "" : " and JMH") +
             (quick ? ", quick" : "") + "; fork logs in " + logDir);
 
+        final CpuAccounting cpuAtStart = CpuAccounting.snapshot();
         final List<NoopCallFixture.Kind> kinds = Arrays.asList(NoopCallFixture.Kind.values());
         final List<AllocationProbe.Result> probes = new ArrayList<>();
         final List<String> failures = new ArrayList<>();
@@ -122,6 +125,8 @@ final class AllocCommand implements Callable<Integer>
             }
         }
 
+        final double otherCpuPct = CpuAccounting.foreignPercent(cpuAtStart, CpuAccounting.snapshot(),
+            Runtime.getRuntime().availableProcessors());
         final List<String> systems = kinds.stream().map(NoopCallFixture.Kind::systemName).toList();
         final List<Record> records = AllocReportBuilder.records(systems, probes, jmh);
         final Header header = new Header(
@@ -138,7 +143,7 @@ final class AllocCommand implements Callable<Integer>
             null,
             null,
             List.of(),
-            failures.isEmpty() ? NOTE : NOTE + " Failed: " + String.join("; ", failures));
+            NOTE + otherCpu(otherCpuPct) + (failures.isEmpty() ? "" : " Failed: " + String.join("; ", failures)));
         final BenchReport report = new BenchReport(header, records);
         ReportFiles.write(report, AllocMarkdownWriter.render(report, settings, probes, jmh, failures),
             AllocChartWriter::write, outDir);
@@ -148,5 +153,22 @@ final class AllocCommand implements Callable<Integer>
             return SuiteCommand.EXIT_SYSTEM_FAILED;
         }
         return SuiteCommand.EXIT_OK;
+    }
+
+    /**
+     * @param pct  share of the machine other processes used during the suite, or NaN.
+     * @return a sentence for the note, empty if unknown.
+     */
+    static String otherCpu(final double pct)
+    {
+        if (Double.isNaN(pct))
+        {
+            return "";
+        }
+        final String used = String.format(Locale.ROOT, " Other processes used %.0f %% of the machine during this run", pct);
+        return pct > MarkdownReportWriter.BUSY_MACHINE_PCT ?
+            used + ": a busy machine, so the other-threads and JMH figures and the call rates are suspect (the " +
+                "client and server bytes per call are not)." :
+            used + ".";
     }
 }
