@@ -13,7 +13,12 @@ import java.util.concurrent.Callable;
  * Command line of the multi-process benchmarks: one subcommand per suite.
  * <pre>
  *   BenchMain noop [--quick] [--runs N] [--out-dir DIR] [--systems a,b] [--assert-faster A,B]
+ *   BenchMain ops [--quick] [--runs N] [--out-dir DIR]
+ *   BenchMain alloc [--quick] [--runs N] [--out-dir DIR] [--no-jmh]
  * </pre>
+ * {@code noop} and any other {@link Suite} measure round trips of every registered system;
+ * {@code ops} (operations of one system) and {@code alloc} (bytes per call, in-process) have shapes
+ * of their own and commands of their own.
  * Exit codes: 0 success, 1 {@code --assert-faster} failed, 2 bad usage, 3 a system run failed (results
  * of the others are still written).
  */
@@ -54,6 +59,8 @@ public final class BenchMain implements Callable<Integer>
             sub.getCommandSpec().usageMessage().description(suite.description());
             commandLine.addSubcommand(suite.name(), sub);
         }
+        commandLine.addSubcommand(new OpsCommand());
+        commandLine.addSubcommand(new AllocCommand());
         return commandLine;
     }
 

@@ -7,7 +7,6 @@ import io.rpcool.bench.harness.PlacementProbe;
 import io.rpcool.bench.report.BenchReport;
 import io.rpcool.bench.report.ChartWriter;
 import io.rpcool.bench.report.Header;
-import io.rpcool.bench.report.JsonReportWriter;
 import io.rpcool.bench.report.MarkdownReportWriter;
 import io.rpcool.bench.report.Record;
 import io.rpcool.bench.report.ReportBuilder;
@@ -17,7 +16,6 @@ import io.rpcool.bench.suite.Suite;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -143,13 +141,7 @@ final class SuiteCommand implements Callable<Integer>
             Header.NOISE_NOTE);
         final BenchReport report = new BenchReport(header, records);
 
-        JsonReportWriter.write(report, outDir.resolve(suite.name() + ".json"));
-        final String markdown = MarkdownReportWriter.render(report, ref);
-        Files.writeString(outDir.resolve(suite.name() + ".md"), markdown, StandardCharsets.UTF_8);
-        ChartWriter.write(report, outDir.resolve(suite.name() + ".png"));
-        System.out.println();
-        System.out.print(markdown);
-        System.out.println("\nwrote " + outDir.resolve(suite.name() + ".{json,md,png}"));
+        ReportFiles.write(report, MarkdownReportWriter.render(report, ref), ChartWriter::write, outDir);
 
         if (assertFaster != null)
         {

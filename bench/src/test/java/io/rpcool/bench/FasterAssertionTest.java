@@ -14,7 +14,7 @@ class FasterAssertionTest
     private static BenchReport report()
     {
         final Header header = new Header("noop", "17", "vm", "cpu", 2, "2025-01-01T00:00:00Z", true, 1, 4,
-            "raw-shm-pingpong", 500, 300.0, List.of(), Header.NOISE_NOTE);
+            "raw-shm-pingpong", 500L, 300.0, List.of(), Header.NOISE_NOTE);
         return new BenchReport(header, List.of(
             new Record("noop-rtt", "rpcool-shm-relaxed", "p50", 500.0, "ns"),
             new Record("noop-rtt", "rpcool-tcp-fallback", "p50", 30_000.0, "ns"),

@@ -42,6 +42,20 @@ public final class ForkProtocol
 
     public static String resultLine(final ClientResult result)
     {
+        return resultLine((Object)result);
+    }
+
+    public static ClientResult parseResult(final String json)
+    {
+        return parseResult(json, ClientResult.class);
+    }
+
+    /**
+     * @param result  what a client measured, of a suite with its own result shape.
+     * @return the {@code RESULT} line carrying its snake_case JSON.
+     */
+    public static String resultLine(final Object result)
+    {
         try
         {
             return RESULT_PREFIX + MAPPER.writeValueAsString(result);
@@ -52,11 +66,18 @@ public final class ForkProtocol
         }
     }
 
-    public static ClientResult parseResult(final String json)
+    /**
+     * @param json  the JSON of a {@code RESULT} line.
+     * @param type  the result's type.
+     * @param <T>   the result's type.
+     * @return the result.
+     * @throws IllegalArgumentException if the JSON does not describe a {@code type}.
+     */
+    public static <T> T parseResult(final String json, final Class<T> type)
     {
         try
         {
-            return MAPPER.readValue(json, ClientResult.class);
+            return MAPPER.readValue(json, type);
         }
         catch (final JsonProcessingException ex)
         {

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -121,6 +123,39 @@ public final class Harness
     }
 
     /**
+     * Run a server and client pair {@code runs} times, one after the other, each between placement probes.
+     *
+     * @param pair    what to fork.
+     * @param runs    how many times.
+     * @param parse   turns a client's result JSON into its figures.
+     * @param onRun   told of every run as it ends, e.g. to print progress.
+     * @param <T>     type of the figures.
+     * @return one outcome per run, in order.
+     * @throws InterruptedException if interrupted.
+     */
+    public <T> List<Outcome<T>> runPairs(final ForkPair pair, final int runs, final Function<String, T> parse,
+        final Consumer<Outcome<T>> onRun) throws InterruptedException
+    {
+        final List<Outcome<T>> outcomes = new ArrayList<>();
+        try
+        {
+            probe.run(); // warm the probe's code before its first recorded figure
+            lastProbeNs = Double.NaN;
+            for (int run = 1; run <= runs; run++)
+            {
+                final Outcome<T> outcome = runPair(pair, run, parse);
+                onRun.accept(outcome);
+                outcomes.add(outcome);
+            }
+        }
+        finally
+        {
+            deleteRecursively(scratchRoot);
+        }
+        return outcomes;
+    }
+
+    /**
      * Run one system once.
      *
      * @param system   system.
@@ -134,17 +169,39 @@ public final class Harness
     {
         final ClientOptions clientOptions = options.withThreads(Math.max(1, Math.min(options.threads(),
             system.maxClientThreads())));
-        final Path scratch = scratchRoot.resolve(run + "-" + system.name());
+        final ForkPair pair = new ForkPair(system.name(), system.serverMain(), system.clientMain(), system.jvmArgs(),
+            clientOptions.toArgs(), clientOptions.maxDurationMs() + CLIENT_SLACK_MS);
+        final Outcome<ClientResult> outcome = runPair(pair, run, ForkProtocol::parseResult);
+        return new SystemRun(outcome.probe(), outcome.result(), outcome.elapsedS());
+    }
+
+    /**
+     * Run a server JVM and a client JVM once, between two placement probes: the server is started
+     * with a private scratch directory and awaited until it prints {@code READY <endpoint>}, the
+     * client is started with the endpoint followed by {@link ForkPair#clientArgs()} and awaited until
+     * it prints {@code RESULT <json>} and exits 0; then both are stopped.
+     *
+     * @param pair   what to fork.
+     * @param run    run index, from 1, used in log and scratch names.
+     * @param parse  turns the client's result JSON into its figures; may throw on malformed input.
+     * @param <T>    type of the figures.
+     * @return the outcome; failures (including a result that does not parse) are recorded, not thrown.
+     * @throws InterruptedException if interrupted.
+     */
+    public <T> Outcome<T> runPair(final ForkPair pair, final int run, final Function<String, T> parse)
+        throws InterruptedException
+    {
+        final Path scratch = scratchRoot.resolve(run + "-" + pair.name());
         final Path logs = logDir.resolve("run" + run);
 
         final long startNs = System.nanoTime();
         final double probeBeforeNs = Double.isNaN(lastProbeNs) ? probe.run() : lastProbeNs;
         final CpuAccounting start = CpuAccounting.snapshot();
-        ClientResult result = null;
+        T result = null;
         String failure = null;
         try
         {
-            result = runForks(system, clientOptions, scratch, logs);
+            result = parse.apply(runForks(pair, scratch, logs));
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -160,41 +217,75 @@ public final class Harness
         final double elapsedS = (System.nanoTime() - startNs) / 1e9;
 
         final double foreign = CpuAccounting.foreignPercent(start, end, Runtime.getRuntime().availableProcessors());
-        final ProbeEntry entry = new ProbeEntry(run, system.name(),
+        final ProbeEntry entry = new ProbeEntry(run, pair.name(),
             probeBeforeNs, PlacementProbe.mode(probeBeforeNs),
             probeAfterNs, PlacementProbe.mode(probeAfterNs),
             Double.isNaN(foreign) ? null : Math.round(foreign * 10) / 10.0,
             failure == null ? ProbeEntry.OK : failure);
-        return new SystemRun(entry, result, Math.round(elapsedS * 10) / 10.0);
+        return new Outcome<>(entry, result, Math.round(elapsedS * 10) / 10.0);
     }
 
-    private ClientResult runForks(
-        final BenchSystem system, final ClientOptions options, final Path scratch, final Path logs)
+    /**
+     * Run one JVM that measures on its own (no server, no placement probe) and wait for its result:
+     * it is started with {@code args}, must print {@code RESULT <json>} within {@code timeoutMs} and
+     * then exit 0. Its logs go to {@code <log dir>/run<run>/<name>.{out,err}.log}.
+     *
+     * @param name       short name for logs and errors.
+     * @param run        run index, from 1, used in log names.
+     * @param main       class to run.
+     * @param jvmArgs    extra JVM arguments after the common and build flags.
+     * @param args       program arguments.
+     * @param timeoutMs  how long it may take to print its result.
+     * @return the result JSON.
+     * @throws IOException if it fails, times out or exits non-zero.
+     * @throws InterruptedException if interrupted; the JVM is then stopped.
+     */
+    public String runSingle(final String name, final int run, final Class<?> main, final List<String> jvmArgs,
+        final List<String> args, final long timeoutMs) throws IOException, InterruptedException
+    {
+        final ForkedJvm jvm = ForkedJvm.start(name, launcher.command(main, jvmArgs, args), logDir.resolve("run" + run),
+            ForkProtocol.RESULT_PREFIX);
+        try
+        {
+            final String json = jvm.awaitLine(timeoutMs);
+            final int exit = jvm.awaitExit(10_000);
+            if (exit != 0)
+            {
+                throw new IOException(name + " exited with " + exit + " after its result");
+            }
+            return json;
+        }
+        finally
+        {
+            jvm.stop();
+        }
+    }
+
+    private String runForks(final ForkPair pair, final Path scratch, final Path logs)
         throws IOException, InterruptedException
     {
-        final List<String> serverCommand = launcher.command(system.serverMain(), system.jvmArgs(),
+        final List<String> serverCommand = launcher.command(pair.serverMain(), pair.jvmArgs(),
             List.of(scratch.toString()));
-        final ForkedJvm server = ForkedJvm.start(system.name() + "-server", serverCommand, logs,
+        final ForkedJvm server = ForkedJvm.start(pair.name() + "-server", serverCommand, logs,
             ForkProtocol.READY_PREFIX);
         try
         {
             final String endpoint = server.awaitLine(READY_TIMEOUT_MS);
             final List<String> clientArgs = new ArrayList<>();
             clientArgs.add(endpoint);
-            clientArgs.addAll(options.toArgs());
-            final List<String> clientCommand = launcher.command(system.clientMain(), system.jvmArgs(), clientArgs);
-            final ForkedJvm client = ForkedJvm.start(system.name() + "-client", clientCommand, logs,
+            clientArgs.addAll(pair.clientArgs());
+            final List<String> clientCommand = launcher.command(pair.clientMain(), pair.jvmArgs(), clientArgs);
+            final ForkedJvm client = ForkedJvm.start(pair.name() + "-client", clientCommand, logs,
                 ForkProtocol.RESULT_PREFIX);
             try
             {
-                final String json = client.awaitLine(options.maxDurationMs() + CLIENT_SLACK_MS);
-                final ClientResult result = ForkProtocol.parseResult(json);
+                final String json = client.awaitLine(pair.clientTimeoutMs());
                 final int exit = client.awaitExit(10_000);
                 if (exit != 0)
                 {
-                    throw new IOException(system.name() + "-client exited with " + exit + " after its result");
+                    throw new IOException(pair.name() + "-client exited with " + exit + " after its result");
                 }
-                return result;
+                return json;
             }
             finally
             {
@@ -205,6 +296,38 @@ public final class Harness
         {
             server.stop();
         }
+    }
+
+    /**
+     * A server main and a client main run together once.
+     *
+     * @param name             name in logs, scratch directories and probe entries.
+     * @param serverMain       prints {@code READY <endpoint>}, serves until stdin ends.
+     * @param clientMain       receives the endpoint then {@code clientArgs}, prints {@code RESULT <json>}.
+     * @param jvmArgs          extra JVM arguments for both.
+     * @param clientArgs       client arguments after the endpoint.
+     * @param clientTimeoutMs  how long the client may take to print its result.
+     */
+    public record ForkPair(
+        String name,
+        Class<?> serverMain,
+        Class<?> clientMain,
+        List<String> jvmArgs,
+        List<String> clientArgs,
+        long clientTimeoutMs)
+    {
+    }
+
+    /**
+     * What one {@link ForkPair} run gave.
+     *
+     * @param probe     run, name, placement probes around it, other CPU use and status.
+     * @param result    the parsed figures, {@code null} if the run failed.
+     * @param elapsedS  wall time, probes and JVM start-up included.
+     * @param <T>       type of the figures.
+     */
+    public record Outcome<T>(ProbeEntry probe, T result, double elapsedS)
+    {
     }
 
     private static String progressLine(final int runs, final SystemRun run)

@@ -76,7 +76,10 @@ public final class JvmLauncher
         return command;
     }
 
-    static List<String> readBuildFlags()
+    /**
+     * @return the flags every forked JVM needs, as the build wrote them into {@code build.properties}.
+     */
+    public static List<String> readBuildFlags()
     {
         final Properties properties = new Properties();
         try (InputStream in = JvmLauncher.class.getResourceAsStream("/io/rpcool/bench/build.properties"))

@@ -1,9 +1,12 @@
 package io.rpcool.bench.report;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
- * Where and how a suite was run.
+ * Where and how a suite was run. Fields that do not apply to a suite are {@code null} and left out
+ * of the JSON (the {@code alloc} suite has no reference, client threads or placement probes).
  *
  * @param suite                suite name.
  * @param jdk                  {@code java.version} of the forked JVMs.
@@ -13,13 +16,14 @@ import java.util.List;
  * @param date                 start of the run, ISO-8601 UTC.
  * @param quick                whether {@code --quick} was given.
  * @param runs                 runs over all systems, in rotating order; records are medians over them.
- * @param clientThreads        client threads in the {@code -throughput-multi} case.
- * @param reference            system the Markdown ratios are relative to.
- * @param probeMs              duration of each placement probe.
- * @param probeFarThresholdNs  probe medians above this are the far placement mode.
- * @param placementProbes      one entry per system and run, in execution order.
+ * @param clientThreads        client threads in the {@code -throughput-multi} case, if the suite has one.
+ * @param reference            system the Markdown ratios are relative to, if the suite has ratios.
+ * @param probeMs              duration of each placement probe, if probes were run.
+ * @param probeFarThresholdNs  probe medians above this are the far placement mode, if probes were run.
+ * @param placementProbes      one entry per system (or fork pair) and run, in execution order.
  * @param note                 caveat printed with the results.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Header(
     String suite,
     String jdk,
@@ -29,10 +33,10 @@ public record Header(
     String date,
     boolean quick,
     int runs,
-    int clientThreads,
+    Integer clientThreads,
     String reference,
-    long probeMs,
-    double probeFarThresholdNs,
+    Long probeMs,
+    Double probeFarThresholdNs,
     List<ProbeEntry> placementProbes,
     String note)
 {

@@ -78,7 +78,7 @@ public final class MarkdownReportWriter
             md.append("Reference `").append(reference).append("` has no results in this run, so no ratios.\n\n");
         }
         md.append("> ").append(header.note()).append("\n\n");
-        md.append(probeSummary(header));
+        md.append(probeSummary(header, "system", "system runs"));
         final List<String> failures = failures(header.placementProbes());
         if (!failures.isEmpty())
         {
@@ -191,7 +191,13 @@ public final class MarkdownReportWriter
         return max < 0 ? NONE : String.format(Locale.ROOT, "≤ %.0f %%", max);
     }
 
-    private static String probeSummary(final Header header)
+    /**
+     * @param header  header with the probes.
+     * @param what    what ran between two probes, e.g. {@code system}.
+     * @param runs    what the probe entries are called in a count, e.g. {@code system runs}.
+     * @return a paragraph on the placement probes and other CPU use, ending in a newline.
+     */
+    public static String probeSummary(final Header header, final String what, final String runs)
     {
         final List<ProbeEntry> probes = header.placementProbes();
         // systems run back to back, so one system's "after" probe is usually the next one's "before"
@@ -208,10 +214,10 @@ public final class MarkdownReportWriter
         }
         final StringBuilder md = new StringBuilder();
         md.append("Placement probe: two-thread cache-line round trip in the harness JVM before and after each ")
-            .append("system, median over ").append(header.probeMs()).append(" ms; `*` marks the far placement mode (above ")
+            .append(what).append(", median over ").append(header.probeMs()).append(" ms; `*` marks the far placement mode (above ")
             .append(String.format(Locale.ROOT, "%.0f", header.probeFarThresholdNs()))
             .append(" ns). \"Other CPU\" is the largest share of the machine that other processes used while the ")
-            .append("system ran.");
+            .append(what).append(" ran.");
         if (!figures.isEmpty())
         {
             final long far = figures.stream().filter(ns -> ns > header.probeFarThresholdNs()).count();
@@ -223,14 +229,18 @@ public final class MarkdownReportWriter
             .filter(p -> p.foreignCpuPct() != null && p.foreignCpuPct() > BUSY_MACHINE_PCT).count();
         if (busy > 0)
         {
-            md.append(String.format(Locale.ROOT, " In %d of %d system runs other processes used more than %.0f %% " +
-                "of the machine: those figures are suspect.", busy, probes.size(), BUSY_MACHINE_PCT));
+            md.append(String.format(Locale.ROOT, " In %d of %d %s other processes used more than %.0f %% " +
+                "of the machine: those figures are suspect.", busy, probes.size(), runs, BUSY_MACHINE_PCT));
         }
         md.append('\n');
         return md.toString();
     }
 
-    private static List<String> failures(final List<ProbeEntry> probes)
+    /**
+     * @param probes  probe entries.
+     * @return one line per failed run: its index, name and why.
+     */
+    public static List<String> failures(final List<ProbeEntry> probes)
     {
         final List<String> failures = new ArrayList<>();
         for (final ProbeEntry probe : probes)

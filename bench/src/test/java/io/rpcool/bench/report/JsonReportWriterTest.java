@@ -81,4 +81,25 @@ class JsonReportWriterTest
 
         assertEquals(report, JsonReportWriter.read(file));
     }
+
+    @Test
+    void shouldLeaveOutHeaderFieldsASuiteDoesNotHave(@TempDir final Path dir) throws Exception
+    {
+        final Header header = new Header("alloc", "17.0.15", "vm", "AMD EPYC", 2, "2025-01-01T00:00:00Z", true, 1,
+            null, null, null, null, List.of(), "note");
+        final BenchReport report = new BenchReport(header,
+            List.of(new Record("alloc-noop-call-client", "rpcool-shm-relaxed", Record.ALLOC_BYTES_PER_OP, 0.0,
+                Record.BYTES_PER_OP)));
+
+        final JsonNode json = mapper.readTree(JsonReportWriter.toJson(report)).get("header");
+
+        for (final String key : List.of("client_threads", "reference", "probe_ms", "probe_far_threshold_ns"))
+        {
+            assertTrue(!json.has(key), "header has " + key + ": " + json);
+        }
+        assertEquals(2, json.get("cores").asInt());
+        final Path file = dir.resolve("alloc.json");
+        JsonReportWriter.write(report, file);
+        assertEquals(report, JsonReportWriter.read(file));
+    }
 }

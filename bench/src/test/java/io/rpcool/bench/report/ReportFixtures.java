@@ -15,7 +15,7 @@ final class ReportFixtures
     static Header header(final List<ProbeEntry> probes)
     {
         return new Header("noop", "17.0.15", "OpenJDK 64-Bit Server VM 17.0.15", "AMD EPYC", 2,
-            "2025-01-01T00:00:00Z", true, 3, 4, BenchReport.RAW_SHM_REFERENCE, 500, 300.0, probes, Header.NOISE_NOTE);
+            "2025-01-01T00:00:00Z", true, 3, 4, BenchReport.RAW_SHM_REFERENCE, 500L, 300.0, probes, Header.NOISE_NOTE);
     }
 
     static List<Record> latency(final String system, final double p50, final double p99, final double p999)

@@ -14,7 +14,7 @@ import io.rpcool.bench.fork.ServerSupport;
  */
 public final class RpcoolBenchServer
 {
-    static final String CHANNEL = "/bench/noop";
+    public static final String CHANNEL = "/bench/noop";
     static final int ECHO = 1;
 
     private RpcoolBenchServer()

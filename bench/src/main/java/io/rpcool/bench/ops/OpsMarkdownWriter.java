@@ -1,0 +1,138 @@
+package io.rpcool.bench.ops;
+
+import io.rpcool.bench.report.BenchReport;
+import io.rpcool.bench.report.Header;
+import io.rpcool.bench.report.MarkdownReportWriter;
+import io.rpcool.bench.report.ProbeEntry;
+import io.rpcool.bench.report.Record;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Renders {@code ops.md}: one row per case and system with its median p50, p99 and rate, what one
+ * operation is, the ratio of shared-memory to Java-heap copies, and the probe and noise notes.
+ */
+public final class OpsMarkdownWriter
+{
+    private static final String NONE = "—";
+
+    private OpsMarkdownWriter()
+    {
+    }
+
+    /**
+     * @param report  results of the {@code ops} suite.
+     * @return the Markdown document.
+     */
+    public static String render(final BenchReport report)
+    {
+        final Header header = report.header();
+        final StringBuilder md = new StringBuilder();
+        md.append("# `").append(header.suite()).append("` suite\n\n");
+        md.append("Operations of the paper's Table 4.2 that exist so far (seal/release and sandbox enter/exit arrive ")
+            .append("with those features). A server JVM embeds the daemon and opens one channel; a client JVM uses ")
+            .append("that daemon and times each operation. A fresh pair of JVMs per run; ")
+            .append(header.runs()).append(header.runs() == 1 ? " run" : " runs")
+            .append(", figures are medians over runs.\n\n");
+        md.append("- JDK: ").append(header.jdk()).append(" (").append(header.vm()).append(")\n");
+        md.append("- CPU: ").append(header.cpuModel()).append(", ").append(header.cores()).append(" cores\n");
+        md.append("- date: ").append(header.date()).append(header.quick() ? " (quick run)" : "").append('\n');
+        md.append("- handler threads in both JVMs sleep 1 ms between polls (`rpcool.idle=sleep`, ")
+            .append("`rpcool.idle.sleepNs=1000000`): the suite makes no calls\n\n");
+
+        md.append("| case | system | p50 | p99 | ops/s | one operation |\n");
+        md.append("|---|---|---:|---:|---:|---|\n");
+        for (final String[] row : rows(report))
+        {
+            final String caseName = row[0];
+            final String system = row[1];
+            md.append("| ").append(caseName)
+                .append(" | ").append(system)
+                .append(" | ").append(report.value(caseName, system, Record.P50).map(MarkdownReportWriter::duration).orElse(NONE))
+                .append(" | ").append(report.value(caseName, system, Record.P99).map(MarkdownReportWriter::duration).orElse(NONE))
+                .append(" | ").append(report.value(caseName, system, Record.OPS_PER_S).map(MarkdownReportWriter::rate).orElse(NONE))
+                .append(" | ").append(OpsCases.describe(caseName, system))
+                .append(" |\n");
+        }
+        md.append('\n');
+
+        final List<String> ratios = new ArrayList<>();
+        for (final String caseName : List.of(OpsCases.MEMCPY_1_PAGE, OpsCases.MEMCPY_1024_PAGES))
+        {
+            final Optional<Double> shared = report.value(caseName, OpsCases.RPCOOL, Record.P50);
+            final Optional<Double> heap = report.value(caseName, OpsCases.JAVA_HEAP, Record.P50);
+            if (shared.isPresent() && heap.isPresent() && heap.get() > 0)
+            {
+                ratios.add("`" + caseName + "` " + MarkdownReportWriter.ratio(shared.get() / heap.get()));
+            }
+        }
+        if (!ratios.isEmpty())
+        {
+            md.append("Copies in shared memory ÷ copies on the Java heap, p50: ").append(String.join(", ", ratios))
+                .append(" (above 1 is slower).\n\n");
+        }
+
+        md.append("> ").append(header.note()).append("\n\n");
+        md.append("Every sample is one operation timed with `System.nanoTime()` (about 23 ns here, in 10 ns steps), ")
+            .append("except one-page copies: they are timed in batches of ").append(OpsClient.PAGE_COPY_BATCH)
+            .append(" and a sample is the batch's mean, so their p99 is that of batch means. The same 4 KiB are ")
+            .append("copied each time (cache-hot); the 4 MiB copies run through 8 MiB of memory. ops/s is ")
+            .append("operations per second of the time spent in them; a created channel is destroyed before the next ")
+            .append("is created, and each is timed on its own.\n\n");
+        if (header.probeMs() != null)
+        {
+            md.append(MarkdownReportWriter.probeSummary(header, "pair of JVMs", "runs"));
+            md.append("\nRuns: ").append(runLines(header.placementProbes())).append('\n');
+        }
+        final List<String> failures = MarkdownReportWriter.failures(header.placementProbes());
+        if (!failures.isEmpty())
+        {
+            md.append("\nFailed runs:\n\n");
+            for (final String failure : failures)
+            {
+                md.append("- ").append(failure).append('\n');
+            }
+        }
+        return md.toString();
+    }
+
+    private static List<String[]> rows(final BenchReport report)
+    {
+        final Set<String> seen = new LinkedHashSet<>();
+        final List<String[]> rows = new ArrayList<>();
+        for (final Record record : report.records())
+        {
+            if (seen.add(record.caseName() + "\n" + record.system()))
+            {
+                rows.add(new String[]{record.caseName(), record.system()});
+            }
+        }
+        return rows;
+    }
+
+    private static String runLines(final List<ProbeEntry> probes)
+    {
+        final List<String> runs = new ArrayList<>();
+        for (final ProbeEntry probe : probes)
+        {
+            String line = String.format(Locale.ROOT, "%d: probe %.0f%s/%.0f%s ns", probe.run(),
+                probe.beforeP50Ns(), "far".equals(probe.beforeMode()) ? "*" : "",
+                probe.afterP50Ns(), "far".equals(probe.afterMode()) ? "*" : "");
+            if (probe.foreignCpuPct() != null)
+            {
+                line += String.format(Locale.ROOT, ", other CPU %.1f %%", probe.foreignCpuPct());
+            }
+            if (!probe.ok())
+            {
+                line += ", failed";
+            }
+            runs.add(line);
+        }
+        return runs.isEmpty() ? NONE : String.join("; ", runs) + ".";
+    }
+}
