@@ -1,5 +1,7 @@
 package io.rpcool;
 
+import io.rpcool.seal.SealRequirement;
+
 /**
  * Options of a channel a server opens.
  */
@@ -7,6 +9,7 @@ public final class ChannelOptions
 {
     private int handlerThreads = 1;
     private int tcpPort;
+    private SealRequirement sealRequirement = SealRequirement.NONE;
 
     public static ChannelOptions defaults()
     {
@@ -26,6 +29,22 @@ public final class ChannelOptions
             throw new IllegalArgumentException("handlerThreads must be at least 1: " + handlerThreads);
         }
         this.handlerThreads = handlerThreads;
+        return this;
+    }
+
+    public SealRequirement sealRequirement()
+    {
+        return sealRequirement;
+    }
+
+    /**
+     * What every call on the channel must carry (default {@link SealRequirement#NONE}); functions
+     * can require more with {@link Channel#register(int, RpcHandler, SealRequirement)}. Calls that
+     * fall short get a {@link Status#REJECTED} reply without running a handler.
+     */
+    public ChannelOptions requireSeal(final SealRequirement requirement)
+    {
+        this.sealRequirement = requirement == null ? SealRequirement.NONE : requirement;
         return this;
     }
 
