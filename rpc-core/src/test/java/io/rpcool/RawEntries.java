@@ -94,6 +94,29 @@ public final class RawEntries
         return conn instanceof ShmConnection && ((ShmConnection)conn).isSealable();
     }
 
+    /** The connection's seals (kernel attachment or mprotect). */
+    public static io.rpcool.seal.HeapSeals seals(final Connection conn)
+    {
+        return ((ShmConnection)conn).seals;
+    }
+
+    public static long heapAddress(final Connection conn)
+    {
+        return ((ShmConnection)conn).heapAddress();
+    }
+
+    /** The daemon's id of the connection heap. */
+    public static long heapId(final Connection conn)
+    {
+        return ((ShmConnection)conn).heapId;
+    }
+
+    /** Offset of the heap's sender seal descriptors. */
+    public static long sealDescriptorsOffset(final Connection conn)
+    {
+        return ConnectionDescriptor.sealDescriptorsOffset(conn.slots(), ConnectionDescriptor.queueCapacity(conn.slots()));
+    }
+
     /** Batch releases the connection made so far. */
     public static long batchReleases(final Connection conn)
     {
