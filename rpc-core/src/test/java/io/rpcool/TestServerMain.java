@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A server JVM for multi-process tests: serves {@code ECHO}, {@code SLOW} (sleeps the number of
- * milliseconds in the request), {@code ADDRESS} (replies the address at which it reads the request)
- * and {@code HELLO} on the channel named by its arguments.
+ * milliseconds in the request), {@code ADDRESS} (replies the address at which it reads the request),
+ * {@code HELLO} and {@code SEALED_PROTECTION} (sealed calls only) on the channel named by its arguments.
  *
  * <p>args: directory, channel name, memory domain
  */
@@ -15,6 +15,8 @@ public final class TestServerMain
     public static final int SLOW = 2;
     public static final int ADDRESS = 3;
     public static final int HELLO = 4;
+    /** Reply the call's protection name; only sealed (or copied) calls are accepted. */
+    public static final int SEALED_PROTECTION = 5;
 
     private TestServerMain()
     {
@@ -39,6 +41,8 @@ public final class TestServerMain
                 call.replyLength(8);
             });
             ch.register(HELLO, call -> call.replyLength(call.reply().putStringWithoutLengthAscii(0, "Hello!")));
+            ch.register(SEALED_PROTECTION, call -> call.replyLength(call.reply().putStringWithoutLengthAscii(0, call.protection().name())),
+                io.rpcool.seal.SealRequirement.SEALED);
             System.out.println("READY " + ProcessHandle.current().pid() + " " + ch.tcpPort());
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);
