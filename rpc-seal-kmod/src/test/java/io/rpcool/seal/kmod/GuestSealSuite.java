@@ -288,6 +288,24 @@ public final class GuestSealSuite
             }
         });
 
+        test("java_sealed_call_within_one_jvm_shares_one_mapping", () ->
+        {
+            // Client and server in this process: two attachments (sender and receiver rights) of one heap, one mapping.
+            final io.rpcool.Channel ch = rpc.openChannel("/guest/in-process",
+                io.rpcool.ChannelOptions.defaults().requireSeal(io.rpcool.seal.SealRequirement.KERNEL));
+            GuestServerMain.register(ch);
+            try (Connection conn = rpc.connect("/guest/in-process"); ClientCall call = conn.newCall(PROTECTION).sealed(true))
+            {
+                call.invoke(8);
+                expect("KERNEL_SEAL".equals(call.reply().getStringWithoutLengthAscii(0, call.replyLength())), "protection");
+                call.releaseSeal();
+            }
+            finally
+            {
+                ch.close();
+            }
+        });
+
         test("java_copy_meets_the_kernel_requirement", () ->
         {
             try (Connection conn = rpc.connect(STRICT_CHANNEL); ClientCall call = conn.newCall(PROTECTION)

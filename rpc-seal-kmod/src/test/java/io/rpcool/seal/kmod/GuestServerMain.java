@@ -12,7 +12,7 @@ import io.rpcool.seal.SealRequirement;
  * The server JVM of the guest suite: embeds the daemon (which picks the kernel backend when the
  * module is loaded) and serves one channel that requires kernel seals and one that requires nothing.
  *
- * <p>args: daemon directory
+ * <p>args: daemon directory [embedded|external]: embed the daemon (default) or use a running one
  */
 public final class GuestServerMain
 {
@@ -24,6 +24,8 @@ public final class GuestServerMain
     public static final int HOLD = 3;
     /** Nothing. */
     public static final int NOOP = 4;
+    /** Sum the request as longs (reads every byte) and reply the sum. */
+    public static final int CHECKSUM = 5;
 
     public static final String STRICT_CHANNEL = "/guest/kernel-sealed";
     public static final String OPEN_CHANNEL = "/guest/open";
@@ -34,7 +36,9 @@ public final class GuestServerMain
 
     public static void main(final String[] args) throws Exception
     {
-        final RpcoolContext ctx = new RpcoolContext().directory(Path.of(args[0])).daemonMode(RpcoolContext.DaemonMode.EMBEDDED)
+        final RpcoolContext.DaemonMode mode = args.length > 1 && "external".equals(args[1]) ?
+            RpcoolContext.DaemonMode.EXTERNAL : RpcoolContext.DaemonMode.EMBEDDED;
+        final RpcoolContext ctx = new RpcoolContext().directory(Path.of(args[0])).daemonMode(mode)
             .processName("guest-server").callTimeoutMs(60_000);
         try (Rpcool rpc = Rpcool.launch(ctx))
         {
@@ -60,5 +64,17 @@ public final class GuestServerMain
             call.replyLength(call.reply().putStringWithoutLengthAscii(0, call.protection().name()));
         });
         ch.register(NOOP, call -> { });
+        ch.register(CHECKSUM, call ->
+        {
+            final org.agrona.DirectBuffer request = call.request();
+            final int n = call.requestLength() & ~7;
+            long sum = 0;
+            for (int i = 0; i < n; i += 8)
+            {
+                sum += request.getLong(i);
+            }
+            call.reply().putLong(0, sum);
+            call.replyLength(8);
+        });
     }
 }
