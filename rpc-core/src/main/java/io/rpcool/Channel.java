@@ -7,11 +7,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.agrona.collections.Int2ObjectHashMap;
 
+import io.rpcool.seal.Protection;
+import io.rpcool.seal.SealRequirement;
+
 /**
  * A server's channel: a unique hierarchical name that clients connect to, a table of handlers by
  * function id, and the threads that serve its connections. Handlers may be registered before or
  * after clients connect; a call to an unregistered function gets a {@link Status#UNKNOWN_FUNCTION}
- * reply.
+ * reply. A channel ({@link ChannelOptions#requireSeal}) or a function
+ * ({@link #register(int, RpcHandler, SealRequirement)}) can require sealed calls; calls that do not
+ * meet the requirement, and calls whose seal does not verify, get a {@link Status#REJECTED} reply.
  */
 public final class Channel implements AutoCloseable
 {
@@ -21,9 +26,11 @@ public final class Channel implements AutoCloseable
     private final ChannelOptions options;
     private final HandlerAgent[] agents;
     private volatile Int2ObjectHashMap<RpcHandler> handlers = new Int2ObjectHashMap<>();
+    private volatile Int2ObjectHashMap<SealRequirement> requirements = new Int2ObjectHashMap<>();
     volatile ShmServerEnd[] ends = new ShmServerEnd[0];
     final LongAdder callsServed = new LongAdder();
     final LongAdder malformedEntries = new LongAdder();
+    final LongAdder rejectedCalls = new LongAdder();
     private final TcpServer tcpServer;
     private volatile boolean closed;
     /** The data heap shared by all connections, when the channel's options ask for one. */
@@ -84,9 +91,40 @@ public final class Channel implements AutoCloseable
         return this;
     }
 
+    /**
+     * Serve {@code functionId} with {@code handler}, accepting only calls that meet
+     * {@code requirement} (or the channel's, if stricter).
+     */
+    public synchronized Channel register(final int functionId, final RpcHandler handler, final SealRequirement requirement)
+    {
+        final Int2ObjectHashMap<SealRequirement> copy = new Int2ObjectHashMap<>(requirements);
+        copy.put(functionId, requirement == null ? SealRequirement.NONE : requirement);
+        requirements = copy;
+        return register(functionId, handler);
+    }
+
     RpcHandler handler(final int functionId)
     {
         return handlers.get(functionId);
+    }
+
+    /** The requirement calls of {@code functionId} must meet: the stricter of the channel's and the function's. */
+    SealRequirement requirement(final int functionId)
+    {
+        return options.sealRequirement().and(requirements.get(functionId));
+    }
+
+    static String requirementMessage(
+        final String channel, final int functionId, final SealRequirement requirement, final Protection protection)
+    {
+        final String what = "function " + functionId + " on " + channel;
+        if (protection == Protection.MPROTECT_SEAL)
+        {
+            return what + " requires kernel-enforced seals; this call was sealed with mprotect, which stops buggy senders " +
+                "but not malicious ones";
+        }
+        return what + " requires " + (requirement == SealRequirement.KERNEL ? "kernel-sealed" : "sealed") +
+            " calls; this call was not sealed (ClientCall.sealed(true), or SealMode.COPY)";
     }
 
     /** Calls served successfully, over every transport. */
@@ -99,6 +137,12 @@ public final class Channel implements AutoCloseable
     public long malformedEntries()
     {
         return malformedEntries.sum();
+    }
+
+    /** Calls rejected because their seal did not verify or did not meet the requirement. */
+    public long rejectedCalls()
+    {
+        return rejectedCalls.sum();
     }
 
     /** Shared-memory connections currently served. */

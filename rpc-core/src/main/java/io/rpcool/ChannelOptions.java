@@ -1,5 +1,7 @@
 package io.rpcool;
 
+import io.rpcool.seal.SealRequirement;
+
 /**
  * Options of a channel a server opens.
  */
@@ -9,6 +11,7 @@ public final class ChannelOptions
     private int tcpPort;
     private boolean sharedHeap;
     private long heapSize = -1;
+    private SealRequirement sealRequirement = SealRequirement.NONE;
 
     public static ChannelOptions defaults()
     {
@@ -56,6 +59,22 @@ public final class ChannelOptions
     public ChannelOptions heapSize(final long heapSize)
     {
         this.heapSize = heapSize;
+        return this;
+    }
+
+    public SealRequirement sealRequirement()
+    {
+        return sealRequirement;
+    }
+
+    /**
+     * What every call on the channel must carry (default {@link SealRequirement#NONE}); functions
+     * can require more with {@link Channel#register(int, RpcHandler, SealRequirement)}. Calls that
+     * fall short get a {@link Status#REJECTED} reply without running a handler.
+     */
+    public ChannelOptions requireSeal(final SealRequirement requirement)
+    {
+        this.sealRequirement = requirement == null ? SealRequirement.NONE : requirement;
         return this;
     }
 

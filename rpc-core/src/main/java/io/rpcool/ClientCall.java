@@ -11,6 +11,8 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.rpcool.daemon.IdleLevels;
+import io.rpcool.seal.SealException;
+import io.rpcool.seal.SealMode;
 
 /**
  * One call slot of a connection: a request buffer the caller fills in place, a reply buffer it
@@ -26,6 +28,17 @@ import io.rpcool.daemon.IdleLevels;
  * }
  * }</pre>
  *
+ * <h2>Sealed calls</h2>
+ * With {@link #sealed(boolean) sealed(true)} (or {@link #sealMode(SealMode)}) each invocation seals
+ * the pages of the request before publishing it: while the call is in flight no write through
+ * {@link #request()} is accepted ({@link IllegalStateException} "buffer sealed ...") and the pages
+ * are read-only, so the server reads exactly what was sent. After the reply the seal is held until
+ * it is released: {@link #request()} and the next invocation release it (together with every other
+ * completed seal of the connection, with one permission change), the connection releases its
+ * completed seals in one batch once {@link ConnectOptions#sealReleaseThreshold(int)} of them are
+ * held, and {@link #releaseSeal()} releases this one on its own. A release succeeds only once the
+ * server has marked the call complete.
+ *
  * A call object is used by one thread at a time.
  */
 public final class ClientCall implements AutoCloseable, Watchable
@@ -40,7 +53,7 @@ public final class ClientCall implements AutoCloseable, Watchable
 
     final Connection connection;
     final int slot;
-    final UnsafeBuffer request;
+    final SealableBuffer request;
     final UnsafeBuffer reply = new UnsafeBuffer(0, 0);
     final long replyAddress;
     final int bufferSize;
@@ -57,12 +70,20 @@ public final class ClientCall implements AutoCloseable, Watchable
     CallCallback callback;
     CompletableFuture<ClientCall> future;
     volatile Thread waiter;
+    SealMode sealMode = SealMode.NONE;
+    /** The seal held on the request buffer (in flight, or waiting for release); 0 if none. Guarded by the connection's seal lock. */
+    volatile long sealId;
+    /** Index in the connection's release batch, or -1. Guarded by the connection's seal lock. */
+    int batchIndex = -1;
+    /** Queue entry flags and seal kind of the call being sent. */
+    int entryFlags;
+    int sealKind;
 
     ClientCall(final Connection connection, final int slot, final long requestAddress, final long replyAddress, final int bufferSize)
     {
         this.connection = connection;
         this.slot = slot;
-        this.request = new UnsafeBuffer(requestAddress, bufferSize);
+        this.request = new SealableBuffer(requestAddress, bufferSize, slot);
         this.replyAddress = replyAddress;
         this.bufferSize = bufferSize;
     }
@@ -79,10 +100,70 @@ public final class ClientCall implements AutoCloseable, Watchable
         return this;
     }
 
-    /** The request buffer; capacity is the connection's buffer size. */
+    /**
+     * The request buffer; capacity is the connection's buffer size. If the last call's seal is
+     * still held and the server completed it, it is released first (with the connection's other
+     * completed seals). While a sealed call is in flight, writes through the buffer throw
+     * {@link IllegalStateException}.
+     */
     public MutableDirectBuffer request()
     {
+        if (sealId != 0 && state != IN_FLIGHT)
+        {
+            connection.reclaimRequestBuffer(this);
+        }
         return request;
+    }
+
+    /**
+     * Seal every following invocation's request ({@link SealMode#SEAL}) or not ({@link SealMode#NONE}).
+     */
+    public ClientCall sealed(final boolean sealed)
+    {
+        return sealMode(sealed ? SealMode.SEAL : SealMode.NONE);
+    }
+
+    /**
+     * How following invocations protect their request: not at all, sealed, copied by the server, or
+     * as the connection's {@link io.rpcool.seal.SealPolicy} decides by request length.
+     */
+    public ClientCall sealMode(final SealMode mode)
+    {
+        this.sealMode = mode == null ? SealMode.NONE : mode;
+        return this;
+    }
+
+    public SealMode sealMode()
+    {
+        return sealMode;
+    }
+
+    /** True while the request buffer is sealed (call in flight, or seal not yet released). */
+    public boolean isSealed()
+    {
+        return request.isSealed();
+    }
+
+    /** The seal held on the request buffer, or 0. */
+    public long sealId()
+    {
+        return sealId;
+    }
+
+    /**
+     * Release this call's seal now, on its own, instead of waiting for the connection's batch.
+     * Does nothing if no seal is held.
+     *
+     * @throws SealException with reason {@code NOT_COMPLETE} if the server has not marked the call
+     * complete yet (it may still be reading the request).
+     */
+    public ClientCall releaseSeal()
+    {
+        if (sealId != 0)
+        {
+            connection.releaseSeal(this);
+        }
+        return this;
     }
 
     /** The reply of the last completed call; capacity is exactly {@link #replyLength()}. */
@@ -192,6 +273,7 @@ public final class ClientCall implements AutoCloseable, Watchable
             throw new RpcException(Status.REQUEST_TOO_LARGE, "request of " + length + " bytes does not fit the connection's " +
                 bufferSize + "-byte buffer (set ConnectOptions.bufferSize)");
         }
+        connection.prepareProtection(this, length);
         requestLength = length;
         callback = null;
         future = null;
@@ -318,24 +400,31 @@ public final class ClientCall implements AutoCloseable, Watchable
      */
     boolean succeed(final int length)
     {
+        // What to notify is read before the state changes: once it does, the caller may start the next call.
+        final CallCallback cb = callback;
+        final CompletableFuture<ClientCall> f = future;
+        final long seal = sealId;
         replyLength = length;
         reply.wrap(replyAddress, length);
         if (!STATE.compareAndSet(this, IN_FLIGHT, DONE))
         {
             return false;
         }
-        notifyCompletion();
+        notifyCompletion(null, cb, f, seal);
         return true;
     }
 
     boolean fail(final RpcException e)
     {
+        final CallCallback cb = callback;
+        final CompletableFuture<ClientCall> f = future;
+        final long seal = sealId;
         failure = e;
         if (!STATE.compareAndSet(this, IN_FLIGHT, FAILED))
         {
             return false;
         }
-        notifyCompletion();
+        notifyCompletion(e, cb, f, seal);
         return true;
     }
 
@@ -349,31 +438,37 @@ public final class ClientCall implements AutoCloseable, Watchable
         return fail(new RpcException(status, connection.channelName() + ": " + new String(bytes, StandardCharsets.UTF_8)));
     }
 
-    private void notifyCompletion()
+    /**
+     * @param error null if the call succeeded.
+     */
+    private void notifyCompletion(
+        final RpcException error, final CallCallback cb, final CompletableFuture<ClientCall> f, final long seal)
     {
+        if (seal != 0)
+        {
+            connection.sealedCallEnded(this, seal);
+        }
         wake();
-        final CallCallback cb = callback;
-        final CompletableFuture<ClientCall> f = future;
         if (cb != null)
         {
-            if (state == DONE)
+            if (error == null)
             {
                 cb.onReply(this);
             }
             else
             {
-                cb.onError(this, failure);
+                cb.onError(this, error);
             }
         }
         else if (f != null)
         {
-            if (state == DONE)
+            if (error == null)
             {
                 f.complete(this);
             }
             else
             {
-                f.completeExceptionally(failure);
+                f.completeExceptionally(error);
             }
         }
     }

@@ -9,6 +9,9 @@ public final class ConnectOptions
     private int bufferSize = -1;
     private String host;
     private int port;
+    private boolean sealing;
+    private int sealReleaseThreshold = -1;
+    private int copyBelow = -1;
 
     public static ConnectOptions defaults()
     {
@@ -48,6 +51,57 @@ public final class ConnectOptions
     public ConnectOptions bufferSize(final int bufferSize)
     {
         this.bufferSize = bufferSize;
+        return this;
+    }
+
+    public boolean sealing()
+    {
+        return sealing;
+    }
+
+    /**
+     * Make calls on this connection sealable: the buffer size is rounded up to a whole number of
+     * pages so that each request buffer is page aligned and covers whole pages. A buffer size that is
+     * already a page multiple (the default 8192) is sealable without this.
+     */
+    public ConnectOptions sealing(final boolean sealing)
+    {
+        this.sealing = sealing;
+        return this;
+    }
+
+    public int sealReleaseThreshold()
+    {
+        return sealReleaseThreshold;
+    }
+
+    /**
+     * Completed seals are released together, with one permission change, once this many are held
+     * (default from the context: 1024; at most the slot count takes effect). 1 releases every seal
+     * right after its reply.
+     */
+    public ConnectOptions sealReleaseThreshold(final int threshold)
+    {
+        if (threshold < 1)
+        {
+            throw new IllegalArgumentException("sealReleaseThreshold must be at least 1: " + threshold);
+        }
+        this.sealReleaseThreshold = threshold;
+        return this;
+    }
+
+    public int copyBelow()
+    {
+        return copyBelow;
+    }
+
+    /**
+     * For calls in {@link io.rpcool.seal.SealMode#POLICY}: requests shorter than this are copied by
+     * the server, longer ones sealed (default {@link io.rpcool.seal.SealPolicy#copyBelow()}).
+     */
+    public ConnectOptions copyBelow(final int bytes)
+    {
+        this.copyBelow = bytes;
         return this;
     }
 

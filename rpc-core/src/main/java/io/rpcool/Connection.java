@@ -170,6 +170,32 @@ public abstract class Connection implements AutoCloseable
         }
     }
 
+    /**
+     * Before a call is sent: apply its {@link io.rpcool.seal.SealMode} to this request (seal it,
+     * or ask for a copy), releasing a seal the call still holds from its last invocation. Over TCP
+     * the request is copied into the frame, which protects it already: nothing to do.
+     */
+    void prepareProtection(final ClientCall call, final int length)
+    {
+        call.entryFlags = 0;
+        call.sealKind = 0;
+    }
+
+    /** A sealed call completed or failed: its seal {@code sealId} waits for release. */
+    void sealedCallEnded(final ClientCall call, final long sealId)
+    {
+    }
+
+    /** The caller wants the request buffer of a call that still holds a seal. */
+    void reclaimRequestBuffer(final ClientCall call)
+    {
+    }
+
+    /** Release the call's seal on its own. */
+    void releaseSeal(final ClientCall call)
+    {
+    }
+
     /** Publish the call's request. Throws if the connection cannot carry it. */
     abstract void send(ClientCall call);
 

@@ -3,12 +3,18 @@ package io.rpcool;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.rpcool.nativeio.AddressClashException;
 import io.rpcool.nativeio.SharedMemory;
+import io.rpcool.seal.HeapSeals;
+import io.rpcool.seal.SealBackend;
+import io.rpcool.seal.SealBackends;
+import io.rpcool.seal.SealException;
 
 /**
  * Heaps mapped by this process, counted by use and keyed by address (a process holds one mapping
  * per address): when the client and the server of a connection live in one process they share the
- * single mapping.
+ * single mapping. A heap is either a memfd the daemon passed, or memory owned by a seal backend and
+ * mapped by redeeming a grant ({@link #attach}).
  */
 final class MappedHeaps
 {
@@ -23,18 +29,64 @@ final class MappedHeaps
      */
     static synchronized void map(final long heapId, final int fd, final long address, final long length)
     {
-        final long[] entry = MAPPED.get(address);
-        if (entry != null)
+        if (reuse(heapId, address, length))
         {
-            if (entry[3] != heapId || entry[1] != length)
-            {
-                throw new io.rpcool.nativeio.AddressClashException(address, length);
-            }
-            entry[2]++;
             return;
         }
         SharedMemory.mapFixed(fd, address, length);
         MAPPED.put(address, new long[] {address, length, 1, heapId});
+    }
+
+    /**
+     * Redeem the daemon's grant {@code token} for a heap owned by the seal backend of
+     * {@code heapKind}, mapping it at {@code address} unless this process already maps it.
+     *
+     * @return the seals of this attachment (sender's for the client end, receiver's for the server end).
+     */
+    static synchronized HeapSeals attach(
+        final long heapId, final int heapKind, final long token, final long address, final long length, final boolean receiver)
+    {
+        final SealBackend backend = SealBackends.byKind(heapKind);
+        if (backend == null || !backend.isAvailable())
+        {
+            throw new SealException(SealException.Reason.UNAVAILABLE, "the daemon hands out heaps of seal kind " + heapKind +
+                (backend == null ? ", whose backend is not on this process's class path" :
+                " through the '" + backend.name() + "' seal backend, which this process cannot use: " + backend.unavailabilityCause()));
+        }
+        final boolean mapped = MAPPED.containsKey(address);
+        if (mapped)
+        {
+            final long[] entry = MAPPED.get(address);
+            if (entry[3] != heapId || entry[1] != length)
+            {
+                throw new AddressClashException(address, length);
+            }
+        }
+        final HeapSeals seals = backend.attach(token, address, length, !mapped, receiver);
+        if (mapped)
+        {
+            MAPPED.get(address)[2]++;
+        }
+        else
+        {
+            MAPPED.put(address, new long[] {address, length, 1, heapId});
+        }
+        return seals;
+    }
+
+    private static boolean reuse(final long heapId, final long address, final long length)
+    {
+        final long[] entry = MAPPED.get(address);
+        if (entry == null)
+        {
+            return false;
+        }
+        if (entry[3] != heapId || entry[1] != length)
+        {
+            throw new AddressClashException(address, length);
+        }
+        entry[2]++;
+        return true;
     }
 
     /**

@@ -22,6 +22,9 @@ import io.rpcool.nativeio.Native;
 import io.rpcool.nativeio.NativeException;
 import io.rpcool.nativeio.Processes;
 import io.rpcool.nativeio.SharedMemory;
+import io.rpcool.seal.HeapSeals;
+import io.rpcool.seal.MprotectSealBackend;
+import io.rpcool.seal.SealPolicy;
 
 /**
  * A process's RPCool instance: its link to the per-host daemon (embedded in this process when
@@ -49,6 +52,7 @@ public final class Rpcool implements AutoCloseable
     private final Daemon embeddedDaemon;
     private final DaemonClient daemon;
     private final int daemonPid;
+    private final String sealBackend;
     private final Map<Long, Channel> channels = new ConcurrentHashMap<>();
     private final Map<Long, ShmConnection> shmConnections = new ConcurrentHashMap<>();
     private final Map<Long, ShmServerEnd> serverEnds = new ConcurrentHashMap<>();
@@ -75,6 +79,8 @@ public final class Rpcool implements AutoCloseable
         final DaemonClient.Reply hello = daemon.request(HELLO, m -> m.putString(context.processName()).putString(context.domain()));
         this.daemonPid = hello.getInt();
         this.daemonIdleLevel = hello.getInt();
+        hello.getLong();
+        this.sealBackend = hello.getString();
         housekeeping.scheduleWithFixedDelay(this::checkPeers,
             context.peerCheckIntervalMs(), context.peerCheckIntervalMs(), TimeUnit.MILLISECONDS);
     }
@@ -201,6 +207,12 @@ public final class Rpcool implements AutoCloseable
         return daemonPid;
     }
 
+    /** Name of the seal backend the daemon chose for this host ({@code kernel} or {@code mprotect}). */
+    public String sealBackend()
+    {
+        return sealBackend;
+    }
+
     /** The current waiting mode, one of {@link IdleLevels}. */
     public int idleLevel()
     {
@@ -289,7 +301,8 @@ public final class Rpcool implements AutoCloseable
     {
         checkNotClosed();
         final int slots = options.slots() > 0 ? options.slots() : context.slots();
-        final int bufferSize = options.bufferSize() > 0 ? options.bufferSize() : context.bufferSize();
+        final int requestedSize = options.bufferSize() > 0 ? options.bufferSize() : context.bufferSize();
+        final int bufferSize = options.sealing() ? ConnectionDescriptor.sealableBufferSize(requestedSize) : requestedSize;
         ConnectionDescriptor.checkCapacity(slots, bufferSize);
         if (options.host() != null)
         {
@@ -307,21 +320,40 @@ public final class Rpcool implements AutoCloseable
         final long heapId = reply.getLong();
         final long address = reply.getLong();
         final long length = reply.getLong();
+        final int heapKind = reply.getInt();
+        final long token = reply.getLong();
         final int fd = reply.fd;
         boolean mapped = false;
+        HeapSeals seals = null;
         try
         {
-            if (fd < 0)
+            if (heapKind == HEAP_KIND_MEMFD)
             {
-                throw new IllegalStateException("the daemon sent no memory with the connection heap");
+                if (fd < 0)
+                {
+                    throw new IllegalStateException("the daemon sent no memory with the connection heap");
+                }
+                MappedHeaps.map(heapId, fd, address, length);
             }
-            MappedHeaps.map(heapId, fd, address, length);
+            else
+            {
+                seals = MappedHeaps.attach(heapId, heapKind, token, address, length, false);
+            }
             mapped = true;
             final UnsafeBuffer heap = new UnsafeBuffer(address, (int)length);
             ConnectionDescriptor.initialise(heap, heapId, address, connectionId, slots, bufferSize, layoutVersionForTesting);
             heap.putLong(ConnectionDescriptor.CLIENT_PID_OFFSET, Native.pid());
             heap.putIntVolatile(ConnectionDescriptor.CLIENT_STATE_OFFSET, ConnectionDescriptor.STATE_OPEN);
-            final ShmConnection conn = new ShmConnection(this, name, connectionId, heapId, address, length, slots, bufferSize);
+            if (seals == null)
+            {
+                seals = MprotectSealBackend.forHeap(address, heap,
+                    (int)ConnectionDescriptor.sealDescriptorsOffset(slots, ConnectionDescriptor.queueCapacity(slots)),
+                    slots, heapId, Native.pid());
+            }
+            final int threshold = options.sealReleaseThreshold() > 0 ? options.sealReleaseThreshold() : context.sealReleaseThreshold();
+            final int copyBelow = options.copyBelow() >= 0 ? options.copyBelow() : SealPolicy.copyBelow();
+            final ShmConnection conn = new ShmConnection(this, name, connectionId, heapId, address, length, slots, bufferSize,
+                seals, threshold, copyBelow);
             shmConnections.put(connectionId, conn);
             final DaemonClient.Reply ready;
             try
@@ -355,6 +387,10 @@ public final class Rpcool implements AutoCloseable
         }
         catch (final RuntimeException e)
         {
+            if (seals != null)
+            {
+                seals.close();
+            }
             if (mapped)
             {
                 MappedHeaps.unmap(address);
@@ -604,27 +640,37 @@ public final class Rpcool implements AutoCloseable
         final long address = push.getLong();
         final long length = push.getLong();
         final int clientPid = push.getInt();
+        final int heapKind = push.getInt();
+        final long token = push.getLong();
         final Channel channel = channels.get(channelId);
         String rejection = null;
         boolean mapped = false;
+        HeapSeals seals = null;
         try
         {
             if (channel == null || channel.isClosed())
             {
                 rejection = "channel " + channelId + " is not served by process " + Native.pid();
             }
-            else if (push.fd < 0)
+            else if (heapKind == HEAP_KIND_MEMFD && push.fd < 0)
             {
                 rejection = "no memory came with the connection heap";
             }
             else
             {
-                MappedHeaps.map(heapId, push.fd, address, length);
+                if (heapKind == HEAP_KIND_MEMFD)
+                {
+                    MappedHeaps.map(heapId, push.fd, address, length);
+                }
+                else
+                {
+                    seals = MappedHeaps.attach(heapId, heapKind, token, address, length, true);
+                }
                 mapped = true;
-                final ShmServerEnd end = new ShmServerEnd(channel, connectionId, heapId, address, length, clientPid);
-                end.heap = channel.options().sharedHeap() ? channel.heap : sharedHeap(SCOPE_CONNECTION, connectionId);
-                end.queues.putLong(ConnectionDescriptor.SERVER_PID_OFFSET, Native.pid());
-                end.queues.putIntVolatile(ConnectionDescriptor.SERVER_STATE_OFFSET, ConnectionDescriptor.STATE_OPEN);
+                final ShmServerEnd end = new ShmServerEnd(channel, connectionId, heapId, address, length, clientPid, seals);
+                end.heap.putLong(ConnectionDescriptor.SERVER_PID_OFFSET, Native.pid());
+                end.heap.putIntVolatile(ConnectionDescriptor.SERVER_STATE_OFFSET, ConnectionDescriptor.STATE_OPEN);
+                end.dataHeap = channel.options().sharedHeap() ? channel.heap : sharedHeap(SCOPE_CONNECTION, connectionId);
                 serverEnds.put(connectionId, end);
                 channel.addEnd(end);
             }
@@ -632,6 +678,10 @@ public final class Rpcool implements AutoCloseable
         catch (final RuntimeException e)
         {
             rejection = e.getMessage();
+            if (seals != null)
+            {
+                seals.close();
+            }
             if (mapped)
             {
                 MappedHeaps.unmap(address);
@@ -706,7 +756,8 @@ public final class Rpcool implements AutoCloseable
                 "a handler thread did not finish its round within 10 s; the heap stays mapped"));
             return;
         }
-        end.queues.wrap(0, 0);
+        end.closeSeals();
+        end.heap.wrap(0, 0);
         MappedHeaps.unmap(end.address);
         releaseHeaps(SCOPE_CONNECTION, end.connectionId);
         SharedMemory.close(end.clientPidfd);

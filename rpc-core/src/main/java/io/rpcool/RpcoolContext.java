@@ -22,6 +22,9 @@ import io.rpcool.daemon.DaemonConfig;
  * <tr><td>rpcool.slots</td><td>64</td><td>calls in flight per connection</td></tr>
  * <tr><td>rpcool.bufferSize</td><td>8192</td><td>bytes of each request and reply buffer</td></tr>
  * <tr><td>rpcool.heapSize</td><td>16 MiB</td><td>size of each data heap a connection adds</td></tr>
+ * <tr><td>rpcool.seal.releaseThreshold</td><td>1024</td><td>completed seals a connection releases in one batch</td></tr>
+ * <tr><td>rpcool.seal.copyBelow</td><td>see {@link io.rpcool.seal.SealPolicy}</td><td>copy-or-seal crossover of the seal policy</td></tr>
+ * <tr><td>rpcool.seal.backend</td><td>auto</td><td>seal backend of an embedded daemon: auto, kernel or mprotect</td></tr>
  * </table>
  */
 public final class RpcoolContext
@@ -57,6 +60,7 @@ public final class RpcoolContext
     private String tcpHost = System.getProperty("rpcool.tcp.host", "127.0.0.1");
     private int slots = Integer.getInteger("rpcool.slots", 64);
     private int bufferSize = Integer.getInteger("rpcool.bufferSize", 8192);
+    private int sealReleaseThreshold = Integer.getInteger("rpcool.seal.releaseThreshold", 1024);
     private long peerCheckIntervalMs = 10;
     private long heapSize = Long.getLong("rpcool.heapSize", 16L * 1024 * 1024);
     private DaemonConfig daemonConfig;
@@ -191,6 +195,18 @@ public final class RpcoolContext
     public RpcoolContext heapSize(final long heapSize)
     {
         this.heapSize = heapSize;
+        return this;
+    }
+
+    public int sealReleaseThreshold()
+    {
+        return sealReleaseThreshold;
+    }
+
+    /** Default number of completed seals a connection releases in one batch. */
+    public RpcoolContext sealReleaseThreshold(final int threshold)
+    {
+        this.sealReleaseThreshold = threshold;
         return this;
     }
 

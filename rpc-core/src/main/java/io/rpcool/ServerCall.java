@@ -1,14 +1,21 @@
 package io.rpcool;
 
+import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+
+import io.rpcool.seal.Protection;
 
 /**
  * The call a handler is serving. Over shared memory the request and reply buffers are views of the
  * connection's heap: the handler reads the arguments where the client wrote them and writes the
  * reply where the client will read it. The request view ends at the request's length, the reply
  * view at the buffer size; both are bounds-checked. Valid only during {@link RpcHandler#onCall}.
+ *
+ * <p>{@link #protection()} says what kept the client from changing the request while the handler
+ * reads it: a kernel seal, an mprotect seal (honest clients only), a private copy, or nothing.
  */
 public final class ServerCall
 {
@@ -20,6 +27,9 @@ public final class ServerCall
     int clientPid;
     String channelName;
     SharedHeap heap;
+    Protection protection = Protection.NONE;
+    /** This handler thread's private memory for requests the server copies. */
+    private UnsafeBuffer copy;
 
     ServerCall()
     {
@@ -61,6 +71,34 @@ public final class ServerCall
     public int replyLength()
     {
         return replyLength;
+    }
+
+    /** True if the call carried a seal the server verified (kernel or mprotect). */
+    public boolean isSealed()
+    {
+        return protection.isSealed();
+    }
+
+    /** What protects the request from changes by the client while this handler runs. */
+    public Protection protection()
+    {
+        return protection;
+    }
+
+    /**
+     * Copy {@code length} bytes at {@code address} into this thread's private buffer and make it the request.
+     */
+    void copyRequest(final long address, final int length)
+    {
+        UnsafeBuffer c = copy;
+        if (c == null || c.capacity() < length)
+        {
+            c = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.findNextPositivePowerOfTwo(Math.max(4096, length)), 64));
+            copy = c;
+        }
+        request.wrap(address, length);
+        c.putBytes(0, request, 0, length);
+        request.wrap(c.addressOffset(), length);
     }
 
     public long connectionId()

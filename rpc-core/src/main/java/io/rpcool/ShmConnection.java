@@ -8,12 +8,19 @@ import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.rpcool.layout.ConnectionDescriptor;
+import io.rpcool.layout.SealDescriptor;
 import io.rpcool.nativeio.Processes;
 import io.rpcool.nativeio.SharedMemory;
+import io.rpcool.seal.HeapSeals;
+import io.rpcool.seal.SealException;
+import io.rpcool.seal.SealMode;
+import io.rpcool.seal.SealPolicy;
 
 /**
  * The client end of a shared-memory connection: produces request entries into the heap's queue
- * and reads replies from the slots' response lines.
+ * and reads replies from the slots' response lines. Sealed calls seal their request buffer
+ * through the heap's {@link HeapSeals} before publishing; completed seals wait in a per-connection
+ * batch and are released together.
  */
 final class ShmConnection extends Connection
 {
@@ -35,6 +42,21 @@ final class ShmConnection extends Connection
     /** Addresses of the channel heaps this connection mapped, released on close. */
     final java.util.List<Long> mappedChannelHeaps = new java.util.ArrayList<>();
 
+    final HeapSeals seals;
+    private final boolean sealable;
+    private final long requestBuffersOffset;
+    private final int releaseThreshold;
+    private final int copyBelow;
+    private final Object sealLock = new Object();
+    private final long[] batchIds;
+    private final ClientCall[] batchCalls;
+    private int batchCount;
+    /** Counters, guarded by the seal lock. */
+    long sealsMade;
+    long batchReleases;
+    long sealsReleasedInBatches;
+    long singleReleases;
+
     ShmConnection(
         final Rpcool rpcool,
         final String channelName,
@@ -43,9 +65,18 @@ final class ShmConnection extends Connection
         final long address,
         final long length,
         final int slots,
-        final int bufferSize)
+        final int bufferSize,
+        final HeapSeals seals,
+        final int releaseThreshold,
+        final int copyBelow)
     {
         super(rpcool, channelName, slots, bufferSize);
+        this.seals = seals;
+        this.sealable = ConnectionDescriptor.isSealable(bufferSize);
+        this.releaseThreshold = Math.max(1, Math.min(releaseThreshold, slots));
+        this.copyBelow = copyBelow;
+        this.batchIds = new long[slots];
+        this.batchCalls = new ClientCall[slots];
         this.connectionId = connectionId;
         this.heapId = heapId;
         this.address = address;
@@ -54,6 +85,7 @@ final class ShmConnection extends Connection
         this.capacity = ConnectionDescriptor.queueCapacity(slots);
         this.tailOffset = QUEUE_OFFSET + TAIL_OFFSET;
         this.headOffset = QUEUE_OFFSET + HEAD_OFFSET;
+        this.requestBuffersOffset = buffersOffset(slots, capacity);
         this.responseOffsets = new int[slots];
         for (int i = 0; i < slots; i++)
         {
@@ -105,6 +137,252 @@ final class ShmConnection extends Connection
         return serverPid;
     }
 
+    /** True if calls on this connection can be sealed (its buffers are whole pages). */
+    public boolean isSealable()
+    {
+        return sealable;
+    }
+
+    /** Seal kind of this connection's seals ({@code RequestQueueDescriptor.SEAL_KIND_*}). */
+    public int sealKind()
+    {
+        return seals.kind();
+    }
+
+    /** Completed seals are released in one batch once this many are held (at most the slot count). */
+    public int sealReleaseThreshold()
+    {
+        return releaseThreshold;
+    }
+
+    /** Seals that completed and wait for release. */
+    public int heldSeals()
+    {
+        synchronized (sealLock)
+        {
+            return batchCount;
+        }
+    }
+
+    /** Batch releases done so far (each one permission change for several seals). */
+    public long sealBatchReleases()
+    {
+        synchronized (sealLock)
+        {
+            return batchReleases;
+        }
+    }
+
+    /** Seals released in batches so far. */
+    public long sealsReleasedInBatches()
+    {
+        synchronized (sealLock)
+        {
+            return sealsReleasedInBatches;
+        }
+    }
+
+    @Override
+    void prepareProtection(final ClientCall call, final int length)
+    {
+        if (call.sealId != 0)
+        {
+            takeBackRequestBuffer(call);
+        }
+        SealMode mode = call.sealMode;
+        if (mode == SealMode.POLICY)
+        {
+            mode = SealPolicy.copyOrSeal(length, copyBelow);
+        }
+        if (mode == SealMode.SEAL)
+        {
+            seal(call, length);
+        }
+        else
+        {
+            call.entryFlags = mode == SealMode.COPY ? FLAG_COPY : 0;
+            call.sealKind = 0;
+        }
+    }
+
+    private void seal(final ClientCall call, final int length)
+    {
+        if (!sealable)
+        {
+            throw new IllegalStateException("cannot seal a call on the connection to " + channelName + ": its buffers are " +
+                bufferSize + " bytes, not whole pages (open it with ConnectOptions.sealing(true))");
+        }
+        final long pages = Math.max(1, (length + (long)PAGE_SIZE - 1) / PAGE_SIZE);
+        final long sealId = seals.seal(requestBuffersOffset + (long)bufferSize * call.slot, pages * PAGE_SIZE);
+        synchronized (sealLock)
+        {
+            sealsMade++;
+            call.sealId = sealId;
+        }
+        call.request.sealed(SealableBuffer.IN_FLIGHT, sealId);
+        call.entryFlags = FLAG_SEALED;
+        call.sealKind = seals.kind();
+    }
+
+    /**
+     * The call needs its buffer for a new request: release its seal if the server completed it,
+     * with every other completed seal of the connection.
+     *
+     * @throws SealException if the server never completed it.
+     */
+    private void takeBackRequestBuffer(final ClientCall call)
+    {
+        synchronized (sealLock)
+        {
+            final long sealId = call.sealId;
+            if (sealId == 0)
+            {
+                return;
+            }
+            if (call.batchIndex >= 0)
+            {
+                flushBatch();
+            }
+            else if (seals.state(sealId) == SealDescriptor.STATE_COMPLETE)
+            {
+                releaseOne(call);
+            }
+            if (call.sealId != 0)
+            {
+                throw new SealException(SealException.Reason.NOT_COMPLETE, String.format(
+                    "the request buffer of slot %d on %s is still sealed: the server has not completed seal 0x%x " +
+                    "(its call failed or timed out); it cannot be written or sealed again until the server completes it",
+                    call.slot, channelName, sealId));
+            }
+        }
+    }
+
+    @Override
+    void reclaimRequestBuffer(final ClientCall call)
+    {
+        try
+        {
+            takeBackRequestBuffer(call);
+        }
+        catch (final SealException e)
+        {
+            // Still sealed: writes through the buffer say so.
+        }
+    }
+
+    @Override
+    void sealedCallEnded(final ClientCall call, final long sealId)
+    {
+        synchronized (sealLock)
+        {
+            if (call.sealId != sealId)
+            {
+                // Released early (releaseSeal), and maybe sealed again by a newer call.
+                return;
+            }
+            call.request.sealed(SealableBuffer.HELD, sealId);
+            if (call.batchIndex < 0 && seals.state(sealId) == SealDescriptor.STATE_COMPLETE)
+            {
+                batchIds[batchCount] = sealId;
+                batchCalls[batchCount] = call;
+                call.batchIndex = batchCount++;
+                if (batchCount >= releaseThreshold)
+                {
+                    flushBatch();
+                }
+            }
+        }
+    }
+
+    @Override
+    void releaseSeal(final ClientCall call)
+    {
+        synchronized (sealLock)
+        {
+            if (call.sealId != 0)
+            {
+                releaseOne(call);
+            }
+        }
+    }
+
+    /** Caller holds the seal lock. */
+    private void releaseOne(final ClientCall call)
+    {
+        seals.release(call.sealId);
+        singleReleases++;
+        removeFromBatch(call);
+        unsealed(call);
+    }
+
+    /** Release every completed seal with one permission change. Caller holds the seal lock. */
+    private void flushBatch()
+    {
+        final int n = batchCount;
+        if (n == 0)
+        {
+            return;
+        }
+        try
+        {
+            seals.release(batchIds, n);
+            batchReleases++;
+            sealsReleasedInBatches += n;
+            for (int i = 0; i < n; i++)
+            {
+                unsealed(batchCalls[i]);
+            }
+        }
+        catch (final SealException e)
+        {
+            // All or nothing failed: one of them is not complete any more. Release the others one by one.
+            for (int i = 0; i < n; i++)
+            {
+                final ClientCall c = batchCalls[i];
+                try
+                {
+                    seals.release(batchIds[i]);
+                    singleReleases++;
+                    unsealed(c);
+                }
+                catch (final SealException stillSealed)
+                {
+                    c.batchIndex = -1;
+                }
+            }
+        }
+        for (int i = 0; i < n; i++)
+        {
+            batchCalls[i] = null;
+        }
+        batchCount = 0;
+    }
+
+    private void removeFromBatch(final ClientCall call)
+    {
+        final int i = call.batchIndex;
+        if (i < 0)
+        {
+            return;
+        }
+        final int last = --batchCount;
+        if (i != last)
+        {
+            batchIds[i] = batchIds[last];
+            batchCalls[i] = batchCalls[last];
+            batchCalls[i].batchIndex = i;
+        }
+        batchCalls[last] = null;
+        call.batchIndex = -1;
+    }
+
+    private static void unsealed(final ClientCall call)
+    {
+        call.sealId = 0;
+        call.batchIndex = -1;
+        call.request.unsealed();
+    }
+
     @Override
     void send(final ClientCall call)
     {
@@ -145,7 +423,9 @@ final class ShmConnection extends Connection
         heap.putInt(entry + SLOT_OFFSET, call.slot);
         heap.putInt(entry + FUNCTION_OFFSET, call.functionId);
         heap.putInt(entry + LENGTH_OFFSET, call.requestLength);
-        heap.putInt(entry + FLAGS_OFFSET, 0);
+        heap.putInt(entry + FLAGS_OFFSET, call.entryFlags);
+        heap.putLong(entry + SEAL_ID_OFFSET, call.sealId);
+        heap.putInt(entry + SEAL_KIND_OFFSET, call.sealKind);
         heap.putLongOrdered(entry + SEQUENCE_OFFSET, tail + 1);
     }
 
@@ -225,6 +505,17 @@ final class ShmConnection extends Connection
             }
         }
         final boolean quiet = rpcool.quiescePoller();
+        synchronized (sealLock)
+        {
+            try
+            {
+                flushBatch();
+            }
+            catch (final RuntimeException e)
+            {
+                // The seals go with the heap.
+            }
+        }
         for (final ClientCall call : calls)
         {
             call.request.wrap(0, 0);
@@ -236,6 +527,7 @@ final class ShmConnection extends Connection
             if (!unmapped && quiet)
             {
                 unmapped = true;
+                seals.close();
                 heap.wrap(0, 0);
                 MappedHeaps.unmap(address);
                 SharedMemory.close(serverPidfd);

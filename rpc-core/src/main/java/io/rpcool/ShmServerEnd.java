@@ -9,11 +9,26 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.rpcool.layout.ConnectionDescriptor;
+import io.rpcool.layout.HeapDescriptor;
 import io.rpcool.nativeio.Processes;
+import io.rpcool.seal.HeapSeals;
+import io.rpcool.seal.Protection;
+import io.rpcool.seal.SealRequirement;
+import io.rpcool.seal.SealRing;
 
 /**
- * The server end of a shared-memory connection: consumes request entries, validates them, runs
- * the handler with views of the request and reply buffers, and publishes the response line.
+ * The server end of a shared-memory connection: consumes request entries, validates them, checks
+ * the seal of a sealed call, runs the handler with views of the request and reply buffers, marks
+ * the seal complete and publishes the response line.
+ *
+ * <p>A sealed entry names its seal by id and kind. Kernel seals are checked in the kernel module's
+ * descriptor ring of the heap (written by the kernel, read-only for the client); mprotect seals in
+ * the heap's sender seal descriptors (written by the client). Either way the descriptor must hold
+ * that id in state SEALED, for this heap, made by the connection's client, starting at the slot's
+ * request buffer and covering the request. A seal that does not check out gets a
+ * {@link Status#REJECTED} reply and the handler does not run. A valid seal is marked complete before
+ * the response is published (also when the call is answered with an error), so the client can
+ * release it as soon as it sees the reply.
  */
 final class ShmServerEnd
 {
@@ -24,16 +39,22 @@ final class ShmServerEnd
     final long length;
     final int clientPid;
     final int clientPidfd;
-    final UnsafeBuffer queues;
-    /** The connection's data heap (or the channel's shared one). */
-    SharedHeap heap;
+    final UnsafeBuffer heap;
+    /** The connection's data heap (or the channel's shared one), for pointer-rich arguments. */
+    SharedHeap dataHeap;
     private final int slots;
     private final int bufferSize;
     private final int capacity;
     private final int headOffset;
     private final long requestBuffers;
+    private final long replyBuffers;
     private final int responses;
+    /** Seals of the heap's seal backend (the kernel module), or null for a memfd heap. */
+    private final HeapSeals backendSeals;
+    /** The client's mprotect seal descriptors in the heap. */
+    private final SealRing senderSeals;
     final AtomicLong malformed = new AtomicLong();
+    final AtomicLong rejectedSeals = new AtomicLong();
     volatile boolean closing;
 
     ShmServerEnd(
@@ -42,7 +63,8 @@ final class ShmServerEnd
         final long heapId,
         final long address,
         final long length,
-        final int clientPid)
+        final int clientPid,
+        final HeapSeals backendSeals)
     {
         this.channel = channel;
         this.connectionId = connectionId;
@@ -50,14 +72,17 @@ final class ShmServerEnd
         this.address = address;
         this.length = length;
         this.clientPid = clientPid;
-        this.queues = new UnsafeBuffer(address, (int)length);
-        ConnectionDescriptor.checkConnectionHeap(queues, address);
-        this.slots = queues.getInt(io.rpcool.layout.HeapDescriptor.SLOT_COUNT_OFFSET);
-        this.bufferSize = queues.getInt(io.rpcool.layout.HeapDescriptor.BUFFER_SIZE_OFFSET);
-        this.capacity = queues.getInt(io.rpcool.layout.HeapDescriptor.QUEUE_CAPACITY_OFFSET);
+        this.backendSeals = backendSeals;
+        this.heap = new UnsafeBuffer(address, (int)length);
+        ConnectionDescriptor.checkConnectionHeap(heap, address);
+        this.slots = heap.getInt(HeapDescriptor.SLOT_COUNT_OFFSET);
+        this.bufferSize = heap.getInt(HeapDescriptor.BUFFER_SIZE_OFFSET);
+        this.capacity = heap.getInt(HeapDescriptor.QUEUE_CAPACITY_OFFSET);
         this.headOffset = QUEUE_OFFSET + HEAD_OFFSET;
         this.requestBuffers = buffersOffset(slots, capacity);
+        this.replyBuffers = requestBuffers + (long)slots * bufferSize;
         this.responses = responsesOffset(capacity);
+        this.senderSeals = new SealRing(heap, (int)sealDescriptorsOffset(slots, capacity), slots, heapId);
         this.clientPidfd = Processes.openPidfd(clientPid);
     }
 
@@ -68,7 +93,7 @@ final class ShmServerEnd
      */
     int poll(final ServerCall call)
     {
-        final UnsafeBuffer heap = this.queues;
+        final UnsafeBuffer heap = this.heap;
         final long head = heap.getLongVolatile(headOffset);
         final int entry = entryOffset(QUEUE_OFFSET, capacity, head);
         final long sequence = heap.getLongVolatile(entry + SEQUENCE_OFFSET);
@@ -92,6 +117,8 @@ final class ShmServerEnd
         final int functionId = heap.getInt(entry + FUNCTION_OFFSET);
         final int requestLength = heap.getInt(entry + LENGTH_OFFSET);
         final int flags = heap.getInt(entry + FLAGS_OFFSET);
+        final long sealId = heap.getLong(entry + SEAL_ID_OFFSET);
+        final int sealKind = heap.getInt(entry + SEAL_KIND_OFFSET);
         if (!heap.compareAndSetLong(headOffset, head, head + 1))
         {
             return 0;
@@ -105,64 +132,152 @@ final class ShmServerEnd
         {
             onMalformed("entry " + head + " has request length " + requestLength);
             respondError(slot, callId, Status.MALFORMED_REQUEST,
-                "request length " + requestLength + " outside the " + bufferSize + "-byte buffer");
+                "request length " + requestLength + " outside the " + bufferSize + "-byte buffer", null, 0);
             return 1;
         }
-        if (flags != 0)
+        if ((flags & ~KNOWN_FLAGS) != 0 || flags == (FLAG_SEALED | FLAG_COPY))
         {
             onMalformed("entry " + head + " has unknown flags 0x" + Integer.toHexString(flags));
-            respondError(slot, callId, Status.MALFORMED_REQUEST, "unknown request flags 0x" + Integer.toHexString(flags));
+            respondError(slot, callId, Status.MALFORMED_REQUEST, "unknown request flags 0x" + Integer.toHexString(flags), null, 0);
             return 1;
         }
-        serve(call, slot, callId, functionId, requestLength);
+        Protection protection = Protection.NONE;
+        HeapSeals completer = null;
+        if ((flags & FLAG_SEALED) != 0)
+        {
+            final long requestOffset = requestBuffers + (long)bufferSize * slot;
+            final int verdict;
+            if (sealKind == SEAL_KIND_MPROTECT)
+            {
+                verdict = senderSeals.verify(sealId, requestOffset, requestLength, bufferSize, clientPid);
+                protection = Protection.MPROTECT_SEAL;
+            }
+            else if (backendSeals != null && sealKind == backendSeals.kind())
+            {
+                verdict = backendSeals.verify(sealId, requestOffset, requestLength, bufferSize, clientPid);
+                completer = backendSeals;
+                protection = Protection.KERNEL_SEAL;
+            }
+            else
+            {
+                verdict = SealRing.UNSUPPORTED_KIND;
+            }
+            if (verdict != SealRing.VALID)
+            {
+                onRejectedSeal(String.format("entry %d: seal 0x%x of kind %d: %s", head, sealId, sealKind, SealRing.describe(verdict)));
+                respondError(slot, callId, Status.REJECTED, String.format(
+                    "seal 0x%x (kind %d) does not verify: %s", sealId, sealKind, SealRing.describe(verdict)), null, 0);
+                return 1;
+            }
+        }
+        else if ((flags & FLAG_COPY) != 0)
+        {
+            protection = Protection.COPY;
+        }
+        serve(call, slot, callId, functionId, requestLength, protection, completer, sealId);
         return 1;
     }
 
-    private void serve(final ServerCall call, final int slot, final long callId, final int functionId, final int requestLength)
+    private void serve(
+        final ServerCall call,
+        final int slot,
+        final long callId,
+        final int functionId,
+        final int requestLength,
+        final Protection protection,
+        final HeapSeals completer,
+        final long sealId)
     {
         final RpcHandler handler = channel.handler(functionId);
         if (handler == null)
         {
             respondError(slot, callId, Status.UNKNOWN_FUNCTION,
-                "no handler for function " + functionId + " on " + channel.name());
+                "no handler for function " + functionId + " on " + channel.name(), protection, sealId, completer);
             return;
         }
-        final long requestAddress = address + requestBuffers + 2L * bufferSize * slot;
-        call.request.wrap(requestAddress, requestLength);
-        call.reply.wrap(requestAddress + bufferSize, bufferSize);
+        final SealRequirement requirement = channel.requirement(functionId);
+        if (!requirement.isMetBy(protection))
+        {
+            onRejectedSeal("function " + functionId + " requires " + requirement + ", the call is " + protection);
+            respondError(slot, callId, Status.REJECTED, Channel.requirementMessage(channel.name(), functionId, requirement, protection),
+                protection, sealId, completer);
+            return;
+        }
+        final long requestAddress = address + requestBuffers + (long)bufferSize * slot;
+        if (protection == Protection.COPY)
+        {
+            call.copyRequest(requestAddress, requestLength);
+        }
+        else
+        {
+            call.request.wrap(requestAddress, requestLength);
+        }
+        call.reply.wrap(address + replyBuffers + (long)bufferSize * slot, bufferSize);
         call.functionId = functionId;
         call.replyLength = 0;
         call.connectionId = connectionId;
         call.clientPid = clientPid;
-        call.heap = this.heap;
+        call.protection = protection;
+        call.heap = this.dataHeap;
         try
         {
             handler.onCall(call);
         }
         catch (final Throwable t)
         {
-            respondError(slot, callId, Status.HANDLER_FAILED, String.valueOf(t));
+            respondError(slot, callId, Status.HANDLER_FAILED, String.valueOf(t), protection, sealId, completer);
             return;
         }
+        complete(protection, sealId, completer);
         respond(slot, callId, Status.OK.code(), call.replyLength);
         channel.callsServed.increment();
     }
 
+    /**
+     * Mark a verified seal complete: the handler is done with the request.
+     */
+    private void complete(final Protection protection, final long sealId, final HeapSeals completer)
+    {
+        if (protection == Protection.MPROTECT_SEAL)
+        {
+            senderSeals.complete(sealId);
+        }
+        else if (completer != null)
+        {
+            completer.complete(sealId);
+        }
+    }
+
     private void respond(final int slot, final long callId, final int status, final int length)
     {
-        final UnsafeBuffer heap = this.queues;
         final int line = responses + slot * RESPONSE_LINE_LENGTH;
         heap.putInt(line + RESPONSE_STATUS_OFFSET, status);
         heap.putInt(line + RESPONSE_LENGTH_OFFSET, length);
         heap.putLongOrdered(line + RESPONSE_CALL_ID_OFFSET, callId);
     }
 
-    private void respondError(final int slot, final long callId, final Status status, final String message)
+    private void respondError(
+        final int slot, final long callId, final Status status, final String message, final Protection protection, final long sealId)
+    {
+        respondError(slot, callId, status, message, protection, sealId, null);
+    }
+
+    private void respondError(
+        final int slot,
+        final long callId,
+        final Status status,
+        final String message,
+        final Protection protection,
+        final long sealId,
+        final HeapSeals completer)
     {
         final byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
         final int n = Math.min(bytes.length, bufferSize);
-        final long replyOffset = requestBuffers + 2L * bufferSize * slot + bufferSize;
-        queues.putBytes((int)replyOffset, bytes, 0, n);
+        heap.putBytes((int)(replyBuffers + (long)bufferSize * slot), bytes, 0, n);
+        if (protection != null)
+        {
+            complete(protection, sealId, completer);
+        }
         respond(slot, callId, status.code(), n);
     }
 
@@ -177,15 +292,35 @@ final class ShmServerEnd
         }
     }
 
+    private void onRejectedSeal(final String what)
+    {
+        final long count = rejectedSeals.incrementAndGet();
+        channel.rejectedCalls.increment();
+        if (count <= 10)
+        {
+            System.err.println("rpcool: " + channel.name() + " connection " + connectionId + " (client pid " + clientPid +
+                "): rejected call: " + what);
+        }
+    }
+
     boolean clientAlive()
     {
         return Processes.isAlive(clientPid, clientPidfd);
     }
 
+    /** Stop using the heap's seal backend (detach); the heap mapping goes separately. */
+    void closeSeals()
+    {
+        if (backendSeals != null)
+        {
+            backendSeals.close();
+        }
+    }
+
     /** True if a request waits at the head of the queue (read-only check for parked handlers). */
     boolean hasRequest()
     {
-        final long head = queues.getLongVolatile(headOffset);
-        return queues.getLongVolatile(entryOffset(QUEUE_OFFSET, capacity, head) + SEQUENCE_OFFSET) != head + 1 - capacity;
+        final long head = heap.getLongVolatile(headOffset);
+        return heap.getLongVolatile(entryOffset(QUEUE_OFFSET, capacity, head) + SEQUENCE_OFFSET) != head + 1 - capacity;
     }
 }

@@ -22,7 +22,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 /**
  * A channel's TCP fallback listener. Handlers run on the listener's event loops with the same
  * {@link ServerCall} API; the request is read from the received frame and the reply written into
- * the frame that is sent back, so each direction costs one copy into or out of the socket.
+ * the frame that is sent back, so each direction costs one copy into or out of the socket. The
+ * request is the server's private copy, so it meets every seal requirement
+ * ({@link io.rpcool.seal.Protection#COPY}).
  */
 final class TcpServer implements AutoCloseable
 {
@@ -128,6 +130,8 @@ final class TcpServer implements AutoCloseable
                     call.functionId = functionId;
                     call.replyLength = 0;
                     call.channelName = ch.name();
+                    // The request is this process's own copy of the frame: no client can change it.
+                    call.protection = io.rpcool.seal.Protection.COPY;
                     handler.onCall(call);
                     replyLength = call.replyLength;
                     ch.callsServed.increment();

@@ -272,6 +272,37 @@ class MultiProcessTest
     }
 
     @Test
+    void shouldServeSealedCallsFromAnotherJvmAndRejectUnsealedAndForgedOnes() throws Exception
+    {
+        final Path dir = TestDirs.fresh("mp-sealed");
+        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/sealed", "local");
+            Connection conn = rpc.connect("/demo/sealed", ConnectOptions.defaults().slots(4)))
+        {
+            try (ClientCall call = conn.newCall(TestServerMain.SEALED_PROTECTION).sealed(true))
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    call.request().putInt(0, i);
+                    call.invoke(4);
+                    assertEquals("MPROTECT_SEAL", call.reply().getStringWithoutLengthAscii(0, call.replyLength()));
+                }
+                call.sealed(false);
+                call.request().putInt(0, 1);
+                final RpcException unsealed = assertThrows(RpcException.class, () -> call.invoke(4));
+                assertEquals(Status.REJECTED, unsealed.status());
+            }
+            assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, 3, 9_000_001, TestServerMain.SEALED_PROTECTION, 4,
+                RequestQueueDescriptor.FLAG_SEALED, 0x7777_0000_0001L, RequestQueueDescriptor.SEAL_KIND_MPROTECT, 10_000));
+            try (ClientCall call = conn.newCall(TestServerMain.ECHO).sealed(true))
+            {
+                call.request().putInt(0, 5);
+                call.invoke(4);
+                assertEquals(5, call.reply().getInt(0), "the server keeps serving");
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseAHeapWithAnIncompatibleLayoutVersion() throws Exception
     {
         final Path dir = TestDirs.fresh("mp-layout");

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * A server JVM for multi-process tests: serves {@code ECHO}, {@code SLOW} (sleeps the number of
- * milliseconds in the request), {@code ADDRESS} (replies the address at which it reads the request)
- * and {@code HELLO} on the channel named by its arguments.
+ * milliseconds in the request), {@code ADDRESS} (replies the address at which it reads the request),
+ * {@code HELLO} and {@code SEALED_PROTECTION} (sealed calls only) on the channel named by its arguments.
  *
  * <p>args: directory, channel name, memory domain
  */
@@ -15,14 +15,16 @@ public final class TestServerMain
     public static final int SLOW = 2;
     public static final int ADDRESS = 3;
     public static final int HELLO = 4;
+    /** Reply the call's protection name; only sealed (or copied) calls are accepted. */
+    public static final int SEALED_PROTECTION = 5;
     /** Request: pointer to an {@link Order}; reply: the order's total and the address it was read at. */
-    public static final int TOTAL = 5;
+    public static final int TOTAL = 6;
     /** Reply: pointer to a shared string the server allocated in the connection's heap. */
-    public static final int GREETING = 6;
+    public static final int GREETING = 7;
     /** Request: key (long) and pointer; the server keeps the pointer (shared-heap channels). */
-    public static final int STORE = 7;
+    public static final int STORE = 8;
     /** Request: key; reply: the pointer stored under it. */
-    public static final int LOAD = 8;
+    public static final int LOAD = 9;
 
     /** A pointer-rich argument: nested records, a list and a map. */
     public record Line(String item, int quantity, long priceCents)
@@ -85,6 +87,8 @@ public final class TestServerMain
                 call.replyLength(8);
             });
             ch.register(HELLO, call -> call.replyLength(call.reply().putStringWithoutLengthAscii(0, "Hello!")));
+            ch.register(SEALED_PROTECTION, call -> call.replyLength(call.reply().putStringWithoutLengthAscii(0, call.protection().name())),
+                io.rpcool.seal.SealRequirement.SEALED);
             System.out.println("READY " + ProcessHandle.current().pid() + " " + ch.tcpPort());
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);

@@ -55,12 +55,18 @@ public final class RpcoolCli implements Callable<Integer>
         @Option(names = "--sleep-below", description = "Sleep between polls below this fraction, hand off above (default: ${DEFAULT-VALUE}).")
         double sleepBelow = DaemonConfig.DEFAULT_SLEEP_BELOW;
 
+        @Option(names = "--seal-backend", description = "Seal backend: auto (the kernel module when /dev/rpcool is usable, " +
+            "else mprotect), kernel or mprotect (default: ${DEFAULT-VALUE}).")
+        String sealBackend = io.rpcool.seal.SealBackends.configured();
+
         @Override
         public Integer call() throws Exception
         {
-            final Daemon daemon = Daemon.start(new DaemonConfig().directory(dir).quotaBytes(quota).idleThresholds(spinBelow, sleepBelow));
+            final Daemon daemon = Daemon.start(new DaemonConfig().directory(dir).quotaBytes(quota).idleThresholds(spinBelow, sleepBelow)
+                .sealBackend(sealBackend));
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
-            System.out.println("rpcool daemon listening on " + daemon.socketPath() + " (quota " + quota + " bytes per process)");
+            System.out.println("rpcool daemon listening on " + daemon.socketPath() + " (quota " + quota + " bytes per process, " +
+                "seal backend " + daemon.sealBackend() + ")");
             Thread.currentThread().join();
             return 0;
         }

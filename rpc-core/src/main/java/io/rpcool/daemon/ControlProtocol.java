@@ -5,15 +5,21 @@ package io.rpcool.daemon;
  * {@code SOCK_SEQPACKET} packet: a header, then fields in the order listed for its type. A heap's
  * file descriptor travels attached ({@code SCM_RIGHTS}) to the message that announces the heap.
  *
+ * <p>A heap is of one of two kinds: {@link #HEAP_KIND_MEMFD} (the memfd comes attached, the token
+ * is 0) or the seal kind of the daemon's seal backend when that backend owns heap memory (the
+ * kernel module: no descriptor; the token is a one-time grant for the receiving process, redeemed
+ * with {@code SealBackend.attach}).
+ *
  * <pre>
  *  header:  type (4) | request id (8)         replies carry the id of their request;
  *                                              daemon pushes carry ids of their own
  *
  *  process -> daemon                          daemon -> process
- *  HELLO        name, domain                  OK           daemon pid, idle level
+ *  HELLO        name, domain                  OK           daemon pid, idle level, quota, seal backend
  *  OPEN_CHANNEL name, domain, host, port      OK           channel id
  *  CLOSE_CHANNEL channel id                   OK
- *  CONNECT      name, slots, buffer, domain   CONNECT_HEAP conn id, heap id, address, length (+fd)
+ *  CONNECT      name, slots, buffer, domain   CONNECT_HEAP conn id, heap id, address, length,
+ *                                                          heap kind, grant token (+fd if memfd)
  *                                             CONNECT_TCP  host, port, domain
  *  CONNECT_READY conn id                      OK           server pid
  *  CONNECT_ABORT conn id, reason              OK
@@ -27,7 +33,8 @@ package io.rpcool.daemon;
  *
  *  daemon -> server (push)                    server -> daemon (reply)
  *  NEW_CONNECTION conn id, channel id, heap id,   ACCEPT  conn id
- *                 address, length, client pid (+fd) REJECT conn id, reason
+ *                 address, length, client pid,     REJECT conn id, reason
+ *                 heap kind, grant token (+fd if memfd)
  *
  *  NEW_HEAP     scope, owner id, heap id,         ACCEPT  heap id
  *               address, length (+fd)            REJECT  heap id, reason
@@ -80,6 +87,9 @@ public final class ControlProtocol
     public static final int E_BAD_REQUEST = 6;
     public static final int E_ADDRESS_SPACE_FULL = 7;
     public static final int E_NOT_REGISTERED = 8;
+
+    /** A heap passed as a memfd. Other heap kinds are seal kinds ({@code RequestQueueDescriptor.SEAL_KIND_*}). */
+    public static final int HEAP_KIND_MEMFD = 0;
 
     public static final String SOCKET_NAME = "daemon.sock";
     public static final String LOCK_NAME = "daemon.lock";

@@ -24,12 +24,17 @@ import io.rpcool.nativeio.Native;
 import io.rpcool.nativeio.NativeException;
 import io.rpcool.nativeio.SeqPacketSocket;
 import io.rpcool.nativeio.SharedMemory;
+import io.rpcool.seal.HeapSource;
+import io.rpcool.seal.SealBackends;
 
 /**
  * The trusted per-host daemon. It creates heap memory and hands it to processes as file
  * descriptors, assigns every heap its address, tracks which process maps which heap, notices
  * processes that die (their control socket closes), frees heaps that no live process maps,
- * enforces the per-process shared-memory quota, and publishes the host's idle level.
+ * enforces the per-process shared-memory quota, and publishes the host's idle level. It also
+ * picks the host's seal backend ({@link SealBackends#select}): when that backend owns heap memory
+ * (the kernel module), connection heaps are created through it and processes receive one-time
+ * grants instead of memfds.
  *
  * <p>Run it standalone ({@code ./rpcool daemon}) or embedded: {@code Rpcool.launch()} starts one
  * inside the first process that finds none, as an embedded media driver does.
@@ -42,6 +47,7 @@ public final class Daemon implements AutoCloseable
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final AddressSpace addressSpace;
+    private final SealBackends.Selection seal;
     private final Thread acceptThread;
     private final Thread samplerThread;
     private final AtomicLong ids = new AtomicLong();
@@ -69,6 +75,7 @@ public final class Daemon implements AutoCloseable
         this.lock = lock;
         this.socketPath = config.directory().resolve(SOCKET_NAME);
         this.addressSpace = new AddressSpace(config.windowBase(), config.windowEnd());
+        this.seal = SealBackends.select(config.sealBackend());
         try
         {
             Files.deleteIfExists(socketPath);
@@ -77,7 +84,15 @@ public final class Daemon implements AutoCloseable
         {
             throw new IllegalStateException("cannot remove stale daemon socket " + socketPath, e);
         }
-        this.listener = SeqPacketSocket.listen(socketPath.toString());
+        try
+        {
+            this.listener = SeqPacketSocket.listen(socketPath.toString());
+        }
+        catch (final RuntimeException e)
+        {
+            closeHeapSource();
+            throw e;
+        }
         this.acceptThread = new Thread(this::acceptLoop, "rpcool-daemon-accept");
         this.acceptThread.setDaemon(true);
         this.samplerThread = new Thread(this::sampleLoop, "rpcool-daemon-load");
@@ -143,6 +158,26 @@ public final class Daemon implements AutoCloseable
     public DaemonConfig config()
     {
         return config;
+    }
+
+    /** Name of the seal backend this daemon uses for the host. */
+    public String sealBackend()
+    {
+        return seal.backend.name();
+    }
+
+    /** True if connection heaps are created through the seal backend (the kernel module) rather than as memfds. */
+    public boolean heapsOwnedBySealBackend()
+    {
+        return seal.heapSource != null;
+    }
+
+    private void closeHeapSource()
+    {
+        if (seal.heapSource != null)
+        {
+            seal.heapSource.close();
+        }
     }
 
     private void acceptLoop()
@@ -303,7 +338,8 @@ public final class Daemon implements AutoCloseable
             process.registered = true;
             processes.put(process.id, process);
         }
-        process.reply(Message.outgoing().begin(OK, requestId).putInt(Native.pid()).putInt(idleLevel).putLong(config.quotaBytes()));
+        process.reply(Message.outgoing().begin(OK, requestId).putInt(Native.pid()).putInt(idleLevel).putLong(config.quotaBytes())
+            .putString(seal.backend.name()));
     }
 
     private void onOpenChannel(
@@ -379,6 +415,7 @@ public final class Daemon implements AutoCloseable
         }
         final ConnectionRecord conn;
         final HeapRecord heap;
+        long token = 0;
         synchronized (this)
         {
             final ChannelRecord channel = channels.get(name);
@@ -411,25 +448,40 @@ public final class Daemon implements AutoCloseable
                 return;
             }
             final long heapId = ids.incrementAndGet();
-            final int fd;
+            final HeapSource source = seal.heapSource;
+            int fd = -1;
+            long sourceId = 0;
             try
             {
-                fd = SharedMemory.createSealed("rpcool-heap-" + heapId, length);
+                if (source == null)
+                {
+                    fd = SharedMemory.createSealed("rpcool-heap-" + heapId, length);
+                }
+                else
+                {
+                    sourceId = source.create(length, slots);
+                    token = source.grant(sourceId, process.pid, false);
+                }
             }
-            catch (final NativeException e)
+            catch (final RuntimeException e)
             {
+                if (sourceId != 0)
+                {
+                    source.destroy(sourceId);
+                }
                 addressSpace.free(address);
                 process.reply(error(requestId, E_BAD_REQUEST, "cannot create heap memory: " + e.getMessage()));
                 return;
             }
-            heap = new HeapRecord(heapId, address, length, fd);
+            heap = new HeapRecord(heapId, address, length, fd, source == null ? HEAP_KIND_MEMFD : seal.backend.kind(), sourceId);
             heaps.put(heapId, heap);
             conn = new ConnectionRecord(ids.incrementAndGet(), channel, process, heap);
             connections.put(conn.id, conn);
             map(heap, process);
         }
         process.reply(Message.outgoing().begin(CONNECT_HEAP, requestId)
-            .putLong(conn.id).putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+            .putLong(conn.id).putLong(heap.id).putLong(heap.address).putLong(heap.length).putInt(heap.kind).putLong(token)
+            .fd(heap.fd));
     }
 
     private void onConnectReady(final ProcessRecord process, final long requestId, final long connectionId)
@@ -437,6 +489,7 @@ public final class Daemon implements AutoCloseable
         final ConnectionRecord conn;
         final long pushId = ids.incrementAndGet();
         final CompletableFuture<String> answer = new CompletableFuture<>();
+        long serverToken = 0;
         synchronized (this)
         {
             conn = connections.get(connectionId);
@@ -452,6 +505,18 @@ public final class Daemon implements AutoCloseable
                     conn.channel.owner.pid, conn.channel.name, config.quotaBytes())));
                 return;
             }
+            if (conn.heap.sourceId != 0)
+            {
+                try
+                {
+                    serverToken = seal.heapSource.grant(conn.heap.sourceId, conn.channel.owner.pid, true);
+                }
+                catch (final RuntimeException e)
+                {
+                    process.reply(error(requestId, E_BAD_REQUEST, "cannot grant the server the connection heap: " + e.getMessage()));
+                    return;
+                }
+            }
             map(conn.heap, conn.channel.owner);
             pendingAnswers.put(pushId, answer);
         }
@@ -460,7 +525,8 @@ public final class Daemon implements AutoCloseable
         {
             server.reply(Message.outgoing().begin(NEW_CONNECTION, pushId)
                 .putLong(conn.id).putLong(conn.channel.id).putLong(conn.heap.id)
-                .putLong(conn.heap.address).putLong(conn.heap.length).putInt(process.pid).fd(conn.heap.fd));
+                .putLong(conn.heap.address).putLong(conn.heap.length).putInt(process.pid)
+                .putInt(conn.heap.kind).putLong(serverToken).fd(conn.heap.fd));
         }
         catch (final RuntimeException e)
         {
@@ -595,7 +661,7 @@ public final class Daemon implements AutoCloseable
                 process.reply(error(requestId, E_BAD_REQUEST, "cannot create heap memory: " + e.getMessage()));
                 return;
             }
-            heap = new HeapRecord(heapId, address, size, fd);
+            heap = new HeapRecord(heapId, address, size, fd, HEAP_KIND_MEMFD, 0);
             heap.scope = scope;
             heap.ownerId = ownerId;
             heap.creator = process;
@@ -634,7 +700,7 @@ public final class Daemon implements AutoCloseable
             {
                 for (final ProcessRecord p : parties)
                 {
-                    if (p != process && !heap.mappers.contains(p))
+                    if (p != process && !heap.mappers.containsKey(p))
                     {
                         others.add(p);
                     }
@@ -699,14 +765,18 @@ public final class Daemon implements AutoCloseable
                 process.reply(error(requestId, E_BAD_REQUEST, "heap " + heapId + " is not shared with process " + process.pid));
                 return;
             }
-            if (!heap.mappers.contains(process) && process.quotaUsed + heap.length > config.quotaBytes())
+            if (!heap.mappers.containsKey(process) && process.quotaUsed + heap.length > config.quotaBytes())
             {
                 process.reply(error(requestId, E_QUOTA_EXCEEDED, String.format(
                     "mapping heap %d of %d bytes would take this process %d over its shared-memory quota of %d bytes (%d in use)",
                     heapId, heap.length, process.pid, config.quotaBytes(), process.quotaUsed)));
                 return;
             }
-            map(heap, process);
+            if (!heap.mappers.containsKey(process))
+            {
+                // A process maps a data heap once, however many of its connections use it.
+                map(heap, process);
+            }
         }
         process.reply(Message.outgoing().begin(HEAP, requestId).putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
     }
@@ -790,6 +860,11 @@ public final class Daemon implements AutoCloseable
             }
             for (final HeapRecord heap : new ArrayList<>(heaps.values()))
             {
+                final int[] uses = heap.mappers.get(process);
+                if (uses != null)
+                {
+                    uses[0] = 1;
+                }
                 unmap(heap, process);
             }
         }
@@ -811,19 +886,29 @@ public final class Daemon implements AutoCloseable
         }
     }
 
+    /**
+     * Count one use of the heap by the process (a process that is both client and server of a
+     * connection uses it twice, through one mapping); the quota counts the heap once per process.
+     */
     private void map(final HeapRecord heap, final ProcessRecord process)
     {
-        if (heap.mappers.add(process))
+        final int[] uses = heap.mappers.get(process);
+        if (uses != null)
         {
-            process.quotaUsed += heap.length;
+            uses[0]++;
+            return;
         }
+        heap.mappers.put(process, new int[] {1});
+        process.quotaUsed += heap.length;
     }
 
-    /** Drop one mapper; free the heap's memory and address once nobody maps it. Caller holds the lock. */
+    /** Drop one use; free the heap's memory and address once nobody maps it. Caller holds the lock. */
     private void unmap(final HeapRecord heap, final ProcessRecord process)
     {
-        if (heap.mappers.remove(process))
+        final int[] uses = heap.mappers.get(process);
+        if (uses != null && --uses[0] == 0)
         {
+            heap.mappers.remove(process);
             process.quotaUsed -= heap.length;
         }
         if (heap.mappers.isEmpty())
@@ -839,6 +924,17 @@ public final class Daemon implements AutoCloseable
                 c.sharedHeaps.remove(heap);
             }
             SharedMemory.close(heap.fd);
+            if (heap.sourceId != 0)
+            {
+                try
+                {
+                    seal.heapSource.destroy(heap.sourceId);
+                }
+                catch (final RuntimeException e)
+                {
+                    System.err.println("rpcool daemon: cannot destroy heap " + heap.id + ": " + e.getMessage());
+                }
+            }
             addressSpace.free(heap.address);
         }
     }
@@ -902,6 +998,8 @@ public final class Daemon implements AutoCloseable
             (System.currentTimeMillis() - startedAtMs) / 1000));
         sb.append(String.format("idle level %s (other load %.0f %%; spin below %.0f %%, sleep below %.0f %%)%n",
             IdleLevels.name(idleLevel), lastLoad * 100, config.spinBelow() * 100, config.sleepBelow() * 100));
+        sb.append(String.format("seal backend: %s%n", seal.backend.name()));
+        sb.append(String.format("  %s%n", seal.describe()));
         sb.append(String.format("processes (%d), quota %d bytes each:%n", processes.size(), config.quotaBytes()));
         for (final ProcessRecord p : processes.values())
         {
@@ -924,13 +1022,14 @@ public final class Daemon implements AutoCloseable
         for (final HeapRecord h : heaps.values())
         {
             final List<Integer> pids = new ArrayList<>();
-            for (final ProcessRecord p : h.mappers)
+            for (final ProcessRecord p : h.mappers.keySet())
             {
                 pids.add(p.pid);
             }
             final String kind = h.scope == SCOPE_CHANNEL ? "channel " + h.ownerId + " data" :
                 h.scope == SCOPE_CONNECTION ? "connection " + h.ownerId + " data" : "connection queues";
-            sb.append(String.format("  id %-4d address 0x%x size %d (%s) mapped by pids %s%n", h.id, h.address, h.length, kind, pids));
+            sb.append(String.format("  id %-4d address 0x%x size %d (%s, %s) mapped by pids %s%n", h.id, h.address, h.length, kind,
+                h.sourceId != 0 ? seal.backend.name() + " heap " + h.sourceId : "memfd", pids));
         }
         return sb.toString();
     }
@@ -978,6 +1077,8 @@ public final class Daemon implements AutoCloseable
             }
             heaps.clear();
         }
+        // Closing the module's daemon file unlists its heaps; processes that map them keep them.
+        closeHeapSource();
         try
         {
             Files.deleteIfExists(socketPath);
@@ -1058,17 +1159,23 @@ public final class Daemon implements AutoCloseable
         final long address;
         final long length;
         final int fd;
+        final int kind;
+        /** Id of the heap in the seal backend's heap source, 0 for a memfd. */
+        final long sourceId;
+        /** Processes mapping the heap, with their number of uses (client end, server end). */
+        final Map<ProcessRecord, int[]> mappers = new LinkedHashMap<>();
         int scope = -1;
         long ownerId;
         ProcessRecord creator;
-        final java.util.Set<ProcessRecord> mappers = new java.util.LinkedHashSet<>();
 
-        HeapRecord(final long id, final long address, final long length, final int fd)
+        HeapRecord(final long id, final long address, final long length, final int fd, final int kind, final long sourceId)
         {
             this.id = id;
             this.address = address;
             this.length = length;
             this.fd = fd;
+            this.kind = kind;
+            this.sourceId = sourceId;
         }
     }
 }

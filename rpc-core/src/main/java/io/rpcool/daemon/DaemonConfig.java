@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * Configuration of a daemon. Defaults come from system properties so an embedded daemon can be
  * tuned without code: {@code rpcool.dir}, {@code rpcool.quota.bytes},
- * {@code rpcool.idle.spinBelow}, {@code rpcool.idle.sleepBelow}, {@code rpcool.idle.sampleMs}.
+ * {@code rpcool.idle.spinBelow}, {@code rpcool.idle.sleepBelow}, {@code rpcool.idle.sampleMs},
+ * {@code rpcool.seal.backend}.
  */
 public final class DaemonConfig
 {
@@ -21,6 +22,7 @@ public final class DaemonConfig
     private double sleepBelow = Double.parseDouble(System.getProperty("rpcool.idle.sleepBelow", String.valueOf(DEFAULT_SLEEP_BELOW)));
     private long loadSampleMs = Long.getLong("rpcool.idle.sampleMs", 100);
     private long peerAnswerTimeoutMs = 10_000;
+    private String sealBackend = io.rpcool.seal.SealBackends.configured();
 
     public static Path defaultDirectory()
     {
@@ -102,6 +104,21 @@ public final class DaemonConfig
     public DaemonConfig loadSampleMs(final long loadSampleMs)
     {
         this.loadSampleMs = loadSampleMs;
+        return this;
+    }
+
+    public String sealBackend()
+    {
+        return sealBackend;
+    }
+
+    /**
+     * Seal backend of the host: {@code auto} (the kernel module when {@code /dev/rpcool} is present
+     * and usable, else mprotect), or a backend name to insist on.
+     */
+    public DaemonConfig sealBackend(final String sealBackend)
+    {
+        this.sealBackend = sealBackend;
         return this;
     }
 

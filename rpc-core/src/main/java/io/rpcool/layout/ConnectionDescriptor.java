@@ -5,7 +5,8 @@ import org.agrona.concurrent.AtomicBuffer;
 
 /**
  * Layout of a connection heap: header, the client's and server's state lines, the request queue,
- * one response line per slot, then each slot's request and reply buffers.
+ * one response line and one sender seal descriptor per slot, then every slot's request buffer
+ * followed by every slot's reply buffer.
  *
  * <pre>
  *  offset
@@ -21,11 +22,23 @@ import org.agrona.concurrent.AtomicBuffer;
  *         | request queue ({@link RequestQueueDescriptor}) |
  *         +-----------------------------------------------+
  *         | response lines: slotCount x 64 bytes           |  server
+ *         +-----------------------------------------------+
+ *         | sender seal descriptors: slotCount x 64 bytes  |  client; server marks complete
+ *         | ({@link SealDescriptor})                       |
  *         +-----------------------------------------------+  page aligned
- *         | slot i: request buffer (bufferSize)            |  client
- *         |         reply buffer   (bufferSize)            |  server
+ *         | request buffer of slot 0 .. slotCount-1        |  client
+ *         |   (bufferSize each, contiguous)                |
+ *         +-----------------------------------------------+
+ *         | reply buffer of slot 0 .. slotCount-1          |  server
+ *         |   (bufferSize each, contiguous)                |
  *         +-----------------------------------------------+
  * </pre>
+ *
+ * <p>A connection opened for sealing ({@link HeapDescriptor#FLAG_SEALABLE}) has a buffer size
+ * that is a multiple of the page size, so every request buffer starts on a page and covers whole
+ * pages: a seal (which works on pages) of a request buffer never touches a reply buffer, a queue
+ * entry or a response line, and the request buffers of neighbouring slots are adjacent, so
+ * releasing the seals of several slots at once needs one permission change per run of slots.
  *
  * <p>Response line of a slot (64 bytes):
  * <pre>
@@ -81,9 +94,25 @@ public final class ConnectionDescriptor
         return QUEUE_OFFSET + RequestQueueDescriptor.length(queueCapacity);
     }
 
+    /**
+     * @return offset of the sender seal descriptors, one {@link SealDescriptor} per slot.
+     */
+    public static long sealDescriptorsOffset(final int slotCount, final int queueCapacity)
+    {
+        return responsesOffset(queueCapacity) + (long)slotCount * RESPONSE_LINE_LENGTH;
+    }
+
+    public static long sealDescriptorOffset(final int slotCount, final int queueCapacity, final int index)
+    {
+        return sealDescriptorsOffset(slotCount, queueCapacity) + (long)index * SealDescriptor.LENGTH;
+    }
+
+    /**
+     * @return offset of the first request buffer, page aligned.
+     */
     public static long buffersOffset(final int slotCount, final int queueCapacity)
     {
-        return BitUtil.align(responsesOffset(queueCapacity) + (long)slotCount * RESPONSE_LINE_LENGTH, PAGE_SIZE);
+        return BitUtil.align(sealDescriptorsOffset(slotCount, queueCapacity) + (long)slotCount * SealDescriptor.LENGTH, PAGE_SIZE);
     }
 
     public static long responseLineOffset(final int queueCapacity, final int slot)
@@ -93,12 +122,12 @@ public final class ConnectionDescriptor
 
     public static long requestBufferOffset(final int slotCount, final int queueCapacity, final int bufferSize, final int slot)
     {
-        return buffersOffset(slotCount, queueCapacity) + 2L * bufferSize * slot;
+        return buffersOffset(slotCount, queueCapacity) + (long)bufferSize * slot;
     }
 
     public static long replyBufferOffset(final int slotCount, final int queueCapacity, final int bufferSize, final int slot)
     {
-        return requestBufferOffset(slotCount, queueCapacity, bufferSize, slot) + bufferSize;
+        return buffersOffset(slotCount, queueCapacity) + (long)bufferSize * (slotCount + slot);
     }
 
     /**
@@ -109,6 +138,22 @@ public final class ConnectionDescriptor
         checkCapacity(slotCount, bufferSize);
         final int capacity = queueCapacity(slotCount);
         return BitUtil.align(buffersOffset(slotCount, capacity) + 2L * bufferSize * slotCount, PAGE_SIZE);
+    }
+
+    /**
+     * @return true if request buffers of this size can be sealed: a whole number of pages.
+     */
+    public static boolean isSealable(final int bufferSize)
+    {
+        return bufferSize > 0 && (bufferSize & (PAGE_SIZE - 1)) == 0;
+    }
+
+    /**
+     * @return {@code bufferSize} rounded up to a whole number of pages.
+     */
+    public static int sealableBufferSize(final int bufferSize)
+    {
+        return (int)BitUtil.align((long)Math.max(bufferSize, 1), PAGE_SIZE);
     }
 
     public static void checkCapacity(final int slotCount, final int bufferSize)
@@ -146,12 +191,13 @@ public final class ConnectionDescriptor
         heap.putInt(HeapDescriptor.SLOT_COUNT_OFFSET, slotCount);
         heap.putInt(HeapDescriptor.BUFFER_SIZE_OFFSET, bufferSize);
         heap.putInt(HeapDescriptor.QUEUE_CAPACITY_OFFSET, capacity);
-        heap.putInt(HeapDescriptor.FLAGS_OFFSET, 0);
+        heap.putInt(HeapDescriptor.FLAGS_OFFSET, isSealable(bufferSize) ? HeapDescriptor.FLAG_SEALABLE : 0);
         heap.putLong(HeapDescriptor.CONNECTION_ID_OFFSET, connectionId);
         RequestQueueDescriptor.initialise(heap, QUEUE_OFFSET, capacity);
         for (int slot = 0; slot < slotCount; slot++)
         {
             heap.putLong((int)responseLineOffset(capacity, slot) + RESPONSE_CALL_ID_OFFSET, 0);
+            heap.setMemory((int)sealDescriptorOffset(slotCount, capacity, slot), SealDescriptor.LENGTH, (byte)0);
         }
         heap.putLongOrdered(HeapDescriptor.MAGIC_OFFSET, HeapDescriptor.MAGIC);
     }
@@ -178,6 +224,16 @@ public final class ConnectionDescriptor
         {
             throw new IncompatibleLayoutException(
                 "connection heap has queue capacity " + capacity + " for " + slots + " slots");
+        }
+        final int flags = heap.getInt(HeapDescriptor.FLAGS_OFFSET);
+        if ((flags & ~HeapDescriptor.KNOWN_FLAGS) != 0)
+        {
+            throw new IncompatibleLayoutException("connection heap has unknown flags 0x" + Integer.toHexString(flags));
+        }
+        if ((flags & HeapDescriptor.FLAG_SEALABLE) != 0 && !isSealable(bufferSize))
+        {
+            throw new IncompatibleLayoutException(
+                "connection heap is marked sealable but its buffer size " + bufferSize + " is not a whole number of pages");
         }
         if (heapLength(slots, bufferSize) > heap.capacity())
         {

@@ -22,7 +22,7 @@ import org.agrona.concurrent.AtomicBuffer;
  *  +---------------------------------------------------------------+
  *  |          slot count           |          buffer size          | 40
  *  +---------------------------------------------------------------+
- *  |        queue capacity         |             flags             | 48
+ *  |        queue capacity         |     flags (bit 0: sealable)   | 48
  *  +---------------------------------------------------------------+
  *  |                         connection id                         | 56
  *  +---------------------------------------------------------------+
@@ -32,10 +32,18 @@ public final class HeapDescriptor
 {
     /** "RPCOOLHP" in little-endian byte order. */
     public static final long MAGIC = 0x50484C4F4F435052L;
-    /** Bump when any layout in this package changes incompatibly. */
-    public static final int LAYOUT_VERSION = 1;
+    /**
+     * Bump when any layout in this package changes incompatibly. Version 2: request and reply
+     * buffers in two contiguous regions, one sender seal descriptor per slot, the seal fields of
+     * request queue entries.
+     */
+    public static final int LAYOUT_VERSION = 2;
 
     public static final int KIND_CONNECTION = 1;
+
+    /** Request buffers are whole pages, page aligned: calls on this connection can be sealed. */
+    public static final int FLAG_SEALABLE = 1;
+    public static final int KNOWN_FLAGS = FLAG_SEALABLE;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;

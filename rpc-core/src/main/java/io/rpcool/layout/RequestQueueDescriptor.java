@@ -22,9 +22,20 @@ import org.agrona.concurrent.AtomicBuffer;
  *  +---------------------------------------------------------------+
  *  |        request length         |             flags             | 24
  *  +---------------------------------------------------------------+
- *  |                   reserved (seal descriptor)                  | 32..63
+ *  |                 seal id (when FLAG_SEALED is set)             | 32
+ *  +---------------------------------------------------------------+
+ *  |          seal kind            |           reserved            | 40
+ *  +---------------------------------------------------------------+
+ *  |                           reserved                            | 48..63
  *  +---------------------------------------------------------------+
  * </pre>
+ *
+ * Flags: {@link #FLAG_SEALED} (the request buffer is sealed; seal id and kind name the seal
+ * descriptor the server checks: kind {@link #SEAL_KIND_MPROTECT} in the connection heap's sender
+ * seal descriptors, kind {@link #SEAL_KIND_KERNEL} in the kernel module's descriptor ring of the
+ * heap) and {@link #FLAG_COPY} (the server copies the request into its private memory before the
+ * handler reads it). Any other bit, or both at once, makes the entry malformed. Reserved bytes
+ * are written as zero and ignored.
  *
  * A producer claims a position by CAS on the tail, writes the entry, and publishes it with an
  * ordered store of {@code sequence = position + 1}. A consumer reads the entry at {@code head}
@@ -45,6 +56,19 @@ public final class RequestQueueDescriptor
     public static final int FUNCTION_OFFSET = 20;
     public static final int LENGTH_OFFSET = 24;
     public static final int FLAGS_OFFSET = 28;
+    public static final int SEAL_ID_OFFSET = 32;
+    public static final int SEAL_KIND_OFFSET = 40;
+
+    /** The request buffer is sealed; {@link #SEAL_ID_OFFSET} and {@link #SEAL_KIND_OFFSET} name the seal. */
+    public static final int FLAG_SEALED = 1;
+    /** The server copies the request into private memory before the handler runs. */
+    public static final int FLAG_COPY = 2;
+    public static final int KNOWN_FLAGS = FLAG_SEALED | FLAG_COPY;
+
+    /** Seal made by the sender with mprotect; descriptor in the connection heap. */
+    public static final int SEAL_KIND_MPROTECT = 1;
+    /** Seal made by the rpcool kernel module; descriptor in the module's ring for the heap. */
+    public static final int SEAL_KIND_KERNEL = 2;
 
     private RequestQueueDescriptor()
     {

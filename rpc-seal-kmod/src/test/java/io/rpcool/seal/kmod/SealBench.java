@@ -1,0 +1,486 @@
+package io.rpcool.seal.kmod;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.agrona.concurrent.UnsafeBuffer;
+
+import io.rpcool.ClientCall;
+import io.rpcool.ConnectOptions;
+import io.rpcool.Connection;
+import io.rpcool.JvmProcess;
+import io.rpcool.Rpcool;
+import io.rpcool.RpcoolContext;
+import io.rpcool.nativeio.Native;
+import io.rpcool.nativeio.SharedMemory;
+import io.rpcool.seal.HeapSeals;
+import io.rpcool.seal.MprotectSealBackend;
+import io.rpcool.seal.SealMode;
+import io.rpcool.seal.SealRing;
+
+/**
+ * Seal benchmarks, a self-contained harness (no JMH here): the costs of the seal operations
+ * themselves, and round trips between two JVMs with and without sealing, including the
+ * copy-versus-seal sweep that gives {@link io.rpcool.seal.SealPolicy}'s crossover.
+ *
+ * <pre>
+ *  micro (this JVM, one heap, sender and receiver attachments):
+ *    seal-release-1page      seal one page, complete it, release it            ns per buffer
+ *    seal-release-1024pages  the same for a 4 MiB range
+ *    release-unbatched       1024 completed one-page seals released one by one  ns per seal
+ *    release-batched         ... released with one call (BATCH_RELEASE / one mprotect)
+ *  rpc (a server JVM embedding the daemon, this JVM as client, one call outstanding):
+ *    noop-rtt                unsealed, copy, sealed (release before the next call), sealed with
+ *                            batched release (64 slots in rotation)
+ *    copy-vs-seal-rtt-SIZE   the handler sums the request; the client touches every page of it
+ *                            before each call; copied by the server vs sealed (both release modes).
+ *                            64-slot connection with buffers of the largest size; both ends spin
+ *                            (rpcool.idle, default spin)
+ * </pre>
+ *
+ * Records follow the bench module's JSON shape ({@code case, system, metric, value, unit}) plus
+ * {@code emulated} (true inside the software-emulated test VM, where timings only show relative
+ * orders of magnitude). Round-trip figures are medians over rounds of each case's p50; cases are
+ * interleaved within a round.
+ *
+ * <p>args: [--backend mprotect|kernel] [--quick] [--emulated] [--rounds N] [--calls N] [--out FILE]
+ * [--skip-rpc] [--skip-micro] [-- server JVM options...]
+ */
+public final class SealBench
+{
+    static final int PAGE = 4096;
+    static final long MICRO_ADDRESS = 0x5F00_0000_0000L;
+    static final int[] SIZES = {64, 256, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576};
+    static final int[] QUICK_SIZES = {256, 4096, 65536};
+
+    private final List<String> records = new ArrayList<>();
+    private final List<String> table = new ArrayList<>();
+    private final boolean emulated;
+    private final String backend;
+
+    private SealBench(final String backend, final boolean emulated)
+    {
+        this.backend = backend;
+        this.emulated = emulated;
+    }
+
+    public static void main(final String[] args) throws Exception
+    {
+        String backend = RpcoolModule.isAvailable() ? KernelSealBackend.NAME : MprotectSealBackend.NAME;
+        boolean quick = false;
+        boolean emulated = false;
+        boolean skipRpc = false;
+        boolean skipMicro = false;
+        int rounds = 3;
+        int calls = -1;
+        String out = null;
+        final List<String> serverFlags = new ArrayList<>();
+        for (int i = 0; i < args.length; i++)
+        {
+            switch (args[i])
+            {
+                case "--backend": backend = args[++i]; break;
+                case "--quick": quick = true; break;
+                case "--emulated": emulated = true; break;
+                case "--rounds": rounds = Integer.parseInt(args[++i]); break;
+                case "--calls": calls = Integer.parseInt(args[++i]); break;
+                case "--out": out = args[++i]; break;
+                case "--skip-rpc": skipRpc = true; break;
+                case "--skip-micro": skipMicro = true; break;
+                case "--":
+                    serverFlags.addAll(Arrays.asList(args).subList(i + 1, args.length));
+                    i = args.length;
+                    break;
+                default: throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        final SealBench bench = new SealBench(backend, emulated);
+        System.out.printf("seal bench: backend %s%s, load average %s%n", backend, emulated ? " (emulated guest: timings are not real)" : "",
+            Files.readString(Path.of("/proc/loadavg")).trim());
+        if (!skipMicro)
+        {
+            bench.micro(quick);
+        }
+        if (!skipRpc)
+        {
+            bench.rpc(quick, rounds, calls, serverFlags);
+        }
+        for (final String line : bench.table)
+        {
+            System.out.println(line);
+        }
+        final String json = "{\"backend\": \"" + backend + "\", \"emulated\": " + emulated + ", \"loadavg\": \"" +
+            Files.readString(Path.of("/proc/loadavg")).trim() + "\", \"java\": \"" + System.getProperty("java.version") +
+            "\", \"records\": [\n  " + String.join(",\n  ", bench.records) + "\n]}\n";
+        if (out != null)
+        {
+            Files.writeString(Path.of(out), json);
+            System.out.println("seal bench: wrote " + out);
+        }
+        if (emulated)
+        {
+            for (final String r : bench.records)
+            {
+                System.out.println("BENCH " + r);
+            }
+        }
+        System.exit(0);
+    }
+
+    private void record(final String caseName, final String system, final String metric, final double value, final String unit)
+    {
+        records.add(String.format(Locale.ROOT, "{\"case\": \"%s\", \"system\": \"%s\", \"metric\": \"%s\", \"value\": %.1f, " +
+            "\"unit\": \"%s\", \"emulated\": %s}", caseName, system, metric, value, unit, emulated));
+    }
+
+    // ------------------------------------------------------------------------------------------ micro
+
+    /** Sender and receiver views of one heap. */
+    private interface MicroHeap extends AutoCloseable
+    {
+        HeapSeals sender();
+
+        void complete(long sealId);
+
+        long dataOffset();
+
+        @Override
+        void close();
+    }
+
+    private MicroHeap openMicroHeap(final int dataPages)
+    {
+        if (KernelSealBackend.NAME.equals(backend))
+        {
+            final long length = (long)dataPages * PAGE;
+            final KernelHeapSource source = KernelHeapSource.open();
+            final long heapId = source.create(length, dataPages);
+            final int pid = Native.pid();
+            final KernelHeapSeals sender = KernelHeapSeals.attach(RpcoolModule.processFile(), source.grant(heapId, pid, false),
+                MICRO_ADDRESS, length, true, false);
+            final KernelHeapSeals receiver = KernelHeapSeals.attach(RpcoolModule.processFile(), source.grant(heapId, pid, true),
+                MICRO_ADDRESS, length, false, true);
+            touch(MICRO_ADDRESS, length);
+            return new MicroHeap()
+            {
+                @Override
+                public HeapSeals sender()
+                {
+                    return sender;
+                }
+
+                @Override
+                public void complete(final long sealId)
+                {
+                    receiver.complete(sealId);
+                }
+
+                @Override
+                public long dataOffset()
+                {
+                    return 0;
+                }
+
+                @Override
+                public void close()
+                {
+                    sender.close();
+                    receiver.close();
+                    SharedMemory.unmap(MICRO_ADDRESS, length);
+                    source.destroy(heapId);
+                    source.close();
+                }
+            };
+        }
+        final int descriptorPages = (dataPages * 64 + PAGE - 1) / PAGE;
+        final long length = (long)(descriptorPages + dataPages) * PAGE;
+        final int fd = SharedMemory.createSealed("rpcool-seal-bench", length);
+        SharedMemory.mapFixed(fd, MICRO_ADDRESS, length);
+        SharedMemory.close(fd);
+        final UnsafeBuffer heap = new UnsafeBuffer(MICRO_ADDRESS, (int)length);
+        touch(MICRO_ADDRESS, length);
+        final HeapSeals sender = MprotectSealBackend.forHeap(MICRO_ADDRESS, heap, 0, dataPages, 1, Native.pid());
+        final SealRing receiver = new SealRing(heap, 0, dataPages, 1);
+        return new MicroHeap()
+        {
+            @Override
+            public HeapSeals sender()
+            {
+                return sender;
+            }
+
+            @Override
+            public void complete(final long sealId)
+            {
+                receiver.complete(sealId);
+            }
+
+            @Override
+            public long dataOffset()
+            {
+                return (long)descriptorPages * PAGE;
+            }
+
+            @Override
+            public void close()
+            {
+                SharedMemory.unmap(MICRO_ADDRESS, length);
+            }
+        };
+    }
+
+    private static void touch(final long address, final long length)
+    {
+        final UnsafeBuffer b = new UnsafeBuffer(address, (int)length);
+        for (long off = 0; off < length; off += PAGE)
+        {
+            b.putLong((int)off, off);
+        }
+    }
+
+    private void micro(final boolean quick)
+    {
+        final int n = 1024;
+        try (MicroHeap heap = openMicroHeap(n))
+        {
+            final HeapSeals s = heap.sender();
+            final long base = heap.dataOffset();
+            final String system = "rpcool-" + backend;
+            // One page and 1024 pages: seal, complete (receiver), release.
+            final int[] pageCounts = {1, n};
+            for (final int pages : pageCounts)
+            {
+                final int iterations = quick ? (pages == 1 ? 300 : 20) : (pages == 1 ? 20_000 : 2_000);
+                final double[] perOp = new double[5];
+                for (int rep = -1; rep < perOp.length; rep++)
+                {
+                    final long t0 = System.nanoTime();
+                    for (int i = 0; i < iterations; i++)
+                    {
+                        final long id = s.seal(base, (long)pages * PAGE);
+                        heap.complete(id);
+                        s.release(id);
+                    }
+                    if (rep >= 0)
+                    {
+                        perOp[rep] = (System.nanoTime() - t0) / (double)iterations;
+                    }
+                }
+                final double median = median(perOp);
+                final String caseName = "seal-release-" + pages + (pages == 1 ? "page" : "pages");
+                record(caseName, system, "mean", median, "ns");
+                table.add(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal+complete+release", caseName, system, median));
+            }
+            // 1024 one-page seals, completed, released one by one or in one batch.
+            final long[] ids = new long[n];
+            final int rounds = quick ? 2 : 20;
+            final double[] sealCost = new double[rounds];
+            final double[] single = new double[rounds];
+            final double[] batched = new double[rounds];
+            for (int r = -1; r < rounds; r++)
+            {
+                for (final boolean batch : new boolean[] {false, true})
+                {
+                    final long t0 = System.nanoTime();
+                    for (int i = 0; i < n; i++)
+                    {
+                        ids[i] = s.seal(base + (long)i * PAGE, PAGE);
+                    }
+                    final long t1 = System.nanoTime();
+                    for (int i = 0; i < n; i++)
+                    {
+                        heap.complete(ids[i]);
+                    }
+                    final long t2 = System.nanoTime();
+                    if (batch)
+                    {
+                        s.release(ids, n);
+                    }
+                    else
+                    {
+                        for (int i = 0; i < n; i++)
+                        {
+                            s.release(ids[i]);
+                        }
+                    }
+                    final long t3 = System.nanoTime();
+                    if (r >= 0)
+                    {
+                        (batch ? batched : single)[r] = (t3 - t2) / (double)n;
+                        if (!batch)
+                        {
+                            sealCost[r] = (t1 - t0) / (double)n;
+                        }
+                    }
+                }
+            }
+            record("seal-1page-of-1024", system, "mean", median(sealCost), "ns");
+            record("release-unbatched", system, "mean", median(single), "ns");
+            record("release-batched-1024", system, "mean", median(batched), "ns");
+            table.add(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal", "seal-1page-of-1024", system, median(sealCost)));
+            table.add(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal", "release-unbatched", system, median(single)));
+            table.add(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal (%.1fx fewer)", "release-batched-1024", system,
+                median(batched), median(single) / median(batched)));
+        }
+    }
+
+    // -------------------------------------------------------------------------------------------- rpc
+
+    private void rpc(final boolean quick, final int rounds, final int callsOption, final List<String> serverFlags) throws Exception
+    {
+        final Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "rpcool-seal-bench-");
+        final List<String> flags = new ArrayList<>(serverFlags);
+        flags.add("-Drpcool.seal.backend=" + backend);
+        // Both ends wait the same way, whatever the host's load (default: spin).
+        final String idle = System.getProperty("rpcool.idle", "spin");
+        flags.add("-Drpcool.idle=" + idle);
+        final int calls = callsOption > 0 ? callsOption : quick ? 200 : 20_000;
+        final int[] sizes = quick ? QUICK_SIZES : SIZES;
+        try (JvmProcess server = JvmProcess.start(GuestServerMain.class, flags, dir.toString(), "embedded"))
+        {
+            server.awaitLine("READY", 300_000);
+            final RpcoolContext ctx = new RpcoolContext().directory(dir).daemonMode(RpcoolContext.DaemonMode.EXTERNAL)
+                .processName("seal-bench").idleMode(RpcoolContext.IdleMode.valueOf(idle.toUpperCase(Locale.ROOT).replace('-', '_')));
+            final int bufferSize = Arrays.stream(sizes).max().getAsInt();
+            try (Rpcool rpc = Rpcool.launch(ctx);
+                Connection conn = rpc.connect(GuestServerMain.OPEN_CHANNEL, ConnectOptions.defaults().slots(64).bufferSize(bufferSize)))
+            {
+                if (!backend.equals(rpc.sealBackend()))
+                {
+                    throw new IllegalStateException("the daemon uses the " + rpc.sealBackend() + " backend, not " + backend);
+                }
+                final ClientCall[] ring = new ClientCall[64];
+                for (int i = 0; i < ring.length; i++)
+                {
+                    ring[i] = conn.newCall(GuestServerMain.NOOP);
+                }
+                final String sealed = "rpcool-shm-sealed-" + backend;
+                final String batched = "rpcool-shm-sealed-batched-" + backend;
+                final Map<String, double[]> p50 = new LinkedHashMap<>();
+                final Map<String, double[]> p99 = new LinkedHashMap<>();
+                final String[] noop = {"rpcool-shm", "rpcool-shm-copy", sealed, batched};
+                for (int r = 0; r < rounds; r++)
+                {
+                    for (int k = 0; k < noop.length; k++)
+                    {
+                        final String system = noop[(k + r) % noop.length];
+                        final double[] result = rtt(ring, system.startsWith("rpcool-shm-sealed-batched") ? ring.length : 1,
+                            modeOf(system), GuestServerMain.NOOP, 0, calls);
+                        p50.computeIfAbsent("noop-rtt|" + system, x -> new double[rounds])[r] = result[0];
+                        p99.computeIfAbsent("noop-rtt|" + system, x -> new double[rounds])[r] = result[1];
+                    }
+                    for (final int size : sizes)
+                    {
+                        final String[] systems = {"rpcool-shm-copy", sealed, batched};
+                        for (int k = 0; k < systems.length; k++)
+                        {
+                            final String system = systems[(k + r) % systems.length];
+                            final double[] result = rtt(ring, system.startsWith("rpcool-shm-sealed-batched") ? ring.length : 1,
+                                modeOf(system), GuestServerMain.CHECKSUM, size, Math.max(Math.min(calls, calls * 4096 / size), 100));
+                            p50.computeIfAbsent("copy-vs-seal-rtt-" + size + "|" + system, x -> new double[rounds])[r] = result[0];
+                            p99.computeIfAbsent("copy-vs-seal-rtt-" + size + "|" + system, x -> new double[rounds])[r] = result[1];
+                        }
+                    }
+                }
+                for (final Map.Entry<String, double[]> e : p50.entrySet())
+                {
+                    final String[] key = e.getKey().split("\\|");
+                    record(key[0], key[1], "p50", median(e.getValue()), "ns");
+                    record(key[0], key[1], "p99", median(p99.get(e.getKey())), "ns");
+                    table.add(String.format(Locale.ROOT, "%-28s %-34s p50 %9.0f ns  p99 %9.0f ns", key[0], key[1],
+                        median(e.getValue()), median(p99.get(e.getKey()))));
+                }
+                for (final String system : new String[] {sealed, batched})
+                {
+                    int crossover = -1;
+                    for (int i = sizes.length - 1; i >= 0; i--)
+                    {
+                        final double copy = median(p50.get("copy-vs-seal-rtt-" + sizes[i] + "|rpcool-shm-copy"));
+                        final double seal = median(p50.get("copy-vs-seal-rtt-" + sizes[i] + "|" + system));
+                        if (seal <= copy)
+                        {
+                            crossover = sizes[i];
+                        }
+                        else
+                        {
+                            break;
+                        }
+                    }
+                    record("copy-vs-seal-crossover", system, "bytes", crossover, "bytes");
+                    table.add(String.format(Locale.ROOT, "%-28s %-34s sealing wins from %s", "copy-vs-seal-crossover", system,
+                        crossover < 0 ? "no measured size" : crossover + " bytes"));
+                }
+                for (final ClientCall c : ring)
+                {
+                    c.releaseSeal();
+                    c.close();
+                }
+            }
+        }
+        finally
+        {
+            Files.deleteIfExists(dir.resolve("daemon.lock"));
+            Files.deleteIfExists(dir.resolve("daemon.sock"));
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static SealMode modeOf(final String system)
+    {
+        if (system.endsWith("-copy"))
+        {
+            return SealMode.COPY;
+        }
+        return system.contains("-sealed-") ? SealMode.SEAL : SealMode.NONE;
+    }
+
+    /**
+     * Time {@code calls} round trips, one outstanding, rotating over the first {@code slots} calls.
+     *
+     * @return p50 and p99 in ns.
+     */
+    private static double[] rtt(final ClientCall[] ring, final int slots, final SealMode mode, final int function, final int size,
+        final int calls)
+    {
+        for (int i = 0; i < slots; i++)
+        {
+            ring[i].releaseSeal();
+            ring[i].functionId(function).sealMode(mode);
+        }
+        final long[] times = new long[calls];
+        for (int i = -calls / 2; i < calls; i++)
+        {
+            final ClientCall c = ring[(i + calls) % slots];
+            final long t0 = System.nanoTime();
+            if (size > 0)
+            {
+                final org.agrona.MutableDirectBuffer request = c.request();
+                for (int off = 0; off < size; off += PAGE)
+                {
+                    request.putLong(off, i);
+                }
+            }
+            c.invoke(size);
+            final long t = System.nanoTime() - t0;
+            if (i >= 0)
+            {
+                times[i] = t;
+            }
+        }
+        Arrays.sort(times);
+        return new double[] {times[calls / 2], times[(int)(calls * 0.99)]};
+    }
+
+    private static double median(final double[] values)
+    {
+        final double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}
