@@ -42,6 +42,7 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
     void add(final HeapAllocator heap)
     {
         heaps.add(heap);
+        io.rpcool.sandbox.Sandboxes.onDataHeapAdded(heap.region());
     }
 
     /** Every region a pointer of this connection may point into; readers check against it. */

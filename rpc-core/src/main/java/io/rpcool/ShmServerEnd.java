@@ -141,7 +141,7 @@ final class ShmServerEnd
         }
         catch (final Throwable t)
         {
-            respondError(slot, callId, Status.HANDLER_FAILED, String.valueOf(t));
+            respondError(slot, callId, Status.ofHandlerFailure(t), String.valueOf(t));
             return;
         }
         respond(slot, callId, Status.OK.code(), call.replyLength);
