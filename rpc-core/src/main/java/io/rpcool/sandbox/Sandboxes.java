@@ -117,8 +117,9 @@ public final class Sandboxes
                 }
                 else
                 {
+                    final Throwable cause = p.unavailabilityCause();
                     causes.append(causes.length() == 0 ? "" : "; ").append(p.name()).append(": ")
-                        .append(p.unavailabilityCause());
+                        .append(cause == null || cause.getMessage() == null ? String.valueOf(cause) : cause.getMessage());
                 }
             }
         }
