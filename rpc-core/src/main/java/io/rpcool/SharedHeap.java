@@ -147,6 +147,6 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
     private void grow(final long atLeast)
     {
         final long size = Math.max(defaultHeapSize, Math.min(Integer.MAX_VALUE & ~4095L, 2 * atLeast + 16384));
-        heaps.add(grower.apply(size));
+        add(grower.apply(size));
     }
 }

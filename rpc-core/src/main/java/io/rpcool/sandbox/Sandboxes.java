@@ -14,9 +14,9 @@ import io.rpcool.mem.MemoryRegion;
  * Providers are found with {@link ServiceLoader}; the available one with the highest priority
  * wins, the built-in {@link BoundedViewSandboxProvider} when there is none. The property
  * {@code rpcool.sandbox.provider} pins one by name ({@code bounded} turns the hardware layer off).
- * The choice is made on first use and logged once on standard error. The provider is started (and
- * a hardware provider protects the data heaps) when the first sandbox is entered, so a process
- * that never sandboxes pays nothing.
+ * The choice is made on first use. The provider is started (and a hardware provider protects the
+ * data heaps) when the first sandbox is entered, which is logged once on standard error with the
+ * layers in force; a process that never sandboxes pays nothing.
  */
 public final class Sandboxes
 {
@@ -41,7 +41,6 @@ public final class Sandboxes
                 {
                     p = choose();
                     provider = p;
-                    System.err.println("rpcool: sandboxes: " + p.describe());
                 }
             }
         }
@@ -60,6 +59,7 @@ public final class Sandboxes
                 {
                     p.start(new ArrayList<>(DATA_HEAPS.values()));
                     started = true;
+                    System.err.println("rpcool: sandboxes: " + p.describe());
                 }
             }
         }
