@@ -97,6 +97,33 @@ public final class MpkSandboxProvider implements SandboxProvider
         return table.acquire(region);
     }
 
+    /** Entries into a region that still held its key. */
+    public long cachedEntries()
+    {
+        final KeyTable t = table;
+        return t == null ? 0 : t.hits();
+    }
+
+    /** Keys given to another region ({@code pkey_mprotect} of the new region, and of the old one if any). */
+    public long keyReassignments()
+    {
+        final KeyTable t = table;
+        return t == null ? 0 : t.reassignments();
+    }
+
+    /** Entries that had to wait for a key. */
+    public long keyWaits()
+    {
+        final KeyTable t = table;
+        return t == null ? 0 : t.waits();
+    }
+
+    /** Sandbox keys this provider assigns. */
+    public int sandboxKeyCount()
+    {
+        return Mpk.sandboxKeys().length;
+    }
+
     /** The table's key for {@code address} (tests). */
     public int keyOf(final long address)
     {
