@@ -101,6 +101,7 @@ for a in $("$STAGE/bin/busybox" --list); do
 done
 cp "$HERE/init" "$STAGE/init"
 chmod +x "$STAGE/init"
+printf '%s\n' "$PROJECT" >"$STAGE/project.path"
 for m in 9p 9pnet_virtio virtio_pci; do
 	modprobe -S "$KVER" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
 done | awk '!seen[$0]++' >"$STAGE/modules.list"
@@ -130,6 +131,7 @@ fi
 		IFS='|' read -r tag java extra preload <<<"$run"
 		v=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')
 		flags="--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx512m -XX:+UseSerialGC"
+		flags="$flags -Djava.io.tmpdir=/dev/shm/rpcool-tmp -XX:-UsePerfData"
 		[ "${v%%.*}" -ge 24 ] 2>/dev/null && flags="$flags --sun-misc-unsafe-memory-access=allow"
 		printf 'echo "guest: run %s: %s%s"\n' "$tag" "$java" "${preload:+ with LD_PRELOAD=$preload}"
 		printf '%s%q %s -cp %q %q %s %s || rc=1\n' "${preload:+LD_PRELOAD=$preload }" "$java" "$flags" "$CP" \

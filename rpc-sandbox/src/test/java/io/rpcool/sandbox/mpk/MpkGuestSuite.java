@@ -496,7 +496,9 @@ public final class MpkGuestSuite
 
         test("two_jvms_server_survives_hostile_client", () ->
         {
-            try (JvmProcess server = JvmProcess.start(SandboxServerMain.class, List.of("-Xmx128m"), dir.toString(), "/mpk/two"))
+            try (JvmProcess server = JvmProcess.start(SandboxServerMain.class,
+                List.of("-Xmx128m", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")),
+                dir.toString(), "/mpk/two"))
             {
                 final String ready = server.awaitLine("READY", 240_000);
                 check(ready.endsWith(" true"), "server without protection keys: " + ready);
