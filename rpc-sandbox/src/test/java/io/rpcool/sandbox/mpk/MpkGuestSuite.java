@@ -269,6 +269,7 @@ public final class MpkGuestSuite
             final AtomicReference<Throwable> error = new AtomicReference<>();
             final long waits = provider().keyWaits();
             final List<Thread> threads = new ArrayList<>();
+            final CountDownLatch ready = new CountDownLatch(32);
             for (int t = 0; t < 32; t++)
             {
                 final MemoryRegion r = pages.get(t);
@@ -277,15 +278,23 @@ public final class MpkGuestSuite
                 {
                     try
                     {
+                        ready.countDown();
+                        ready.await();
                         for (int i = 0; i < 5; i++)
                         {
                             final long v = Sandbox.run(r, sb ->
                             {
                                 most.accumulateAndGet(inside.incrementAndGet(), Math::max);
                                 final long x = readRaw(r.base());
-                                // Stay inside a while (rights are per thread and survive being
-                                // descheduled) so that the others pile up behind the 14 keys.
-                                Thread.sleep(20);
+                                // Stay inside (rights are per thread and survive being descheduled)
+                                // until all 14 keys are taken or a while has passed, so that the
+                                // others pile up behind the 14 keys.
+                                final long until = System.nanoTime() + 2_000_000_000L;
+                                while (inside.get() < 14 && System.nanoTime() < until)
+                                {
+                                    Thread.sleep(1);
+                                }
+                                Thread.sleep(10);
                                 final long y = readRaw(r.base()) + sb.regions().getLong(r.base());
                                 inside.decrementAndGet();
                                 return (x + y) / 3;
@@ -312,10 +321,10 @@ public final class MpkGuestSuite
             {
                 throw new AssertionError("a sandboxed thread failed", error.get());
             }
-            check(most.get() <= 14, "at most 14 inside at once: " + most.get());
-            check(provider().keyWaits() > waits, "no sandbox waited for a key");
             System.out.println("guest-java: 32 threads x 5 sandboxes: at most " + most.get() + " inside at once, " +
                 (provider().keyWaits() - waits) + " waits");
+            check(most.get() == 14, "14 inside at once, never more: " + most.get());
+            check(provider().keyWaits() > waits, "no sandbox waited for a key");
         });
 
         test("raw_access_outside_the_region_is_a_violation", () ->
