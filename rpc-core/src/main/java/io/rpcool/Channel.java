@@ -81,12 +81,25 @@ public final class Channel implements AutoCloseable
     }
 
     /**
-     * Serve {@code functionId} with {@code handler}, replacing any handler it had.
+     * Serve {@code functionId} with {@code handler}, replacing any handler it had; sandboxed if the
+     * channel's options say so.
      */
-    public synchronized Channel register(final int functionId, final RpcHandler handler)
+    public Channel register(final int functionId, final RpcHandler handler)
     {
+        return register(functionId, handler, FunctionOptions.defaults());
+    }
+
+    /**
+     * Serve {@code functionId} with {@code handler}, replacing any handler it had, with options of
+     * its own (e.g. sandboxed while the channel's other functions are not).
+     */
+    public synchronized Channel register(final int functionId, final RpcHandler handler, final FunctionOptions functionOptions)
+    {
+        final boolean sandboxed = functionOptions.sandboxed() != null ? functionOptions.sandboxed() : options.sandboxed();
+        final SandboxRegion region = functionOptions.sandboxRegion() != null ?
+            functionOptions.sandboxRegion() : options.sandboxRegion();
         final Int2ObjectHashMap<RpcHandler> copy = new Int2ObjectHashMap<>(handlers);
-        copy.put(functionId, handler);
+        copy.put(functionId, sandboxed ? new SandboxedHandler(handler, region) : handler);
         handlers = copy;
         return this;
     }
@@ -101,6 +114,12 @@ public final class Channel implements AutoCloseable
         copy.put(functionId, requirement == null ? SealRequirement.NONE : requirement);
         requirements = copy;
         return register(functionId, handler);
+    }
+
+    /** True if calls of {@code functionId} run in a sandbox. */
+    public boolean isSandboxed(final int functionId)
+    {
+        return handlers.get(functionId) instanceof SandboxedHandler;
     }
 
     RpcHandler handler(final int functionId)

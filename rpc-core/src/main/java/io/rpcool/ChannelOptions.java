@@ -12,6 +12,8 @@ public final class ChannelOptions
     private boolean sharedHeap;
     private long heapSize = -1;
     private SealRequirement sealRequirement = SealRequirement.NONE;
+    private boolean sandboxed;
+    private SandboxRegion sandboxRegion = SandboxRegion.rpcBufferAt(0);
 
     public static ChannelOptions defaults()
     {
@@ -87,6 +89,40 @@ public final class ChannelOptions
     public ChannelOptions tcpPort(final int tcpPort)
     {
         this.tcpPort = tcpPort;
+        return this;
+    }
+
+    public boolean sandboxed()
+    {
+        return sandboxed;
+    }
+
+    /**
+     * Run every handler of the channel in a sandbox (default false); a function's
+     * {@link FunctionOptions} can say otherwise. Independent of sealing.
+     */
+    public ChannelOptions sandboxed(final boolean sandboxed)
+    {
+        this.sandboxed = sandboxed;
+        return this;
+    }
+
+    public SandboxRegion sandboxRegion()
+    {
+        return sandboxRegion;
+    }
+
+    /**
+     * How a sandboxed call's region is found: by default the RPC buffer whose address is the
+     * request's first long ({@link SandboxRegion#rpcBufferAt(int) rpcBufferAt(0)}).
+     */
+    public ChannelOptions sandboxRegion(final SandboxRegion sandboxRegion)
+    {
+        if (sandboxRegion == null)
+        {
+            throw new NullPointerException("sandboxRegion");
+        }
+        this.sandboxRegion = sandboxRegion;
         return this;
     }
 }

@@ -100,6 +100,7 @@ final class MappedHeaps
         if (entry != null && --entry[2] == 0)
         {
             MAPPED.remove(address);
+            io.rpcool.sandbox.Sandboxes.onUnmapping(entry[0], entry[1]);
             SharedMemory.unmap(entry[0], entry[1]);
             return true;
         }

@@ -30,6 +30,7 @@ public final class ServerCall
     Protection protection = Protection.NONE;
     /** This handler thread's private memory for requests the server copies. */
     private UnsafeBuffer copy;
+    io.rpcool.sandbox.SandboxContext sandbox;
 
     ServerCall()
     {
@@ -125,10 +126,37 @@ public final class ServerCall
      */
     public SharedHeap heap()
     {
+        if (sandbox != null)
+        {
+            throw new IllegalStateException("this call runs in a sandbox: read its arguments through call.sandbox().regions()");
+        }
         if (heap == null)
         {
             throw new UnsupportedOperationException("this call came over the TCP fallback: no shared heap");
         }
         return heap;
+    }
+
+    /** True if this call's handler runs in a sandbox ({@link ChannelOptions#sandboxed}, {@link FunctionOptions#sandboxed}). */
+    public boolean isSandboxed()
+    {
+        return sandbox != null;
+    }
+
+    /**
+     * The sandbox this call runs in: views confined to the call's RPC buffer (see
+     * {@link SandboxRegion}) and its request and reply buffers, a scratch allocator discarded when
+     * the call ends, and {@link io.rpcool.sandbox.SandboxContext#results()} for results kept in the
+     * RPC buffer.
+     *
+     * @throws IllegalStateException if the call is not sandboxed.
+     */
+    public io.rpcool.sandbox.SandboxContext sandbox()
+    {
+        if (sandbox == null)
+        {
+            throw new IllegalStateException("function " + functionId + " is not sandboxed");
+        }
+        return sandbox;
     }
 }

@@ -42,6 +42,7 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
     void add(final HeapAllocator heap)
     {
         heaps.add(heap);
+        io.rpcool.sandbox.Sandboxes.onDataHeapAdded(heap.region());
     }
 
     /** Every region a pointer of this connection may point into; readers check against it. */
@@ -146,6 +147,6 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
     private void grow(final long atLeast)
     {
         final long size = Math.max(defaultHeapSize, Math.min(Integer.MAX_VALUE & ~4095L, 2 * atLeast + 16384));
-        heaps.add(grower.apply(size));
+        add(grower.apply(size));
     }
 }

@@ -225,7 +225,7 @@ final class ShmServerEnd
         }
         catch (final Throwable t)
         {
-            respondError(slot, callId, Status.HANDLER_FAILED, String.valueOf(t), protection, sealId, completer);
+            respondError(slot, callId, Status.ofHandlerFailure(t), String.valueOf(t), protection, sealId, completer);
             return;
         }
         complete(protection, sealId, completer);

@@ -17,6 +17,11 @@ public enum Status
     REPLY_TOO_LARGE(4),
     /** The server refused the call, e.g. it requires a property the call lacks. */
     REJECTED(5),
+    /**
+     * The handler ran in a sandbox and tried to read or write shared memory outside the sandbox's
+     * region (a wild or hostile pointer); its reply was discarded.
+     */
+    SANDBOX_VIOLATION(6),
     /** The response did not follow the protocol. */
     MALFORMED_REPLY(64),
     /** The other end of the connection exited or closed it. */
@@ -50,6 +55,15 @@ public enum Status
     public int code()
     {
         return code;
+    }
+
+    /**
+     * The status a server replies with when a handler ends with {@code failure}:
+     * {@link #SANDBOX_VIOLATION} for a sandbox violation, {@link #HANDLER_FAILED} for anything else.
+     */
+    public static Status ofHandlerFailure(final Throwable failure)
+    {
+        return failure instanceof io.rpcool.sandbox.SandboxViolationException ? SANDBOX_VIOLATION : HANDLER_FAILED;
     }
 
     /**

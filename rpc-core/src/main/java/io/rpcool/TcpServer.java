@@ -139,7 +139,7 @@ final class TcpServer implements AutoCloseable
                 catch (final Throwable t)
                 {
                     replyLength = writeMessage(out, String.valueOf(t));
-                    status = Status.HANDLER_FAILED.code();
+                    status = Status.ofHandlerFailure(t).code();
                 }
                 finally
                 {

@@ -72,7 +72,7 @@ public final class RpcoolCli implements Callable<Integer>
         }
     }
 
-    @Command(name = "stat", description = "Show the daemon's channels, connections, heaps and quotas.")
+    @Command(name = "stat", description = "Show the daemon's channels, connections, heaps and quotas, and whether sandboxes have the MPK hardware layer here.")
     static final class StatCommand implements Callable<Integer>
     {
         @Option(names = "--dir", description = "Daemon directory (default: ${DEFAULT-VALUE}).")
@@ -91,6 +91,11 @@ public final class RpcoolCli implements Callable<Integer>
             {
                 System.err.println("rpcool stat: " + e.getMessage());
                 return 1;
+            }
+            finally
+            {
+                // Client side: which layers protect sandboxes in a JVM like this one.
+                System.out.println(io.rpcool.sandbox.Sandboxes.status());
             }
         }
     }

@@ -25,13 +25,30 @@ import java.util.Arrays;
  */
 public final class RegionSet
 {
+    private static final MemoryRegion[] NONE = new MemoryRegion[0];
+
     private volatile MemoryRegion[] regions;
+    private final OutOfBoundsListener listener;
 
     /**
      * @param regions initial regions; may be empty.
      */
     public RegionSet(final MemoryRegion... regions)
     {
+        this(null, regions);
+    }
+
+    /**
+     * A set that reports every rejected access to {@code listener} before throwing, so that a
+     * rejection is noticed even when the code that made the access catches the exception (a
+     * sandbox's views).
+     *
+     * @param listener told of every rejected access; may be null.
+     * @param regions  initial regions; may be empty.
+     */
+    public RegionSet(final OutOfBoundsListener listener, final MemoryRegion... regions)
+    {
+        this.listener = listener;
         this.regions = regions.clone();
     }
 
@@ -83,6 +100,14 @@ public final class RegionSet
     }
 
     /**
+     * Remove every region: from now on every access through this set is rejected.
+     */
+    public synchronized void clear()
+    {
+        regions = NONE;
+    }
+
+    /**
      * @return a snapshot of the regions in the set.
      */
     public MemoryRegion[] regions()
@@ -124,7 +149,7 @@ public final class RegionSet
                 return region;
             }
         }
-        throw new SharedMemoryBoundsException(address, accessLength, toString());
+        throw outOfBounds(address, accessLength);
     }
 
     /**
@@ -143,7 +168,16 @@ public final class RegionSet
                 return;
             }
         }
-        throw new SharedMemoryBoundsException(address, accessLength, toString());
+        throw outOfBounds(address, accessLength);
+    }
+
+    private SharedMemoryBoundsException outOfBounds(final long address, final long accessLength)
+    {
+        if (listener != null)
+        {
+            listener.onOutOfBounds(address, accessLength);
+        }
+        return new SharedMemoryBoundsException(address, accessLength, toString());
     }
 
     private void checkAligned(final long address, final int alignment)
