@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * children). A busy neighbour distorts busy-spin and socket figures in opposite directions, so the
  * figure is recorded next to every measurement.
  */
-final class CpuAccounting
+public final class CpuAccounting
 {
     private static final double TICKS_PER_S = 100.0; // USER_HZ on Linux
 
@@ -28,7 +28,7 @@ final class CpuAccounting
     /**
      * @return a snapshot, or {@code null} where /proc is not readable.
      */
-    static CpuAccounting snapshot()
+    public static CpuAccounting snapshot()
     {
         try
         {
@@ -49,7 +49,7 @@ final class CpuAccounting
      * @param cores  online CPUs.
      * @return percentage of the machine's total CPU capacity used by other processes, or NaN.
      */
-    static double foreignPercent(final CpuAccounting start, final CpuAccounting end, final int cores)
+    public static double foreignPercent(final CpuAccounting start, final CpuAccounting end, final int cores)
     {
         if (start == null || end == null)
         {
