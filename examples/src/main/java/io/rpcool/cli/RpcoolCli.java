@@ -197,6 +197,9 @@ public final class RpcoolCli implements Callable<Integer>
         @Option(names = "--probe-ms", description = "Placement probe before and after each system, 0 for none (default: ${DEFAULT-VALUE}).")
         long probeMs = 500;
 
+        @Option(names = "--idle", description = "RPCool's waiting mode: adaptive (by host load, the default), spin, sleep or hand-off.")
+        String idle = "adaptive";
+
         @Override
         public Integer call() throws Exception
         {
@@ -213,8 +216,13 @@ public final class RpcoolCli implements Callable<Integer>
                     return 2;
                 }
             }
+            if (!List.of("adaptive", "spin", "sleep", "hand-off").contains(idle))
+            {
+                System.err.println("cooldb: --idle is one of adaptive, spin, sleep, hand-off");
+                return 2;
+            }
             return new CoolDbBenchmark(new CoolDbBenchmark.Options(docs, queries, seed, runs, outDir, systems, heap,
-                probeMs), System.out).run();
+                probeMs, idle), System.out).run();
         }
     }
 }

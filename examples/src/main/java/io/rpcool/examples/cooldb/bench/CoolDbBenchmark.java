@@ -52,9 +52,11 @@ public final class CoolDbBenchmark
      * @param systems systems to run.
      * @param heap    -Xms/-Xmx of every forked JVM, e.g. {@code 2g}.
      * @param probeMs duration of each placement probe; 0 skips them.
+     * @param idle    RPCool's waiting mode ({@code rpcool.idle}): {@code adaptive} (the daemon's choice by
+     *                host load), {@code spin}, {@code sleep} or {@code hand-off}.
      */
     public record Options(long docs, int queries, long seed, int runs, Path outDir, List<String> systems, String heap,
-        long probeMs)
+        long probeMs, String idle)
     {
     }
 
@@ -148,7 +150,9 @@ public final class CoolDbBenchmark
     {
         final Path scratch = Files.createTempDirectory(Path.of("/dev/shm"), "cooldb-" + system + "-");
         final String prefix = "run" + run + "-" + system;
-        final List<String> props = List.of("-Drpcool.dir=" + scratch);
+        // Both ends grow the channel's shared heap in large steps, so documents stay in a few heaps.
+        final List<String> props = List.of("-Drpcool.dir=" + scratch, "-Drpcool.heapSize=" + CoolDbServer.DEFAULT_HEAP_SIZE,
+            "-Drpcool.idle=" + options.idle());
         final Class<?> serverMain;
         final List<String> serverArgs;
         final List<String> serverProps = new ArrayList<>(props);

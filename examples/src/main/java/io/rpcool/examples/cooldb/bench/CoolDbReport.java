@@ -123,8 +123,9 @@ public final class CoolDbReport
         final List<ProbeEntry> probes = runs.stream().map(CoolDbBenchmark.SystemRun::probe).toList();
         final String note = Header.NOISE_NOTE + String.format(Locale.ROOT,
             " NoBench: %d documents (seed %d), then %d queries drawn uniformly from Q1-Q11, then Q12 (bulk insert of " +
-            "%d documents); one call outstanding; every result read once by the client. Results of the systems %s.",
-            options.docs(), options.seed(), options.queries(), options.docs() / 1000,
+            "%d documents); one call outstanding; every result read once by the client; RPCool waiting mode %s. " +
+            "Results of the systems %s.",
+            options.docs(), options.seed(), options.queries(), options.docs() / 1000, options.idle(),
             agree ? "agree (equal digests)" : "DIFFER (digests not equal)");
         final Header header = new Header(SUITE, System.getProperty("java.version"), MachineInfo.vm(),
             MachineInfo.cpuModel(), Runtime.getRuntime().availableProcessors(), date, false, options.runs(), 1,
@@ -225,9 +226,10 @@ public final class CoolDbReport
         md.append("- CPU: ").append(header.cpuModel()).append(", ").append(header.cores()).append(" cores\n");
         md.append("- date: ").append(header.date()).append('\n');
         md.append(String.format(Locale.ROOT, "- workload: %d documents, %d queries (uniform over Q1-Q11), Q12 bulk " +
-            "insert of %d documents, seed %d; %d run(s), medians over runs; forked JVMs `-Xms%s -Xmx%s`%n",
+            "insert of %d documents, seed %d; %d run(s), medians over runs; forked JVMs `-Xms%s -Xmx%s`; " +
+            "RPCool waiting mode `%s`%n",
             options.docs(), options.queries(), options.docs() / 1000, options.seed(), options.runs(), options.heap(),
-            options.heap()));
+            options.heap(), options.idle()));
         md.append("- speed-up: the baseline's time divided by the system's, both measured in this run\n\n");
 
         md.append("| system | build | search | Q12 bulk insert | build speed-up | search speed-up | Q12 speed-up | probe before/after (ns) | other CPU |\n");
