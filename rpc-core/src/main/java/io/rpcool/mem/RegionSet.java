@@ -25,6 +25,9 @@ import java.util.Arrays;
  */
 public final class RegionSet
 {
+    /** Looked up once: {@code UnsafeApi.arrayBaseOffset} is not free, and string copies are frequent. */
+    private static final long BYTE_ARRAY_OFFSET = UnsafeApi.arrayBaseOffset(byte[].class);
+
     private volatile MemoryRegion[] regions;
 
     /**
@@ -303,7 +306,7 @@ public final class RegionSet
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " array=" + dst.length);
         }
         checkBounds(address, length);
-        UnsafeApi.copyMemory(null, address, dst, UnsafeApi.arrayBaseOffset(byte[].class) + offset, length);
+        UnsafeApi.copyMemory(null, address, dst, BYTE_ARRAY_OFFSET + offset, length);
     }
 
     /**
@@ -321,7 +324,7 @@ public final class RegionSet
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " array=" + src.length);
         }
         checkBounds(address, length);
-        UnsafeApi.copyMemory(src, UnsafeApi.arrayBaseOffset(byte[].class) + offset, null, address, length);
+        UnsafeApi.copyMemory(src, BYTE_ARRAY_OFFSET + offset, null, address, length);
     }
 
     /**
