@@ -39,6 +39,7 @@ public final class SharedDocumentReader implements ValueReader
     public static final int MAX_DEPTH = 64;
 
     private final SharedString string = new SharedString();
+    private final ShortStrings strings = new ShortStrings();
     private RegionSet regions;
     private long nodes;
     private long maxNodes;
@@ -79,7 +80,7 @@ public final class SharedDocumentReader implements ValueReader
         final long elements = regions.getLong(members + VectorDescriptor.ELEMENTS_OFFSET);
         for (long i = 0; i < size; i++)
         {
-            final String key = string.wrap(regions, regions.getLong(elements + 16 * i)).toString();
+            final String key = strings.read(regions, string.wrap(regions, regions.getLong(elements + 16 * i)));
             final long value = regions.getLong(elements + 16 * i + 8);
             final int kind = kind(value);
             fields.add(key, value, kind);
@@ -90,7 +91,7 @@ public final class SharedDocumentReader implements ValueReader
                 final long innerElements = regions.getLong(inner + VectorDescriptor.ELEMENTS_OFFSET);
                 for (long j = 0; j < innerSize; j++)
                 {
-                    final String innerKey = string.wrap(regions, regions.getLong(innerElements + 16 * j)).toString();
+                    final String innerKey = strings.read(regions, string.wrap(regions, regions.getLong(innerElements + 16 * j)));
                     final long innerValue = regions.getLong(innerElements + 16 * j + 8);
                     fields.add(key + "." + innerKey, innerValue, kind(innerValue));
                 }
@@ -209,7 +210,7 @@ public final class SharedDocumentReader implements ValueReader
     public String stringValue(final long node)
     {
         expect(node, KIND_STRING);
-        return string.wrap(regions, regions.getLong(node + VALUE_OFFSET)).toString();
+        return strings.read(regions, string.wrap(regions, regions.getLong(node + VALUE_OFFSET)));
     }
 
     @Override

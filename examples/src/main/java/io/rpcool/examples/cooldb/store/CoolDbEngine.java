@@ -108,7 +108,13 @@ public final class CoolDbEngine
             final String path = fields.path(i);
             final Object value = pending[i];
             pending[i] = null;
-            if (!columns.computeIfAbsent(path, p -> new Column()).append(doc, fields.handle(i)) || value == null)
+            Column column = columns.get(path);
+            if (column == null)
+            {
+                column = new Column();
+                columns.put(path, column);
+            }
+            if (!column.append(doc, fields.handle(i)) || value == null)
             {
                 continue;
             }

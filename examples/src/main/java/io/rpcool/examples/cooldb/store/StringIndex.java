@@ -20,10 +20,11 @@ final class StringIndex
 
     void add(final String value, final int docId)
     {
-        final int head = heads.getValue(value);
+        final int head = heads.put(value, entries); // one lookup: the new entry becomes the head
         if (head != NONE && entryDoc[head] == docId)
         {
-            return; // the same value twice in one document (a repeated array element)
+            heads.put(value, head); // the same value twice in one document (a repeated array element)
+            return;
         }
         if (entries == entryDoc.length)
         {
@@ -32,7 +33,6 @@ final class StringIndex
         }
         entryDoc[entries] = docId;
         entryNext[entries] = head;
-        heads.put(value, entries);
         entries++;
     }
 
