@@ -87,7 +87,14 @@ class CoolDbBadInputTest
                 refused(() -> db.insert(1, doc("again", 1)));
                 final Built once = build(db, doc("once", 3));
                 assertEquals(1, db.insertPointer(3, once.buffer().address(), once.root()));
-                refused(() -> db.insertPointer(4, once.buffer().address(), once.root()));
+                assertTrue(refused(() -> db.insertPointer(4, once.buffer().address(), once.root())).getMessage()
+                    .contains("belongs to the server"));
+
+                // a buffer of the server's own: a result it has not released yet
+                final long resultSet = db.query(NoBenchQuery.q5("a")).address();
+                final long resultBuffer = resultSet - io.rpcool.mem.RpcBufferDescriptor.HEADER_LENGTH;
+                final String message = refused(() -> db.insertPointer(5, resultBuffer, resultSet)).getMessage();
+                assertTrue(message.contains("belongs to the server"), message);
 
                 // bad queries and releases
                 refused(() -> db.raw(CoolDbProtocol.QUERY, query(99)));
@@ -141,9 +148,10 @@ class CoolDbBadInputTest
         return ByteBuffer.allocate(8).order(ByteOrder.nativeOrder()).putLong(0, value).array();
     }
 
-    private static void refused(final org.junit.jupiter.api.function.Executable call)
+    private static RpcException refused(final org.junit.jupiter.api.function.Executable call)
     {
         final RpcException e = assertThrows(RpcException.class, call);
         assertEquals(Status.HANDLER_FAILED, e.status(), e.getMessage());
+        return e;
     }
 }

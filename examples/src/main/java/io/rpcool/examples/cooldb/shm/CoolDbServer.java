@@ -46,6 +46,7 @@ public final class CoolDbServer implements AutoCloseable
     private final SharedDocumentReader reader = new SharedDocumentReader();
     private final DocumentFields fields = new DocumentFields();
     private final LongHashSet ownedBuffers = new LongHashSet();
+    private final LongHashSet resultBuffers = new LongHashSet();
     private final Long2ObjectHashMap<Result> results = new Long2ObjectHashMap<>();
     private final Long2LongHashMap resultsPerConnection = new Long2LongHashMap(-1);
     private SharedResultWriter resultWriter;
@@ -110,9 +111,9 @@ public final class CoolDbServer implements AutoCloseable
      */
     private void checkDocument(final SharedHeap heap, final long buffer, final long root, final DocumentFields into)
     {
-        if (ownedBuffers.contains(buffer))
+        if (ownedBuffers.contains(buffer) || resultBuffers.contains(buffer))
         {
-            throw new IllegalArgumentException("buffer 0x" + Long.toHexString(buffer) + " already holds a stored document");
+            throw new IllegalArgumentException("buffer 0x" + Long.toHexString(buffer) + " already belongs to the server");
         }
         final RpcBuffer attached = RpcBuffer.attach(heap.regions(), buffer);
         reader.check(attached.regions(), attached.length(), root, into);
@@ -197,6 +198,7 @@ public final class CoolDbServer implements AutoCloseable
         }
         final long resultSet = resultWriter.resultSet();
         results.put(resultSet, new Result(buffer, call.connectionId()));
+        resultBuffers.add(buffer.address());
         resultsPerConnection.put(call.connectionId(), held + 1);
         call.reply().putLong(CoolDbProtocol.RESULT_OFFSET, resultSet);
         call.reply().putLong(CoolDbProtocol.ROWS_OFFSET, rows);
@@ -248,6 +250,7 @@ public final class CoolDbServer implements AutoCloseable
             throw new IllegalArgumentException("no result 0x" + Long.toHexString(resultSet) + " held by this connection");
         }
         results.remove(resultSet);
+        resultBuffers.remove(result.buffer.address());
         final long held = resultsPerConnection.get(connectionId) - 1;
         if (held > 0)
         {
