@@ -7,13 +7,13 @@ import java.nio.file.Path;
 /**
  * Facts about the machine for the result header.
  */
-final class MachineInfo
+public final class MachineInfo
 {
     private MachineInfo()
     {
     }
 
-    static String cpuModel()
+    public static String cpuModel()
     {
         try
         {
@@ -32,7 +32,7 @@ final class MachineInfo
         return System.getProperty("os.arch");
     }
 
-    static String vm()
+    public static String vm()
     {
         return System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version");
     }

@@ -14,6 +14,8 @@ import io.rpcool.Rpcool;
 import io.rpcool.RpcoolContext;
 import io.rpcool.daemon.Daemon;
 import io.rpcool.daemon.DaemonConfig;
+import io.rpcool.examples.cooldb.bench.CoolDbBenchmark;
+import io.rpcool.examples.cooldb.bench.StoreClients;
 import io.rpcool.examples.pingpong.PingPongClient;
 import io.rpcool.examples.pingpong.PingPongServer;
 import picocli.CommandLine;
@@ -21,11 +23,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code rpcool} command line: run the daemon, show its state, run the demo.
+ * The {@code rpcool} command line: run the daemon, show its state, run the demo and the CoolDB experiment.
  */
 @Command(name = "rpcool", mixinStandardHelpOptions = true, version = "rpcool 0.1.0",
     description = "Shared-memory RPC for the JVM.",
-    subcommands = {RpcoolCli.DaemonCommand.class, RpcoolCli.StatCommand.class, RpcoolCli.DemoCommand.class})
+    subcommands = {RpcoolCli.DaemonCommand.class, RpcoolCli.StatCommand.class, RpcoolCli.DemoCommand.class,
+        RpcoolCli.CoolDbCommand.class})
 public final class RpcoolCli implements Callable<Integer>
 {
     @Override
@@ -191,6 +194,65 @@ public final class RpcoolCli implements Callable<Integer>
             cmd.add(main.getName());
             cmd.addAll(List.of(args));
             return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+        }
+    }
+
+    @Command(name = "cooldb", description = {
+        "The paper's CoolDB experiment: build a JSON document store with NoBench documents, then run search",
+        "queries (Q1-Q11) and Q12, over RPCool shared memory and over gRPC-java + Protobuf in the same run;",
+        "prints each phase's time and the speed-ups and writes <out-dir>/cooldb.{json,md,png}."})
+    static final class CoolDbCommand implements Callable<Integer>
+    {
+        @Option(names = "--docs", description = "Documents in the build phase, N (default: ${DEFAULT-VALUE}).")
+        long docs = 100_000;
+
+        @Option(names = "--queries", description = "Search queries, drawn uniformly from Q1-Q11 (default: ${DEFAULT-VALUE}).")
+        int queries = 1000;
+
+        @Option(names = "--seed", description = "Seed of the data and the query mix (default: ${DEFAULT-VALUE}).")
+        long seed = 42;
+
+        @Option(names = "--runs", description = "Runs over both systems, order rotated; figures are medians (default: ${DEFAULT-VALUE}).")
+        int runs = 1;
+
+        @Option(names = "--out-dir", description = "Where cooldb.json, .md and .png go (default: ${DEFAULT-VALUE}).")
+        Path outDir = Path.of("bench", "results");
+
+        @Option(names = "--systems", split = ",", description = "Systems to run (default: rpcool-shm,grpc-protobuf).")
+        List<String> systems = StoreClients.SYSTEMS;
+
+        @Option(names = "--heap", description = "-Xms and -Xmx of every server and client JVM (default: ${DEFAULT-VALUE}).")
+        String heap = "2g";
+
+        @Option(names = "--probe-ms", description = "Placement probe before and after each system, 0 for none (default: ${DEFAULT-VALUE}).")
+        long probeMs = 500;
+
+        @Option(names = "--idle", description = "RPCool's waiting mode: adaptive (by host load, the default), spin, sleep or hand-off.")
+        String idle = "adaptive";
+
+        @Override
+        public Integer call() throws Exception
+        {
+            if (docs < 2 || queries < 0 || runs < 1)
+            {
+                System.err.println("cooldb: need --docs >= 2, --queries >= 0, --runs >= 1");
+                return 2;
+            }
+            for (final String system : systems)
+            {
+                if (!StoreClients.SYSTEMS.contains(system))
+                {
+                    System.err.println("cooldb: unknown system " + system + "; one of " + StoreClients.SYSTEMS);
+                    return 2;
+                }
+            }
+            if (!List.of("adaptive", "spin", "sleep", "hand-off").contains(idle))
+            {
+                System.err.println("cooldb: --idle is one of adaptive, spin, sleep, hand-off");
+                return 2;
+            }
+            return new CoolDbBenchmark(new CoolDbBenchmark.Options(docs, queries, seed, runs, outDir, systems, heap,
+                probeMs, idle), System.out).run();
         }
     }
 }

@@ -26,6 +26,8 @@ import java.util.Arrays;
 public final class RegionSet
 {
     private static final MemoryRegion[] NONE = new MemoryRegion[0];
+    /** Looked up once: {@code UnsafeApi.arrayBaseOffset} is not free, and string copies are frequent. */
+    private static final long BYTE_ARRAY_OFFSET = UnsafeApi.arrayBaseOffset(byte[].class);
 
     private volatile MemoryRegion[] regions;
     private final OutOfBoundsListener listener;
@@ -337,7 +339,7 @@ public final class RegionSet
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " array=" + dst.length);
         }
         checkBounds(address, length);
-        UnsafeApi.copyMemory(null, address, dst, UnsafeApi.arrayBaseOffset(byte[].class) + offset, length);
+        UnsafeApi.copyMemory(null, address, dst, BYTE_ARRAY_OFFSET + offset, length);
     }
 
     /**
@@ -355,7 +357,7 @@ public final class RegionSet
             throw new IndexOutOfBoundsException("offset=" + offset + " length=" + length + " array=" + src.length);
         }
         checkBounds(address, length);
-        UnsafeApi.copyMemory(src, UnsafeApi.arrayBaseOffset(byte[].class) + offset, null, address, length);
+        UnsafeApi.copyMemory(src, BYTE_ARRAY_OFFSET + offset, null, address, length);
     }
 
     /**

@@ -1,0 +1,330 @@
+package io.rpcool.examples.cooldb.bench;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import io.rpcool.bench.harness.CpuAccounting;
+import io.rpcool.bench.harness.PlacementProbe;
+import io.rpcool.bench.report.ProbeEntry;
+import io.rpcool.examples.cooldb.grpc.GrpcCoolDbServer;
+import io.rpcool.examples.cooldb.shm.CoolDbProtocol;
+import io.rpcool.examples.cooldb.shm.CoolDbServer;
+
+/**
+ * The {@code cooldb} benchmark: for each system a fresh server JVM and a fresh client JVM run
+ * {@link CoolDbWorkload}; systems alternate (order rotated each run) and a placement probe and the
+ * CPU other processes used are recorded around each, as the bench module's harness does. Results go
+ * to {@code <out>/cooldb.json}, {@code .md} and {@code .png} ({@link CoolDbReport}).
+ */
+public final class CoolDbBenchmark
+{
+    /** Exit code when a system's run failed. */
+    public static final int EXIT_SYSTEM_FAILED = 3;
+    /** Exit code when the systems' results differ. */
+    public static final int EXIT_RESULTS_DIFFER = 4;
+
+    /** Probe mode recorded when probes are switched off. */
+    public static final String NO_PROBE = "none";
+
+    private static final long READY_TIMEOUT_MS = 60_000;
+    private static final long CLIENT_TIMEOUT_MIN = 60;
+
+    /**
+     * @param docs    N.
+     * @param queries queries in the search phase.
+     * @param seed    of the data and the query mix.
+     * @param runs    runs over all systems.
+     * @param outDir  where the report goes.
+     * @param systems systems to run.
+     * @param heap    -Xms/-Xmx of every forked JVM, e.g. {@code 2g}.
+     * @param probeMs duration of each placement probe; 0 skips them.
+     * @param idle    RPCool's waiting mode ({@code rpcool.idle}): {@code adaptive} (the daemon's choice by
+     *                host load), {@code spin}, {@code sleep} or {@code hand-off}.
+     */
+    public record Options(long docs, int queries, long seed, int runs, Path outDir, List<String> systems, String heap,
+        long probeMs, String idle)
+    {
+    }
+
+    /**
+     * One system's run.
+     *
+     * @param run    from 1.
+     * @param system name.
+     * @param result what its client measured, or null if it failed.
+     * @param probe  placement probes, other CPU and status.
+     */
+    public record SystemRun(int run, String system, WorkloadResult result, ProbeEntry probe)
+    {
+    }
+
+    private final Options options;
+    private final PrintStream out;
+    private final Path logDir;
+
+    public CoolDbBenchmark(final Options options, final PrintStream out)
+    {
+        this.options = options;
+        this.out = out;
+        this.logDir = options.outDir().resolve("tmp").resolve("cooldb");
+    }
+
+    /**
+     * Run every system {@code runs} times, write the report and print it.
+     *
+     * @return 0, {@link #EXIT_SYSTEM_FAILED} or {@link #EXIT_RESULTS_DIFFER}.
+     */
+    public int run() throws IOException
+    {
+        Files.createDirectories(logDir);
+        final String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        out.printf("cooldb: %d documents, %d queries, seed %d, systems %s, %d run(s); logs in %s%n",
+            options.docs(), options.queries(), options.seed(), options.systems(), options.runs(), logDir);
+        final PlacementProbe probe = new PlacementProbe(Math.max(1, options.probeMs()));
+        final int cores = Runtime.getRuntime().availableProcessors();
+        final List<SystemRun> runs = new ArrayList<>();
+        double before = probe(probe);
+        for (int run = 1; run <= options.runs(); run++)
+        {
+            final List<String> order = new ArrayList<>(options.systems());
+            java.util.Collections.rotate(order, -(run - 1));
+            for (final String system : order)
+            {
+                out.printf("run %d: %s%n", run, system);
+                final CpuAccounting start = CpuAccounting.snapshot();
+                WorkloadResult result = null;
+                String status = ProbeEntry.OK;
+                try
+                {
+                    result = runSystem(system, run);
+                }
+                catch (final Exception e)
+                {
+                    status = e.toString();
+                    out.printf("run %d: %s FAILED: %s%n", run, system, status);
+                }
+                final double foreign = CpuAccounting.foreignPercent(start, CpuAccounting.snapshot(), cores);
+                final double after = probe(probe);
+                runs.add(new SystemRun(run, system, result, new ProbeEntry(run, system, before, mode(before),
+                    after, mode(after), Double.isNaN(foreign) ? null : foreign, status)));
+                before = after;
+            }
+        }
+        final CoolDbReport report = CoolDbReport.build(options, date, runs);
+        report.write(options.outDir());
+        out.println();
+        out.print(report.markdown());
+        out.println("\nwrote " + options.outDir().resolve("cooldb.{json,md,png}"));
+        if (runs.stream().anyMatch(r -> r.result() == null))
+        {
+            return EXIT_SYSTEM_FAILED;
+        }
+        return report.digestsAgree() ? 0 : EXIT_RESULTS_DIFFER;
+    }
+
+    private double probe(final PlacementProbe probe)
+    {
+        return options.probeMs() > 0 ? probe.run() : 0;
+    }
+
+    private String mode(final double probeNs)
+    {
+        return options.probeMs() > 0 ? PlacementProbe.mode(probeNs) : NO_PROBE;
+    }
+
+    private WorkloadResult runSystem(final String system, final int run) throws Exception
+    {
+        final Path scratch = Files.createTempDirectory(Path.of("/dev/shm"), "cooldb-" + system + "-");
+        final String prefix = "run" + run + "-" + system;
+        // Both ends grow the channel's shared heap in large steps, so documents stay in a few heaps.
+        final List<String> props = List.of("-Drpcool.dir=" + scratch, "-Drpcool.heapSize=" + CoolDbServer.DEFAULT_HEAP_SIZE,
+            "-Drpcool.idle=" + options.idle());
+        final Class<?> serverMain;
+        final List<String> serverArgs;
+        final List<String> serverProps = new ArrayList<>(props);
+        if (system.equals(StoreClients.RPCOOL_SHM))
+        {
+            serverMain = CoolDbServer.class;
+            serverArgs = List.of(CoolDbProtocol.DEFAULT_CHANNEL);
+            serverProps.add("-Drpcool.quota.bytes=" + (16L << 30));
+        }
+        else if (system.equals(StoreClients.GRPC_PROTOBUF))
+        {
+            serverMain = GrpcCoolDbServer.class;
+            serverArgs = List.of(scratch.toString());
+        }
+        else
+        {
+            throw new IllegalArgumentException("unknown system " + system + "; one of " + StoreClients.SYSTEMS);
+        }
+        final Process server = start(serverMain, serverProps, serverArgs, logDir.resolve(prefix + "-server.log"));
+        try
+        {
+            final LinkedBlockingQueue<String> serverLines = lines(server, null);
+            final String endpoint = awaitReady(server, serverLines);
+            final Process client = start(CoolDbWorkload.class, props, List.of(system, endpoint,
+                String.valueOf(options.docs()), String.valueOf(options.queries()), String.valueOf(options.seed())),
+                logDir.resolve(prefix + "-client.log"));
+            try
+            {
+                String result = null;
+                try (BufferedReader reader = new BufferedReader(
+                    new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)))
+                {
+                    String line;
+                    while ((line = reader.readLine()) != null)
+                    {
+                        if (line.startsWith(WorkloadResult.PREFIX))
+                        {
+                            result = line.substring(WorkloadResult.PREFIX.length());
+                        }
+                        else
+                        {
+                            out.println("  " + line);
+                        }
+                    }
+                }
+                if (!client.waitFor(CLIENT_TIMEOUT_MIN, TimeUnit.MINUTES))
+                {
+                    throw new IllegalStateException("client did not finish within " + CLIENT_TIMEOUT_MIN + " minutes");
+                }
+                if (client.exitValue() != 0 || result == null)
+                {
+                    throw new IllegalStateException("client exited with " + client.exitValue() + " (see " +
+                        logDir.resolve(prefix + "-client.log") + ")");
+                }
+                return CoolDbWorkload.fromJson(result);
+            }
+            finally
+            {
+                client.destroyForcibly();
+            }
+        }
+        finally
+        {
+            stop(server);
+            deleteRecursively(scratch);
+        }
+    }
+
+    private Process start(final Class<?> main, final List<String> props, final List<String> args, final Path stderr)
+        throws IOException
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags(options.heap()));
+        command.addAll(props);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+    }
+
+    /**
+     * @param heap -Xms and -Xmx.
+     * @return flags of every forked JVM: the same heap, collector and pre-touch for both systems.
+     */
+    static List<String> jvmFlags(final String heap)
+    {
+        final List<String> flags = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
+        if (Runtime.version().feature() >= 24)
+        {
+            flags.add("--sun-misc-unsafe-memory-access=allow");
+        }
+        flags.addAll(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"));
+        return flags;
+    }
+
+    private static LinkedBlockingQueue<String> lines(final Process process, final PrintStream echo)
+    {
+        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final Thread reader = new Thread(() ->
+        {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while ((line = r.readLine()) != null)
+                {
+                    lines.add(line);
+                    if (echo != null)
+                    {
+                        echo.println(line);
+                    }
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // the process ended
+            }
+        }, "cooldb-server-output");
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
+    }
+
+    private static String awaitReady(final Process server, final LinkedBlockingQueue<String> lines) throws InterruptedException
+    {
+        final long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        while (System.currentTimeMillis() < deadline)
+        {
+            final String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null && line.startsWith("READY "))
+            {
+                return line.substring("READY ".length()).trim();
+            }
+            if (line == null && !server.isAlive())
+            {
+                throw new IllegalStateException("server exited with " + server.exitValue() + " before READY");
+            }
+        }
+        throw new IllegalStateException("server not READY within " + READY_TIMEOUT_MS + " ms");
+    }
+
+    private static void stop(final Process server) throws InterruptedException
+    {
+        try
+        {
+            server.getOutputStream().close();
+        }
+        catch (final IOException ignore)
+        {
+            // already gone
+        }
+        if (!server.waitFor(15, TimeUnit.SECONDS))
+        {
+            server.destroy();
+            if (!server.waitFor(5, TimeUnit.SECONDS))
+            {
+                server.destroyForcibly();
+                server.waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void deleteRecursively(final Path dir)
+    {
+        try (Stream<Path> paths = Files.walk(dir))
+        {
+            paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+        catch (final IOException ignore)
+        {
+            // best effort: a scratch directory under /dev/shm
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.rpcool.examples.cooldb.bench;
+
+import java.util.List;
+
+import io.rpcool.examples.cooldb.nobench.NoBenchObject;
+import io.rpcool.examples.cooldb.nobench.NoBenchQuery;
+
+/**
+ * What the CoolDB workload does with a store, implemented by each system's client.
+ */
+public interface StoreClient extends AutoCloseable
+{
+    /** Store one object under a key. */
+    void insert(long key, NoBenchObject object);
+
+    /** Q12: store many objects with one call. */
+    int bulkInsert(long[] keys, List<NoBenchObject> objects);
+
+    /**
+     * Run a query and read its whole result once.
+     *
+     * @return {@code {rows, digest}} of the result.
+     */
+    long[] query(NoBenchQuery query);
+
+    /** Rows of a query's result as Java values (for checks, not timed). */
+    List<List<Object>> queryJava(NoBenchQuery query);
+
+    /** The document stored under a key, as Java values, or null. */
+    Object get(long key);
+
+    @Override
+    void close();
+}
