@@ -71,11 +71,9 @@ public final class AllocationProbe
         final NoopCallFixture fixture, final NoopCallFixture.Kind kind, final long warmupCalls, final long calls)
     {
         ThreadAllocation.ensureSupported();
-        long sequence = 1;
-        for (long i = 0; i < warmupCalls; i++, sequence++)
-        {
-            check(sequence, fixture.call(sequence));
-        }
+        // the warm-up runs the very code of the window, so that it is compiled and linked before the window
+        callerBytesOver(fixture, 1, warmupCalls);
+        final long firstMeasured = 1 + warmupCalls;
 
         final List<Thread> clientHelpers = kind == NoopCallFixture.Kind.TCP ?
             ThreadAllocation.threadsNamed(NoopCallFixture.TCP_CLIENT_THREAD_PREFIX) : List.of();
@@ -95,18 +93,13 @@ public final class AllocationProbe
             }
         }
 
-        // the caller's own counter is read last before and first after the window: taking the
-        // snapshots allocates on this thread
+        // taking the snapshots allocates on this thread, so the caller's own counter is read inside
+        // callerBytesOver, around nothing but the calls
         final ThreadAllocation.Snapshot othersBefore = ThreadAllocation.snapshot(others);
         final ThreadAllocation.Snapshot serverBefore = ThreadAllocation.snapshot(server);
         final ThreadAllocation.Snapshot helpersBefore = ThreadAllocation.snapshot(clientHelpers);
         final long startNs = System.nanoTime();
-        final long callerBefore = ThreadAllocation.allocatedBytes(caller);
-        for (long i = 0; i < calls; i++, sequence++)
-        {
-            check(sequence, fixture.call(sequence));
-        }
-        final long callerBytes = ThreadAllocation.allocatedBytes(caller) - callerBefore;
+        final long callerBytes = callerBytesOver(fixture, firstMeasured, calls);
         final long windowNs = System.nanoTime() - startNs;
         final long helperBytes = helpersBefore.allocatedSince();
         final long serverBytes = serverBefore.allocatedSince();
@@ -127,6 +120,24 @@ public final class AllocationProbe
         clientNames.addAll(helpersBefore.names());
         return new Result(kind.systemName(), calls, callerBytes + helperBytes, serverBytes, otherBytes, windowNs,
             clientNames, serverBefore.names(), otherThreads);
+    }
+
+    /**
+     * Make {@code calls} calls and return what this thread allocated meanwhile. The counter is read
+     * in this small method, right around the loop: read in a larger method, a JIT deoptimisation of
+     * that method when the loop ends would re-allocate its scalar-replaced objects on this thread
+     * before the second read (seen with on-stack replacement after a short warm-up).
+     */
+    private static long callerBytesOver(final NoopCallFixture fixture, final long firstRequest, final long calls)
+    {
+        final Thread caller = Thread.currentThread();
+        final long before = ThreadAllocation.allocatedBytes(caller);
+        long request = firstRequest;
+        for (long i = 0; i < calls; i++, request++)
+        {
+            check(request, fixture.call(request));
+        }
+        return ThreadAllocation.allocatedBytes(caller) - before;
     }
 
     private static void check(final long request, final long reply)

@@ -43,7 +43,15 @@ public final class OpsMarkdownWriter
         md.append("- CPU: ").append(header.cpuModel()).append(", ").append(header.cores()).append(" cores\n");
         md.append("- date: ").append(header.date()).append(header.quick() ? " (quick run)" : "").append('\n');
         md.append("- handler threads in both JVMs sleep 1 ms between polls (`rpcool.idle=sleep`, ")
-            .append("`rpcool.idle.sleepNs=1000000`): the suite makes no calls\n\n");
+            .append("`rpcool.idle.sleepNs=1000000`): the suite makes no calls\n");
+        final double busiest = header.placementProbes().stream().filter(p -> p.foreignCpuPct() != null)
+            .mapToDouble(ProbeEntry::foreignCpuPct).max().orElse(Double.NaN);
+        if (busiest > MarkdownReportWriter.BUSY_MACHINE_PCT)
+        {
+            md.append(String.format(Locale.ROOT, "- **busy machine:** other processes used up to %.0f %% of it during " +
+                "the runs; these are not quiet-machine figures%n", busiest));
+        }
+        md.append('\n');
 
         md.append("| case | system | p50 | p99 | ops/s | one operation |\n");
         md.append("|---|---|---:|---:|---:|---|\n");

@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Regression guard: a synchronous no-op call over shared memory allocates nothing on the client
- * thread or the server's handler thread. The path allocates nothing even when interpreted, so the
- * warm-up only has to get past one-time initialisation (class loading, lazily created fields).
+ * thread or the server's handler thread. The path allocates nothing even when interpreted; the
+ * warm-up gets past one-time initialisation and the JIT's first compilations of the loop.
  */
 class HotPathAllocationTest
 {
-    private static final long WARMUP_CALLS = 20_000;
+    private static final long WARMUP_CALLS = 50_000;
     private static final long CALLS = 100_000;
     private static final double BOUND_BYTES_PER_CALL = AllocSuite.ALLOCATION_FREE_BYTES_PER_OP;
 

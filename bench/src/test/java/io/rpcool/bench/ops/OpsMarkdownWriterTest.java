@@ -61,6 +61,7 @@ class OpsMarkdownWriterTest
         assertTrue(md.contains("In 1 of 2 runs other processes used more than 10 %"), md);
         assertTrue(md.contains("2: probe 139/488* ns, other CPU 12.0 %"), md);
         assertTrue(md.contains("(quick run)"), md);
+        assertTrue(md.contains("**busy machine:** other processes used up to 12 % of it"), md);
     }
 
     @Test
