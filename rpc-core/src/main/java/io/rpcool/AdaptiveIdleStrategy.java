@@ -16,16 +16,24 @@ import io.rpcool.daemon.IdleLevels;
  * <li>{@link IdleLevels#HAND_OFF}: park, and let the process's one dedicated polling thread watch
  *     for work on this thread's behalf and unpark it.</li>
  * </ul>
- * A short spin precedes any sleep so that back-to-back work never pays a sleep.
+ * A short spin precedes any sleep so that back-to-back work never pays a sleep. After a long
+ * stretch with no work at all ({@code rpcool.idle.deepAfterMs}, default 1 s) every mode parks
+ * {@code rpcool.idle.deepParkUs} (default 100 µs) between polls, so an idle server or poller does
+ * not keep a core busy; the first call after such a lull waits up to that long.
  */
 final class AdaptiveIdleStrategy implements IdleStrategy
 {
     static final int SPINS_BEFORE_SLEEP = 64;
     private static final long HAND_OFF_PARK_NS = 50_000_000L;
+    static final long DEEP_IDLE_AFTER_NS = Long.getLong("rpcool.idle.deepAfterMs", 1000) * 1_000_000L;
+    static final long DEEP_IDLE_PARK_NS = Long.getLong("rpcool.idle.deepParkUs", 100) * 1000L;
 
     private final Rpcool rpcool;
     private final Watchable watchable;
+    private final long deepIdleAfterNs;
     private int idleCalls;
+    private long idleSinceNs;
+    private boolean deepIdle;
     volatile boolean parked;
 
     /**
@@ -34,8 +42,19 @@ final class AdaptiveIdleStrategy implements IdleStrategy
      */
     AdaptiveIdleStrategy(final Rpcool rpcool, final Watchable watchable)
     {
+        this(rpcool, watchable, DEEP_IDLE_AFTER_NS);
+    }
+
+    AdaptiveIdleStrategy(final Rpcool rpcool, final Watchable watchable, final long deepIdleAfterNs)
+    {
         this.rpcool = rpcool;
         this.watchable = watchable;
+        this.deepIdleAfterNs = deepIdleAfterNs;
+    }
+
+    boolean isDeepIdle()
+    {
+        return deepIdle;
     }
 
     @Override
@@ -54,8 +73,26 @@ final class AdaptiveIdleStrategy implements IdleStrategy
     @Override
     public void idle()
     {
+        if ((++idleCalls & 1023) == 0)
+        {
+            final long now = System.nanoTime();
+            if (idleSinceNs == 0)
+            {
+                idleSinceNs = now;
+            }
+            else if (now - idleSinceNs > deepIdleAfterNs)
+            {
+                deepIdle = true;
+            }
+        }
+        if (deepIdle)
+        {
+            LockSupport.parkNanos(DEEP_IDLE_PARK_NS);
+            idleCalls += 1023;
+            return;
+        }
         final int level = rpcool.idleLevel();
-        if (level == IdleLevels.SPIN || ++idleCalls < SPINS_BEFORE_SLEEP)
+        if (level == IdleLevels.SPIN || idleCalls < SPINS_BEFORE_SLEEP)
         {
             Thread.onSpinWait();
         }
@@ -76,6 +113,8 @@ final class AdaptiveIdleStrategy implements IdleStrategy
     public void reset()
     {
         idleCalls = 0;
+        idleSinceNs = 0;
+        deepIdle = false;
     }
 
     @Override

@@ -87,7 +87,7 @@ final class TcpConnection extends Connection
         frame.writeInt(HEADER_LENGTH - 4 + length).writeByte(REQUEST).writeInt(call.slot).writeLong(callId)
             .writeInt(call.functionId).writeInt(0);
         copy(call.request.addressOffset(), frame, length);
-        ch.writeAndFlush(frame);
+        ch.writeAndFlush(frame, ch.voidPromise());
     }
 
     @Override

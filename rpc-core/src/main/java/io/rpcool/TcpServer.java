@@ -152,7 +152,7 @@ final class TcpServer implements AutoCloseable
             out.setInt(0, HEADER_LENGTH - 4 + replyLength).setByte(KIND_OFFSET, RESPONSE).setInt(SLOT_OFFSET, slot)
                 .setLong(CALL_ID_OFFSET, callId).setInt(FUNCTION_OFFSET, functionId).setInt(STATUS_OFFSET, status);
             out.writerIndex(HEADER_LENGTH + replyLength);
-            ctx.writeAndFlush(out);
+            ctx.writeAndFlush(out, ctx.voidPromise());
         }
 
         private void onHello(final ChannelHandlerContext ctx, final ByteBuf frame, final Channel ch, final int kind)
