@@ -137,7 +137,8 @@ public final class SealBackends
             }
             if (!b.isAvailable())
             {
-                note(passedOver, b, String.valueOf(b.unavailabilityCause()));
+                final Throwable cause = b.unavailabilityCause();
+                note(passedOver, b, cause == null ? "unavailable" : String.valueOf(cause.getMessage()));
                 continue;
             }
             try

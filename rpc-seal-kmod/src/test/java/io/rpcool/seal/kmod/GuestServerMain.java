@@ -12,7 +12,9 @@ import io.rpcool.seal.SealRequirement;
  * The server JVM of the guest suite: embeds the daemon (which picks the kernel backend when the
  * module is loaded) and serves one channel that requires kernel seals and one that requires nothing.
  *
- * <p>args: daemon directory [embedded|external]: embed the daemon (default) or use a running one
+ * <p>args: daemon directory [embedded|external] [bench]: embed the daemon (default) or use a
+ * running one; {@code bench} serves only the open channel, with one handler thread, so that a
+ * benchmark has exactly one spinning thread on each side.
  */
 public final class GuestServerMain
 {
@@ -42,7 +44,10 @@ public final class GuestServerMain
             .processName("guest-server").callTimeoutMs(60_000);
         try (Rpcool rpc = Rpcool.launch(ctx))
         {
-            register(rpc.openChannel(STRICT_CHANNEL, ChannelOptions.defaults().handlerThreads(2).requireSeal(SealRequirement.KERNEL)));
+            if (args.length < 3 || !"bench".equals(args[2]))
+            {
+                register(rpc.openChannel(STRICT_CHANNEL, ChannelOptions.defaults().handlerThreads(2).requireSeal(SealRequirement.KERNEL)));
+            }
             register(rpc.openChannel(OPEN_CHANNEL, ChannelOptions.defaults().handlerThreads(1)));
             System.out.println("READY " + ProcessHandle.current().pid() + " " + rpc.sealBackend());
             System.out.flush();

@@ -35,13 +35,17 @@ import io.rpcool.seal.SealRing;
  *    seal-release-1024pages  the same for a 4 MiB range
  *    release-unbatched       1024 completed one-page seals released one by one  ns per seal
  *    release-batched         ... released with one call (BATCH_RELEASE / one mprotect)
+ *    copy-vs-seal-SIZE       copying SIZE bytes into private memory vs sealing their pages
+ *                            (seal, complete, release; and with batched release), the sender
+ *                            rewriting one long per page each time: the policy's crossover
+ *                            without scheduling noise
  *  rpc (a server JVM embedding the daemon, this JVM as client, one call outstanding):
  *    noop-rtt                unsealed, copy, sealed (release before the next call), sealed with
- *                            batched release (64 slots in rotation)
+ *                            batched release (all slots in rotation, 16 by default)
  *    copy-vs-seal-rtt-SIZE   the handler sums the request; the client touches every page of it
  *                            before each call; copied by the server vs sealed (both release modes).
- *                            64-slot connection with buffers of the largest size; both ends spin
- *                            (rpcool.idle, default spin)
+ *                            connection of 16 slots (--slots) with buffers of the largest size;
+ *                            both ends spin (rpcool.idle, default spin)
  * </pre>
  *
  * Records follow the bench module's JSON shape ({@code case, system, metric, value, unit}) plus
@@ -49,14 +53,14 @@ import io.rpcool.seal.SealRing;
  * orders of magnitude). Round-trip figures are medians over rounds of each case's p50; cases are
  * interleaved within a round.
  *
- * <p>args: [--backend mprotect|kernel] [--quick] [--emulated] [--rounds N] [--calls N] [--out FILE]
- * [--skip-rpc] [--skip-micro] [-- server JVM options...]
+ * <p>args: [--backend mprotect|kernel] [--quick] [--emulated] [--rounds N] [--calls N] [--sizes a,b,..]
+ * [--slots N] [--out FILE] [--skip-rpc] [--skip-micro] [-- server JVM options...]
  */
 public final class SealBench
 {
     static final int PAGE = 4096;
     static final long MICRO_ADDRESS = 0x5F00_0000_0000L;
-    static final int[] SIZES = {64, 256, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144, 524288, 1048576};
+    static final int[] SIZES = {256, 1024, 4096, 16384, 65536, 262144, 524288, 1048576, 2097152, 4194304};
     static final int[] QUICK_SIZES = {256, 4096, 65536};
 
     private final List<String> records = new ArrayList<>();
@@ -80,6 +84,8 @@ public final class SealBench
         int rounds = 3;
         int calls = -1;
         String out = null;
+        int[] sizes = null;
+        int slots = 16;
         final List<String> serverFlags = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
         {
@@ -91,6 +97,8 @@ public final class SealBench
                 case "--rounds": rounds = Integer.parseInt(args[++i]); break;
                 case "--calls": calls = Integer.parseInt(args[++i]); break;
                 case "--out": out = args[++i]; break;
+                case "--sizes": sizes = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray(); break;
+                case "--slots": slots = Integer.parseInt(args[++i]); break;
                 case "--skip-rpc": skipRpc = true; break;
                 case "--skip-micro": skipMicro = true; break;
                 case "--":
@@ -109,11 +117,7 @@ public final class SealBench
         }
         if (!skipRpc)
         {
-            bench.rpc(quick, rounds, calls, serverFlags);
-        }
-        for (final String line : bench.table)
-        {
-            System.out.println(line);
+            bench.rpc(quick, rounds, calls, sizes != null ? sizes : quick ? QUICK_SIZES : SIZES, slots, serverFlags);
         }
         final String json = "{\"backend\": \"" + backend + "\", \"emulated\": " + emulated + ", \"loadavg\": \"" +
             Files.readString(Path.of("/proc/loadavg")).trim() + "\", \"java\": \"" + System.getProperty("java.version") +
@@ -131,6 +135,13 @@ public final class SealBench
             }
         }
         System.exit(0);
+    }
+
+    private void line(final String text)
+    {
+        table.add(text);
+        System.out.println(text);
+        System.out.flush();
     }
 
     private void record(final String caseName, final String system, final String metric, final double value, final String unit)
@@ -275,7 +286,7 @@ public final class SealBench
                 final double median = median(perOp);
                 final String caseName = "seal-release-" + pages + (pages == 1 ? "page" : "pages");
                 record(caseName, system, "mean", median, "ns");
-                table.add(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal+complete+release", caseName, system, median));
+                line(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal+complete+release", caseName, system, median));
             }
             // 1024 one-page seals, completed, released one by one or in one batch.
             final long[] ids = new long[n];
@@ -323,16 +334,129 @@ public final class SealBench
             record("seal-1page-of-1024", system, "mean", median(sealCost), "ns");
             record("release-unbatched", system, "mean", median(single), "ns");
             record("release-batched-1024", system, "mean", median(batched), "ns");
-            table.add(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal", "seal-1page-of-1024", system, median(sealCost)));
-            table.add(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal", "release-unbatched", system, median(single)));
-            table.add(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal (%.1fx fewer)", "release-batched-1024", system,
+            line(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal", "seal-1page-of-1024", system, median(sealCost)));
+            line(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal", "release-unbatched", system, median(single)));
+            line(String.format(Locale.ROOT, "%-28s %-22s %12.0f ns per seal (%.1fx fewer)", "release-batched-1024", system,
                 median(batched), median(single) / median(batched)));
+            copyVersusSeal(heap, quick, system);
         }
+    }
+
+    /**
+     * The receiver's copy of {@code size} bytes into private memory against sealing the pages that
+     * hold them (seal, complete, release; unbatched, and with the release batched over the other
+     * buffers of the heap), in this thread: the crossover without scheduling noise.
+     */
+    private void copyVersusSeal(final MicroHeap heap, final boolean quick, final String system)
+    {
+        final HeapSeals s = heap.sender();
+        final long base = heap.dataOffset();
+        final int maxSize = 1024 * PAGE;
+        final UnsafeBuffer source = new UnsafeBuffer(MICRO_ADDRESS + base, maxSize);
+        final UnsafeBuffer target = new UnsafeBuffer(org.agrona.BufferUtil.allocateDirectAligned(maxSize, 64));
+        final int[] sizes = quick ? new int[] {256, 4096, 65536, 1048576} :
+            new int[] {256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304};
+        final long[] ids = new long[1024];
+        final double[] copyNs = new double[sizes.length];
+        final double[] sealNs = new double[sizes.length];
+        final double[] batchNs = new double[sizes.length];
+        final long budgetNs = quick ? 20_000_000L : 100_000_000L;
+        for (int k = 0; k < sizes.length; k++)
+        {
+            final int size = sizes[k];
+            final int pages = (size + PAGE - 1) / PAGE;
+            final int buffers = 1024 / pages;
+            final double[] copy = new double[5];
+            final double[] seal = new double[5];
+            final double[] batch = new double[5];
+            for (int rep = -1; rep < copy.length; rep++)
+            {
+                long n = 0;
+                long t0 = System.nanoTime();
+                long t;
+                do
+                {
+                    // The sender rewrites one long per page, as a caller writing its next request would.
+                    for (int off = 0; off < size; off += PAGE)
+                    {
+                        source.putLong(off, n);
+                    }
+                    target.putBytes(0, source, 0, size);
+                    n++;
+                }
+                while ((t = System.nanoTime()) - t0 < budgetNs);
+                final double copyPer = (t - t0) / (double)n;
+                n = 0;
+                t0 = System.nanoTime();
+                do
+                {
+                    for (int off = 0; off < size; off += PAGE)
+                    {
+                        source.putLong(off, n);
+                    }
+                    final long id = s.seal(base, (long)pages * PAGE);
+                    heap.complete(id);
+                    s.release(id);
+                    n++;
+                }
+                while ((t = System.nanoTime()) - t0 < budgetNs);
+                final double sealPer = (t - t0) / (double)n;
+                n = 0;
+                t0 = System.nanoTime();
+                do
+                {
+                    for (int b = 0; b < buffers; b++)
+                    {
+                        for (int off = 0; off < size; off += PAGE)
+                        {
+                            source.putLong(b * pages * PAGE + off, n);
+                        }
+                        ids[b] = s.seal(base + (long)b * pages * PAGE, (long)pages * PAGE);
+                        heap.complete(ids[b]);
+                    }
+                    s.release(ids, buffers);
+                    n += buffers;
+                }
+                while ((t = System.nanoTime()) - t0 < budgetNs);
+                final double batchPer = (t - t0) / (double)n;
+                if (rep >= 0)
+                {
+                    copy[rep] = copyPer;
+                    seal[rep] = sealPer;
+                    batch[rep] = batchPer;
+                }
+            }
+            copyNs[k] = median(copy);
+            sealNs[k] = median(seal);
+            batchNs[k] = median(batch);
+            record("copy-" + size, system, "mean", copyNs[k], "ns");
+            record("seal-release-" + size, system, "mean", sealNs[k], "ns");
+            record("seal-release-batched-" + size, system, "mean", batchNs[k], "ns");
+            line(String.format(Locale.ROOT, "%-28s %-22s copy %9.0f ns  seal+release %9.0f ns  with batched release %9.0f ns",
+                "copy-vs-seal-" + size, system, copyNs[k], sealNs[k], batchNs[k]));
+        }
+        int crossUnbatched = -1;
+        int crossBatched = -1;
+        boolean unbatchedHolds = true;
+        boolean batchedHolds = true;
+        for (int k = sizes.length - 1; k >= 0; k--)
+        {
+            unbatchedHolds &= sealNs[k] <= copyNs[k];
+            batchedHolds &= batchNs[k] <= copyNs[k];
+            crossUnbatched = unbatchedHolds ? sizes[k] : crossUnbatched;
+            crossBatched = batchedHolds ? sizes[k] : crossBatched;
+        }
+        record("copy-vs-seal-crossover-micro", system, "bytes", crossUnbatched, "bytes");
+        record("copy-vs-seal-crossover-micro", system + "-batched", "bytes", crossBatched, "bytes");
+        line(String.format(Locale.ROOT, "%-28s %-22s sealing wins from %s (release batched: from %s)", "copy-vs-seal-crossover-micro",
+            system, crossUnbatched < 0 ? "no measured size" : crossUnbatched + " bytes",
+            crossBatched < 0 ? "no measured size" : crossBatched + " bytes"));
     }
 
     // -------------------------------------------------------------------------------------------- rpc
 
-    private void rpc(final boolean quick, final int rounds, final int callsOption, final List<String> serverFlags) throws Exception
+    private void rpc(final boolean quick, final int rounds, final int callsOption, final int[] sizes, final int slots,
+        final List<String> serverFlags) throws Exception
     {
         final Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "rpcool-seal-bench-");
         final List<String> flags = new ArrayList<>(serverFlags);
@@ -340,22 +464,21 @@ public final class SealBench
         // Both ends wait the same way, whatever the host's load (default: spin).
         final String idle = System.getProperty("rpcool.idle", "spin");
         flags.add("-Drpcool.idle=" + idle);
-        final int calls = callsOption > 0 ? callsOption : quick ? 200 : 20_000;
-        final int[] sizes = quick ? QUICK_SIZES : SIZES;
-        try (JvmProcess server = JvmProcess.start(GuestServerMain.class, flags, dir.toString(), "embedded"))
+        final int calls = callsOption > 0 ? callsOption : quick ? 200 : 50_000;
+        try (JvmProcess server = JvmProcess.start(GuestServerMain.class, flags, dir.toString(), "embedded", "bench"))
         {
             server.awaitLine("READY", 300_000);
             final RpcoolContext ctx = new RpcoolContext().directory(dir).daemonMode(RpcoolContext.DaemonMode.EXTERNAL)
                 .processName("seal-bench").idleMode(RpcoolContext.IdleMode.valueOf(idle.toUpperCase(Locale.ROOT).replace('-', '_')));
             final int bufferSize = Arrays.stream(sizes).max().getAsInt();
             try (Rpcool rpc = Rpcool.launch(ctx);
-                Connection conn = rpc.connect(GuestServerMain.OPEN_CHANNEL, ConnectOptions.defaults().slots(64).bufferSize(bufferSize)))
+                Connection conn = rpc.connect(GuestServerMain.OPEN_CHANNEL, ConnectOptions.defaults().slots(slots).bufferSize(bufferSize)))
             {
                 if (!backend.equals(rpc.sealBackend()))
                 {
                     throw new IllegalStateException("the daemon uses the " + rpc.sealBackend() + " backend, not " + backend);
                 }
-                final ClientCall[] ring = new ClientCall[64];
+                final ClientCall[] ring = new ClientCall[slots];
                 for (int i = 0; i < ring.length; i++)
                 {
                     ring[i] = conn.newCall(GuestServerMain.NOOP);
@@ -393,7 +516,7 @@ public final class SealBench
                     final String[] key = e.getKey().split("\\|");
                     record(key[0], key[1], "p50", median(e.getValue()), "ns");
                     record(key[0], key[1], "p99", median(p99.get(e.getKey())), "ns");
-                    table.add(String.format(Locale.ROOT, "%-28s %-34s p50 %9.0f ns  p99 %9.0f ns", key[0], key[1],
+                    line(String.format(Locale.ROOT, "%-28s %-34s p50 %9.0f ns  p99 %9.0f ns", key[0], key[1],
                         median(e.getValue()), median(p99.get(e.getKey()))));
                 }
                 for (final String system : new String[] {sealed, batched})
@@ -413,7 +536,7 @@ public final class SealBench
                         }
                     }
                     record("copy-vs-seal-crossover", system, "bytes", crossover, "bytes");
-                    table.add(String.format(Locale.ROOT, "%-28s %-34s sealing wins from %s", "copy-vs-seal-crossover", system,
+                    line(String.format(Locale.ROOT, "%-28s %-34s sealing wins from %s", "copy-vs-seal-crossover", system,
                         crossover < 0 ? "no measured size" : crossover + " bytes"));
                 }
                 for (final ClientCall c : ring)
@@ -454,8 +577,21 @@ public final class SealBench
             ring[i].functionId(function).sealMode(mode);
         }
         final long[] times = new long[calls];
+        // At most about a second per case (half of it warming up), however slow the machine is.
+        final long warmupEnd = System.nanoTime() + 500_000_000L;
+        final long end = warmupEnd + 1_000_000_000L;
+        int measured = 0;
         for (int i = -calls / 2; i < calls; i++)
         {
+            if (i < 0 && System.nanoTime() > warmupEnd)
+            {
+                i = -1;
+                continue;
+            }
+            if (i >= 100 && System.nanoTime() > end)
+            {
+                break;
+            }
             final ClientCall c = ring[(i + calls) % slots];
             final long t0 = System.nanoTime();
             if (size > 0)
@@ -471,10 +607,11 @@ public final class SealBench
             if (i >= 0)
             {
                 times[i] = t;
+                measured = i + 1;
             }
         }
-        Arrays.sort(times);
-        return new double[] {times[calls / 2], times[(int)(calls * 0.99)]};
+        Arrays.sort(times, 0, measured);
+        return new double[] {times[measured / 2], times[(int)(measured * 0.99)]};
     }
 
     private static double median(final double[] values)
