@@ -25,7 +25,7 @@ host)
 	;;
 emulated)
 	RPCOOL_SKIP_BUILD=1 RPCOOL_VM_MAIN=io.rpcool.sandbox.bench.SandboxBench \
-		RPCOOL_VM_SMP=${RPCOOL_VM_SMP:-2} RPCOOL_VM_ARGS="--label emulated-qemu-tcg --ops 300 --batches 7 --warmup 500 ${*:2}" \
+		RPCOOL_VM_SMP=${RPCOOL_VM_SMP:-2} RPCOOL_VM_ARGS="--label emulated-qemu-tcg --one-jvm --ops 300 --batches 7 --warmup 500 --rounds 2 ${*:2}" \
 		"$HERE/vm/run-mpk-tests.sh" >/dev/null || true
 	console=$HERE/target/vm/console.log.txt
 	grep '^bench: ' "$console" || true

@@ -32,16 +32,19 @@ import io.rpcool.sandbox.Sandboxes;
  *   (more than the 14 keys: every entry reassigns a key), beside the empty body without a
  *   sandbox;</li>
  *   <li>{@code sandbox-noop-rtt}: a no-op call to a sandboxed function (its region a one-page RPC
- *   buffer) and to the same function unsandboxed, client and server in this JVM.</li>
+ *   buffer) and to the same function unsandboxed, client and server in one JVM, in alternating
+ *   batches.</li>
  * </ul>
- * Every case runs twice and the second round is recorded (the first warms up the JIT and assigns
- * keys). Batches of {@code --ops} operations are timed with one {@code System.nanoTime()} pair each;
+ * Each case runs in a JVM of its own ({@code --one-jvm}: all in this one, as in the emulated guest
+ * where starting a JVM takes a minute and the figures are far above JIT effects).
+ * Every case runs {@code --rounds} times (default 3) and the last round is recorded (the first
+ * ones warm up the JIT and assign keys). Batches of {@code --ops} operations are timed with one {@code System.nanoTime()} pair each;
  * {@code p50}/{@code p99} are over the per-operation means of {@code --batches} batches. The system
  * name carries the provider ({@code mpk} or {@code bounded}); {@code --label emulated} marks
  * figures taken in an emulated guest (qemu TCG flushes its TLB on every PKRU write: such
  * figures say nothing about real hardware).
  * <p>
- * args: [--ops N] [--batches N] [--warmup N] [--label L] [--out FILE]; also prints the JSON on
+ * args: [--ops N] [--batches N] [--warmup N] [--rounds N] [--label L] [--one-jvm] [--out FILE]; also prints the JSON on
  * one line starting {@code bench-json: }.
  */
 public final class SandboxBench
@@ -55,6 +58,12 @@ public final class SandboxBench
     private final String label;
     private final List<String> records = new ArrayList<>();
     private boolean recording;
+    private String only;
+    private String providerStatus = "";
+    private static final String ALL = "*";
+    /** Cases, each run in a JVM of its own unless {@code --one-jvm}. */
+    static final String[] CASES = {"none", "cached-1-page", "cached-1024-pages", "8-cached", "32-uncached", "rtt"};
+    private int rounds = 3;
 
     private SandboxBench(final int ops, final int batches, final int warmup, final String label)
     {
@@ -72,11 +81,14 @@ public final class SandboxBench
 
     public static void main(final String[] args) throws Exception
     {
+        int rounds = 3;
         int ops = 20_000;
         int batches = 15;
         int warmup = 100_000;
         String label = "";
+        String only = null;
         Path out = null;
+        final List<String> passOn = new ArrayList<>();
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -85,14 +97,40 @@ public final class SandboxBench
                 case "--batches" -> batches = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--label" -> label = args[++i];
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--case" -> only = args[++i];
+                case "--one-jvm" -> only = ALL;
                 case "--out" -> out = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
+            if ("--one-jvm".equals(args[i]))
+            {
+                continue;
+            }
+            if (!"--case".equals(args[i - 1]) && !"--out".equals(args[i - 1]))
+            {
+                passOn.add(args[i - 1]);
+                passOn.add(args[i]);
+            }
         }
-        new SandboxBench(ops, batches, warmup, label).run(out);
+        final SandboxBench bench = new SandboxBench(ops, batches, warmup, label);
+        bench.rounds = Math.max(1, rounds);
+        bench.only = only;
+        if (only == null)
+        {
+            bench.fork(out, passOn);
+        }
+        else
+        {
+            bench.run();
+            if (ALL.equals(only))
+            {
+                bench.finish(out);
+            }
+        }
     }
 
-    private void run(final Path out) throws Exception
+    private void run() throws Exception
     {
         final Path dir = TestDirs.fresh("sandbox-bench");
         try (Rpcool rpc = Rpcool.launch(TestDirs.context(dir).heapSize(16L << 20)))
@@ -123,22 +161,76 @@ public final class SandboxBench
                 final String enterExit = "sandbox-enter-exit";
                 final RpcBuffer buffer = conn.createBuffer(PAGE - 64);
                 call.request().putLong(0, buffer.address());
-                // Round 0 warms every case up (JIT, key assignment); round 1 is recorded.
-                for (int round = 0; round < 2; round++)
+                // The first rounds warm every case up (JIT, key assignment); the last is recorded.
+                for (int round = 0; round < rounds; round++)
                 {
-                    recording = round == 1;
-                    measure(enterExit, "no-sandbox", i -> EMPTY.apply(null));
-                    measure(enterExit, provider + "-cached-1-page", i -> one.call(EMPTY));
-                    measure(enterExit, provider + "-cached-1024-pages", i -> many.call(EMPTY));
-                    measure(enterExit, provider + "-8-cached", i -> eight[i & 7].call(EMPTY));
-                    measure(enterExit, provider + "-32-uncached", i -> thirtyTwo[i & 31].call(EMPTY));
-                    measure("sandbox-noop-rtt", "rpcool-shm-inprocess", i -> call.functionId(2).invoke(8));
-                    measure("sandbox-noop-rtt", "rpcool-shm-inprocess-" + provider + "-sandboxed",
+                    recording = round == rounds - 1;
+                    measure(CASES[0], enterExit, "no-sandbox", i -> EMPTY.apply(null));
+                    measure(CASES[1], enterExit, provider + "-cached-1-page", i -> one.call(EMPTY));
+                    measure(CASES[2], enterExit, provider + "-cached-1024-pages", i -> many.call(EMPTY));
+                    measure(CASES[3], enterExit, provider + "-8-cached", i -> eight[i & 7].call(EMPTY));
+                    measure(CASES[4], enterExit, provider + "-32-uncached", i -> thirtyTwo[i & 31].call(EMPTY));
+                    // Plain and sandboxed calls in alternating batches, so that both see the
+                    // same machine (placement, load, idle level).
+                    measureAlternating(CASES[5], "sandbox-noop-rtt", "rpcool-shm-inprocess",
+                        i -> call.functionId(2).invoke(8), "rpcool-shm-inprocess-" + provider + "-sandboxed",
                         i -> call.functionId(1).invoke(8));
                 }
-                System.out.println("bench: " + Sandboxes.status());
+                providerStatus = Sandboxes.status();
+                System.out.println("status: " + providerStatus);
             }
         }
+    }
+
+    /** Run every case in a JVM of its own (as JMH forks do) and merge their records. */
+    private void fork(final Path out, final List<String> passOn) throws Exception
+    {
+        String status = "";
+        for (final String c : CASES)
+        {
+            final List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(SandboxBench.class.getName());
+            command.add("--case");
+            command.add(c);
+            command.addAll(passOn);
+            final Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            try (java.io.BufferedReader r = new java.io.BufferedReader(
+                new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while ((line = r.readLine()) != null)
+                {
+                    if (line.startsWith("record: "))
+                    {
+                        records.add(line.substring("record: ".length()));
+                    }
+                    else if (line.startsWith("status: "))
+                    {
+                        status = line.substring("status: ".length());
+                    }
+                    else
+                    {
+                        System.out.println(line);
+                        System.out.flush();
+                    }
+                }
+            }
+            if (p.waitFor() != 0)
+            {
+                throw new IllegalStateException("case " + c + " failed with exit status " + p.exitValue());
+            }
+        }
+        System.out.println("bench: " + status);
+        providerStatus = status;
+        finish(out);
+    }
+
+    private void finish(final Path out) throws IOException
+    {
         final String json = json();
         System.out.println("bench-json: " + json);
         if (out != null)
@@ -148,8 +240,12 @@ public final class SandboxBench
         }
     }
 
-    private void measure(final String caseName, final String system, final Op op) throws Exception
+    private void measure(final String key, final String caseName, final String system, final Op op) throws Exception
     {
+        if (!selected(key))
+        {
+            return;
+        }
         for (int i = 0; i < warmup; i++)
         {
             op.run(i);
@@ -157,25 +253,78 @@ public final class SandboxBench
         final double[] perOp = new double[batches];
         for (int b = 0; b < batches; b++)
         {
-            final long start = System.nanoTime();
-            for (int i = 0; i < ops; i++)
-            {
-                op.run(i);
-            }
-            perOp[b] = (System.nanoTime() - start) / (double)ops;
+            perOp[b] = batch(op);
         }
-        if (!recording)
+        if (recording)
+        {
+            report(caseName, system, perOp);
+        }
+    }
+
+    private void measureAlternating(final String key, final String caseName, final String systemA, final Op a,
+        final String systemB, final Op b) throws Exception
+    {
+        if (!selected(key))
         {
             return;
         }
+        for (int i = 0; i < warmup; i++)
+        {
+            a.run(i);
+            b.run(i);
+        }
+        final double[] perOpA = new double[batches];
+        final double[] perOpB = new double[batches];
+        for (int n = 0; n < batches; n++)
+        {
+            perOpA[n] = batch(a);
+            perOpB[n] = batch(b);
+        }
+        if (recording)
+        {
+            report(caseName, systemA, perOpA);
+            report(caseName, systemB, perOpB);
+        }
+    }
+
+    private boolean selected(final String key)
+    {
+        return ALL.equals(only) || key.equals(only);
+    }
+
+    private double batch(final Op op) throws Exception
+    {
+        final long start = System.nanoTime();
+        for (int i = 0; i < ops; i++)
+        {
+            op.run(i);
+        }
+        return (System.nanoTime() - start) / (double)ops;
+    }
+
+    private void report(final String caseName, final String system, final double[] perOp)
+    {
         Arrays.sort(perOp);
         final double p50 = perOp[batches / 2];
         final double p99 = perOp[Math.min(batches - 1, (int)Math.ceil(batches * 0.99) - 1)];
         final String sys = label.isEmpty() ? system : system + " (" + label + ")";
-        records.add(record(caseName, sys, "p50", p50));
-        records.add(record(caseName, sys, "p99", p99));
+        emit(record(caseName, sys, "p50", p50));
+        emit(record(caseName, sys, "p99", p99));
         System.out.printf(Locale.ROOT, "bench: %-20s %-45s p50 %10.1f ns  p99 %10.1f ns (batch means)%n", caseName, sys, p50, p99);
         System.out.flush();
+    }
+
+    /** A record: kept here when all cases run in this JVM, else handed to the parent on standard output. */
+    private void emit(final String record)
+    {
+        if (ALL.equals(only))
+        {
+            records.add(record);
+        }
+        else
+        {
+            System.out.println("record: " + record);
+        }
     }
 
     private static String record(final String caseName, final String system, final String metric, final double value)
@@ -191,7 +340,7 @@ public final class SandboxBench
             "\"emulated\": %b, \"ops_per_batch\": %d, \"batches\": %d, \"warmup_ops\": %d, \"provider\": \"%s\"}",
             System.getProperty("java.version"), System.getProperty("java.vm.name"), System.getProperty("java.vm.version"),
             Runtime.getRuntime().availableProcessors(), Instant.now(), label, label.contains("emulated"), ops, batches, warmup,
-            Sandboxes.status().replace("\"", "'"));
+            providerStatus.replace("\"", "'"));
         return "{\"header\": " + header + ", \"records\": [" + String.join(", ", records) + "]}";
     }
 }
