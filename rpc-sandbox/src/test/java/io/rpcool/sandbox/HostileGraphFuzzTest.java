@@ -135,7 +135,7 @@ class HostileGraphFuzzTest
         return HostileGraph.build(new SplittableRandom(seed), buffer.region(), firstFree, w, targets);
     }
 
-    @Property(tries = 90_000)
+    @Property(tries = 95_000)
     void sandboxedWalkShouldEndAsTheModelSaysAndNeverReadOutside(@ForAll final long seed) throws Exception
     {
         final HostileGraph g = layOut(seed, fixture.buffer, fixture.targets);
@@ -164,7 +164,7 @@ class HostileGraphFuzzTest
         assertEquals(expected.sum(), sum, "seed " + seed);
     }
 
-    @Property(tries = 15_000)
+    @Property(tries = 10_000)
     void serverShouldAnswerEveryHostileCallAsTheModelSays(@ForAll final long seed)
     {
         final HostileGraph g = layOut(seed, rpcBuffer, rpcTargets);
