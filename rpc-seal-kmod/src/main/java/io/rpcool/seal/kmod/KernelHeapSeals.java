@@ -141,12 +141,6 @@ final class KernelHeapSeals implements HeapSeals
         return kernelHeapId;
     }
 
-    /** The attachment handle (for diagnostics and tests). */
-    int handle()
-    {
-        return handle;
-    }
-
     /** The ring, read-only for a sender. */
     SealRing ring()
     {
@@ -230,15 +224,6 @@ final class KernelHeapSeals implements HeapSeals
             throw new SealException(SealException.Reason.NOT_PERMITTED, "only the receiver's attachment completes seals");
         }
         ring.complete(sealId);
-    }
-
-    /** Complete through {@code RPCOOL_IOC_COMPLETE} instead of the ring (the module checks the right itself). */
-    synchronized void completeBySystemCall(final long sealId)
-    {
-        args.putInt(REF_HANDLE, handle);
-        args.putInt(REF_RESERVED, 0);
-        args.putLong(REF_SEAL_ID, sealId);
-        file.check(file.ioctl(IOC_COMPLETE, args.addressOffset()), String.format("RPCOOL_IOC_COMPLETE(seal 0x%x)", sealId));
     }
 
     @Override
