@@ -138,7 +138,8 @@ public final class SandboxBench
             final Channel ch = rpc.openChannel("/bench/sandbox", ChannelOptions.defaults());
             ch.register(1, call -> { }, FunctionOptions.defaults().sandboxed(true));
             ch.register(2, call -> { });
-            try (Connection conn = rpc.connect("/bench/sandbox"); ClientCall call = conn.newCall(1))
+            try (Connection conn = rpc.connect("/bench/sandbox"); ClientCall call = conn.newCall(1);
+                ClientCall sealedCall = conn.newCall(1).sealed(true))
             {
                 final long block = conn.heap().allocate(1100 * PAGE);
                 final long first = (block + PAGE - 1) & -PAGE;
@@ -175,6 +176,11 @@ public final class SandboxBench
                     measureAlternating(CASES[5], "sandbox-noop-rtt", "rpcool-shm-inprocess",
                         i -> call.functionId(2).invoke(8), "rpcool-shm-inprocess-" + provider + "-sandboxed",
                         i -> call.functionId(1).invoke(8));
+                    // Sealed (this host's seal backend) and sandboxed, against plain calls again.
+                    sealedCall.request().putLong(0, buffer.address());
+                    measureAlternating(CASES[5], "sandbox-noop-rtt", "rpcool-shm-inprocess-plain-2",
+                        i -> call.functionId(2).invoke(8), "rpcool-shm-inprocess-sealed-" + provider + "-sandboxed",
+                        i -> sealedCall.invoke(8));
                 }
                 providerStatus = Sandboxes.status();
                 System.out.println("status: " + providerStatus);
