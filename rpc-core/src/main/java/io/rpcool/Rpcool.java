@@ -571,22 +571,7 @@ public final class Rpcool implements AutoCloseable
         {
             closeFd(push.fd);
         }
-        final String reason = rejection;
-        try
-        {
-            if (reason == null)
-            {
-                daemon.answer(ACCEPT, push.id, m -> m.putLong(heapId));
-            }
-            else
-            {
-                daemon.answer(REJECT, push.id, m -> m.putLong(heapId).putString(reason));
-            }
-        }
-        catch (final RuntimeException e)
-        {
-            reportError("answering a new heap", e);
-        }
+        answerPush(push.id, heapId, rejection, "a new heap");
     }
 
     /**
@@ -691,21 +676,28 @@ public final class Rpcool implements AutoCloseable
         {
             closeFd(push.fd);
         }
-        final String reason = rejection;
+        answerPush(push.id, connectionId, rejection, "a new connection");
+    }
+
+    /**
+     * Accept a pushed connection or heap ({@code rejection == null}) or refuse it with the reason.
+     */
+    private void answerPush(final long pushId, final long id, final String rejection, final String what)
+    {
         try
         {
-            if (reason == null)
+            if (rejection == null)
             {
-                daemon.answer(ACCEPT, push.id, m -> m.putLong(connectionId));
+                daemon.answer(ACCEPT, pushId, m -> m.putLong(id));
             }
             else
             {
-                daemon.answer(REJECT, push.id, m -> m.putLong(connectionId).putString(reason));
+                daemon.answer(REJECT, pushId, m -> m.putLong(id).putString(rejection));
             }
         }
         catch (final RuntimeException e)
         {
-            reportError("answering a new connection", e);
+            reportError("answering " + what, e);
         }
     }
 

@@ -1,43 +1,12 @@
 package io.rpcool.bench.systems.rpcool;
 
-import java.util.List;
-
-import io.rpcool.bench.BenchSystem;
-
 /**
- * {@code rpcool-shm-relaxed}: this project over shared memory, no seal, no sandbox. Waiting is
- * pinned to spinning ({@code rpcool.idle=spin}) like the busy-polling baselines, so the figure does
- * not depend on the adaptive wait's reading of a noisy host.
+ * {@code rpcool-shm-relaxed}: this project over shared memory, no seal, no sandbox.
  */
-public final class RpcoolShmSystem implements BenchSystem
+public final class RpcoolShmSystem extends RpcoolSystem
 {
-    @Override
-    public String name()
+    public RpcoolShmSystem()
     {
-        return "rpcool-shm-relaxed";
-    }
-
-    @Override
-    public Class<?> serverMain()
-    {
-        return RpcoolBenchServer.class;
-    }
-
-    @Override
-    public Class<?> clientMain()
-    {
-        return RpcoolBenchClient.Shm.class;
-    }
-
-    @Override
-    public List<String> jvmArgs()
-    {
-        return List.of("-Drpcool.idle=spin");
-    }
-
-    @Override
-    public int maxClientThreads()
-    {
-        return Integer.MAX_VALUE;
+        super("rpcool-shm-relaxed", RpcoolBenchClient.Shm.class);
     }
 }
