@@ -282,6 +282,17 @@ public final class CoolDbReport
                 MarkdownReportWriter.ratio(base.get() / ours.get()) : "—").append(" |\n");
         }
         md.append('\n');
+        for (final CoolDbBenchmark.SystemRun run : runs)
+        {
+            if (run.result() != null && run.result().waitingModes() != null && !run.result().waitingModes().isEmpty())
+            {
+                md.append("RPCool waiting modes, run ").append(run.run()).append(" (share of the client's run; the daemon ")
+                    .append("picks spin below 20 % load from other work, sleep below 30 %, hand-off above):");
+                run.result().waitingModes().forEach((mode, pct) ->
+                    md.append(String.format(Locale.ROOT, " %s %.0f %%", mode, pct)));
+                md.append("\n\n");
+            }
+        }
         md.append("> ").append(header.note()).append("\n\n");
         final long busy = header.placementProbes().stream()
             .filter(p -> p.foreignCpuPct() != null && p.foreignCpuPct() > MarkdownReportWriter.BUSY_MACHINE_PCT).count();

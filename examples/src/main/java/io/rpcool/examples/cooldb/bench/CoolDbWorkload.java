@@ -107,7 +107,8 @@ public final class CoolDbWorkload
                 digest += digests[id];
             }
         }
-        return new WorkloadResult(system, objects.size(), mix.size(), buildMs, searchMs, bulkMs, added, digest, perQuery);
+        return new WorkloadResult(system, objects.size(), mix.size(), buildMs, searchMs, bulkMs, added, digest, perQuery,
+            client.waitingModes());
     }
 
     static String toJson(final WorkloadResult result)

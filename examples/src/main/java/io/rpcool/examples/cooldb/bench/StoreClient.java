@@ -1,6 +1,7 @@
 package io.rpcool.examples.cooldb.bench;
 
 import java.util.List;
+import java.util.Map;
 
 import io.rpcool.examples.cooldb.nobench.NoBenchObject;
 import io.rpcool.examples.cooldb.nobench.NoBenchQuery;
@@ -28,6 +29,15 @@ public interface StoreClient extends AutoCloseable
 
     /** The document stored under a key, as Java values, or null. */
     Object get(long key);
+
+    /**
+     * @return for systems whose waiting adapts to the host's load, the share of the time since the
+     * client connected spent in each waiting mode; empty otherwise.
+     */
+    default Map<String, Double> waitingModes()
+    {
+        return Map.of();
+    }
 
     @Override
     void close();

@@ -1,8 +1,11 @@
 package io.rpcool.examples.cooldb.bench;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.rpcool.Rpcool;
+import io.rpcool.daemon.IdleLevels;
 import io.rpcool.examples.cooldb.grpc.GrpcCoolDbClient;
 import io.rpcool.examples.cooldb.nobench.NoBenchObject;
 import io.rpcool.examples.cooldb.nobench.NoBenchQuery;
@@ -54,8 +57,13 @@ public final class StoreClients
 
     static final class Shm implements StoreClient
     {
+        private static final long MODE_SAMPLE_MS = 5;
+
         private final Rpcool rpc;
         private final CoolDbClient db;
+        private final long[] modeSamples = new long[IdleLevels.HAND_OFF + 1];
+        private final Thread modeSampler;
+        private volatile boolean closed;
 
         Shm(final String channel)
         {
@@ -74,6 +82,45 @@ public final class StoreClients
                 rpc.close();
                 throw e;
             }
+            modeSampler = new Thread(this::sampleModes, "cooldb-waiting-modes");
+            modeSampler.setDaemon(true);
+            modeSampler.start();
+        }
+
+        /** The daemon moves every process between spin, sleep and hand-off by host load; count where we are. */
+        private void sampleModes()
+        {
+            while (!closed)
+            {
+                final int level = rpc.idleLevel();
+                synchronized (modeSamples)
+                {
+                    modeSamples[Math.max(0, Math.min(IdleLevels.HAND_OFF, level))]++;
+                }
+                try
+                {
+                    Thread.sleep(MODE_SAMPLE_MS);
+                }
+                catch (final InterruptedException e)
+                {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public Map<String, Double> waitingModes()
+        {
+            final Map<String, Double> shares = new LinkedHashMap<>();
+            synchronized (modeSamples)
+            {
+                final long total = Math.max(1, modeSamples[0] + modeSamples[1] + modeSamples[2]);
+                for (int level = IdleLevels.SPIN; level <= IdleLevels.HAND_OFF; level++)
+                {
+                    shares.put(IdleLevels.name(level), 100.0 * modeSamples[level] / total);
+                }
+            }
+            return shares;
         }
 
         @Override
@@ -110,6 +157,8 @@ public final class StoreClients
         @Override
         public void close()
         {
+            closed = true;
+            modeSampler.interrupt();
             try
             {
                 db.close();

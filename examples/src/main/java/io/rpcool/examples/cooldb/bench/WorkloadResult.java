@@ -1,6 +1,7 @@
 package io.rpcool.examples.cooldb.bench;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one client run of the CoolDB workload measured: the {@code RESULT} line a client JVM prints.
@@ -14,6 +15,7 @@ import java.util.List;
  * @param bulkDocs documents Q12 added.
  * @param digest   sum of the results' digests (equal for every system given the same data and queries).
  * @param perQuery one entry per query type that ran.
+ * @param waitingModes for RPCool, the share (%) of the run its client spent in each waiting mode.
  */
 public record WorkloadResult(
     String system,
@@ -24,7 +26,8 @@ public record WorkloadResult(
     double bulkMs,
     int bulkDocs,
     long digest,
-    List<QueryStats> perQuery)
+    List<QueryStats> perQuery,
+    Map<String, Double> waitingModes)
 {
     /**
      * @param id     query type, 1 to 11.
