@@ -81,6 +81,23 @@ public final class Channel implements AutoCloseable
     }
 
     /**
+     * The data heap shared by all connections of this channel, for objects the server keeps or
+     * prepares before clients connect.
+     *
+     * @throws IllegalStateException if the channel gives each connection a private heap
+     *                               ({@link ChannelOptions#sharedHeap(boolean)} is false).
+     */
+    public SharedHeap heap()
+    {
+        final SharedHeap shared = heap;
+        if (shared == null)
+        {
+            throw new IllegalStateException("channel " + name + " has no shared heap: each connection has its own");
+        }
+        return shared;
+    }
+
+    /**
      * Serve {@code functionId} with {@code handler}, replacing any handler it had; sandboxed if the
      * channel's options say so.
      */
