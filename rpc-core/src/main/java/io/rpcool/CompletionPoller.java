@@ -26,6 +26,8 @@ final class CompletionPoller implements Agent
     private final AdaptiveIdleStrategy busyIdle;
     private final AgentRunner runner;
     private volatile long scans;
+    /** The polling thread itself: {@link AgentRunner#thread()} turns into a placeholder once closing begins. */
+    private volatile Thread thread;
     private volatile boolean parked;
 
     CompletionPoller(final Rpcool rpcool)
@@ -59,6 +61,7 @@ final class CompletionPoller implements Agent
     @Override
     public void onStart()
     {
+        thread = Thread.currentThread();
         SharedMemory.reduceTimerSlack(1000);
     }
 
@@ -147,7 +150,7 @@ final class CompletionPoller implements Agent
      */
     boolean quiesce()
     {
-        final Thread thread = runner.thread();
+        final Thread thread = this.thread;
         if (thread == null || Thread.currentThread() == thread || !thread.isAlive())
         {
             return true;

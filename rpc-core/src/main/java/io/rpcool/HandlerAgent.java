@@ -22,6 +22,12 @@ final class HandlerAgent implements Agent, Watchable
     final AgentRunner runner;
     /** Duty cycles completed; a closer waits for it to move so that no cycle still reads a removed connection. */
     volatile long rounds;
+    /**
+     * The thread running this agent, kept here because {@link AgentRunner#thread()} answers a
+     * never-started placeholder as soon as {@link AgentRunner#close()} begins, while the agent may
+     * still be finishing a duty cycle over a connection being removed.
+     */
+    private volatile Thread thread;
 
     HandlerAgent(final Channel channel, final Rpcool rpcool, final int index)
     {
@@ -46,6 +52,7 @@ final class HandlerAgent implements Agent, Watchable
     @Override
     public void onStart()
     {
+        thread = Thread.currentThread();
         SharedMemory.reduceTimerSlack(1000);
     }
 
@@ -105,7 +112,7 @@ final class HandlerAgent implements Agent, Watchable
      */
     boolean quiesce()
     {
-        final Thread thread = runner.thread();
+        final Thread thread = this.thread;
         if (thread == null || Thread.currentThread() == thread || !thread.isAlive())
         {
             return true;
