@@ -25,6 +25,9 @@ final class CompletionPoller implements Agent
     private final ArrayList<Watchable> watched = new ArrayList<>(1024);
     private final AdaptiveIdleStrategy busyIdle;
     private final AgentRunner runner;
+    private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<CompletionPoller> SCANS =
+        java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(CompletionPoller.class, "scans");
+    /** Scans completed, an ordered store per scan (no fence); {@link #quiesce()} waits for it to move. */
     private volatile long scans;
     /** The polling thread itself: {@link AgentRunner#thread()} turns into a placeholder once closing begins. */
     private volatile Thread thread;
@@ -91,7 +94,7 @@ final class CompletionPoller implements Agent
                 completed++;
             }
         }
-        scans = scans + 1;
+        SCANS.lazySet(this, scans + 1);
         return completed;
     }
 

@@ -16,11 +16,16 @@ final class HandlerAgent implements Agent, Watchable
 {
     private final Channel channel;
     private final Rpcool rpcool;
-    private final ServerCall call = new ServerCall();
+    final ServerCall call = new ServerCall();
     private final String roleName;
     private final AdaptiveIdleStrategy idle;
     final AgentRunner runner;
-    /** Duty cycles completed; a closer waits for it to move so that no cycle still reads a removed connection. */
+    private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<HandlerAgent> ROUNDS =
+        java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(HandlerAgent.class, "rounds");
+    /**
+     * Duty cycles completed (an ordered store per cycle, no fence); a closer waits for it to move so
+     * that no cycle still reads a removed connection.
+     */
     volatile long rounds;
     /**
      * The thread running this agent, kept here because {@link AgentRunner#thread()} answers a
@@ -74,7 +79,7 @@ final class HandlerAgent implements Agent, Watchable
                 }
             }
         }
-        rounds = rounds + 1;
+        ROUNDS.lazySet(this, rounds + 1);
         return work;
     }
 
