@@ -69,7 +69,7 @@ public final class OpsCases
         }
         if (caseName.startsWith("copy-vs-seal-crossover"))
         {
-            return "smallest size at which sealing beats copying (bytes; the largest size tried if it never does)";
+            return "smallest size at which sealing beats copying, in bytes; -1: at none of the sizes tried";
         }
         if (caseName.startsWith("copy-vs-seal-rtt-"))
         {
@@ -91,9 +91,10 @@ public final class OpsCases
         {
             return "enter and leave a sandbox around an empty body";
         }
-        if (caseName.equals("sandbox-noop-rtt") || caseName.equals("noop-rtt"))
+        if (caseName.equals("sandbox-noop-rtt"))
         {
-            return "no-op round trip (one JVM for the sandbox harness; two JVMs for the seal harness)";
+            return "no-op round trip, client and server threads in one JVM (a seal's mprotect then also interrupts the " +
+                "server's CPU to flush its TLB, which two processes do not need: compare noop's rpcool-shm-sealed)";
         }
         return "";
     }
