@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.rpcool.bench.report.Record;
@@ -14,8 +15,9 @@ import io.rpcool.bench.report.Record;
  * Records of the seal and sandbox operations, measured by their own harnesses (the seal benchmark
  * in rpc-seal-kmod, the sandbox benchmark in rpc-sandbox) in the same {@code ./rpcool bench ops}
  * invocation and added to the {@code ops} report. A file is a JSON object with a {@code records}
- * array of {@code {case, system, metric, value, unit}} objects; its header says where the figures
- * come from (seal backend, sandbox provider, emulated or not).
+ * array of {@code {case, system, metric, value, unit}} objects, its header saying where the figures
+ * come from (seal backend, sandbox provider, emulated or not), or JSON lines of such records (the
+ * seal benchmark's output from the qemu guest, each record marked {@code emulated}).
  *
  * @param file    where the records were read from.
  * @param source  one line on what measured them.
@@ -31,14 +33,39 @@ public record IncludedRecords(Path file, String source, List<Record> records)
      */
     public static IncludedRecords read(final Path file) throws IOException
     {
-        final JsonNode root = JSON.readTree(file.toFile());
-        if (root == null || !root.path("records").isArray() || root.get("records").isEmpty())
+        final List<JsonNode> values = new ArrayList<>();
+        try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(file.toFile()))
         {
-            throw new IllegalArgumentException(file + ": no \"records\" array (expected the JSON of the seal or sandbox benchmark)");
+            while (it.hasNextValue())
+            {
+                values.add(it.nextValue());
+            }
+        }
+        final JsonNode root;
+        final Iterable<JsonNode> recordNodes;
+        if (values.size() == 1 && values.get(0).has("records"))
+        {
+            root = values.get(0);
+            recordNodes = root.get("records");
+        }
+        else
+        {
+            // JSON lines: one record per line (the seal benchmark's output from the qemu guest).
+            root = null;
+            recordNodes = values;
+        }
+        final boolean looksLikeRecords = root != null ? root.get("records").isArray() :
+            !values.isEmpty() && values.get(0).has("case");
+        if (!looksLikeRecords || !recordNodes.iterator().hasNext())
+        {
+            throw new IllegalArgumentException(file + ": no \"records\" array and no record lines " +
+                "(expected the JSON of the seal or sandbox benchmark)");
         }
         final List<Record> records = new ArrayList<>();
+        boolean emulated = false;
+        final java.util.Set<String> systems = new java.util.LinkedHashSet<>();
         int index = 0;
-        for (final JsonNode r : root.get("records"))
+        for (final JsonNode r : recordNodes)
         {
             for (final String field : List.of("case", "system", "metric", "value", "unit"))
             {
@@ -53,10 +80,16 @@ public record IncludedRecords(Path file, String source, List<Record> records)
             }
             records.add(new Record(r.get("case").asText(), r.get("system").asText(), r.get("metric").asText(),
                 r.get("value").asDouble(), r.get("unit").asText()));
+            emulated |= r.path("emulated").asBoolean(false);
+            systems.add(r.get("system").asText());
             index++;
         }
-        return new IncludedRecords(file, describe(root), records);
+        final String source = root != null ? describe(root) : "records of " + String.join(", ", systems) +
+            " from `" + file.getFileName() + "`" + (emulated ? EMULATED : "");
+        return new IncludedRecords(file, source, records);
     }
+
+    private static final String EMULATED = " — **emulated** (software-emulated guest: relative orders of magnitude only)";
 
     private static String describe(final JsonNode root)
     {
@@ -76,7 +109,7 @@ public record IncludedRecords(Path file, String source, List<Record> records)
         }
         if (header.path("emulated").asBoolean(false))
         {
-            s.append(" — **emulated** (software-emulated guest: relative orders of magnitude only)");
+            s.append(EMULATED);
         }
         return s.toString();
     }

@@ -53,11 +53,26 @@ class IncludedRecordsTest
     }
 
     @Test
+    void shouldReadJsonLinesFromTheGuestAndMarkThemEmulated(@TempDir final Path dir) throws Exception
+    {
+        final Path lines = Files.writeString(dir.resolve("guest-kernel-emulated.jsonl"),
+            "{\"case\": \"seal-release-1page\", \"system\": \"rpcool-kernel\", \"metric\": \"mean\", \"value\": 33401.4, \"unit\": \"ns\", \"emulated\": true}\n" +
+            "{\"case\": \"noop-rtt\", \"system\": \"rpcool-shm-sealed-kernel\", \"metric\": \"p50\", \"value\": 90000, \"unit\": \"ns\", \"emulated\": true}\n");
+        final IncludedRecords guest = IncludedRecords.read(lines);
+        assertEquals(2, guest.records().size());
+        assertEquals("rpcool-shm-sealed-kernel", guest.records().get(1).system());
+        assertTrue(guest.source().contains("rpcool-kernel, rpcool-shm-sealed-kernel") && guest.source().contains("**emulated**"),
+            guest.source());
+    }
+
+    @Test
     void shouldRejectFilesWithoutRecordsOrWithIncompleteOnes(@TempDir final Path dir) throws Exception
     {
         final Path empty = Files.writeString(dir.resolve("empty.json"), "{\"backend\": \"mprotect\"}");
         final IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> IncludedRecords.read(empty));
         assertTrue(none.getMessage().contains("no \"records\" array"), none.getMessage());
+        final Path blank = Files.writeString(dir.resolve("blank.jsonl"), "");
+        assertThrows(IllegalArgumentException.class, () -> IncludedRecords.read(blank));
 
         final Path partial = Files.writeString(dir.resolve("partial.json"),
             "{\"records\": [{\"case\": \"seal-release-1page\", \"system\": \"s\", \"metric\": \"mean\", \"unit\": \"ns\"}]}");
