@@ -69,7 +69,8 @@ public final class OpsCases
         }
         if (caseName.startsWith("copy-vs-seal-crossover"))
         {
-            return "smallest size at which sealing beats copying, in bytes; -1: at none of the sizes tried";
+            return "smallest size at which sealing beats copying, in bytes; -1: at none of the sizes tried (up to 4 MiB; " +
+                "1 MiB with --quick)";
         }
         if (caseName.startsWith("copy-vs-seal-rtt-"))
         {
@@ -90,6 +91,10 @@ public final class OpsCases
         if (caseName.equals("sandbox-enter-exit"))
         {
             return "enter and leave a sandbox around an empty body";
+        }
+        if (caseName.equals("noop-rtt"))
+        {
+            return "no-op round trip between two JVMs (the seal harness's own), unsealed, copied or sealed";
         }
         if (caseName.equals("sandbox-noop-rtt"))
         {
