@@ -16,7 +16,8 @@ import io.rpcool.daemon.IdleLevels;
  * <li>{@link IdleLevels#HAND_OFF}: park, and let the process's one dedicated polling thread watch
  *     for work on this thread's behalf and unpark it.</li>
  * </ul>
- * A short spin precedes any sleep so that back-to-back work never pays a sleep. After a long
+ * A spin of {@code rpcool.idle.spinNs} (default 50 µs, {@link RpcoolContext#spinNs()}) precedes any
+ * sleep or hand-off, so that work arriving soon after the last never pays a wake-up. After a long
  * stretch with no work at all ({@code rpcool.idle.deepAfterMs}, default 1 s) every mode parks
  * {@code rpcool.idle.deepParkUs} (default 100 µs) between polls, so an idle server or poller does
  * not keep a core busy; the first call after such a lull waits up to that long.
@@ -34,6 +35,8 @@ final class AdaptiveIdleStrategy implements IdleStrategy
     private int idleCalls;
     private long idleSinceNs;
     private boolean deepIdle;
+    private long spinUntilNs;
+    private boolean spinPhase = true;
     volatile boolean parked;
 
     /**
@@ -92,7 +95,7 @@ final class AdaptiveIdleStrategy implements IdleStrategy
             return;
         }
         final int level = rpcool.idleLevel();
-        if (level == IdleLevels.SPIN || idleCalls < SPINS_BEFORE_SLEEP)
+        if (level == IdleLevels.SPIN || idleCalls < SPINS_BEFORE_SLEEP || spinning())
         {
             Thread.onSpinWait();
         }
@@ -109,12 +112,33 @@ final class AdaptiveIdleStrategy implements IdleStrategy
         }
     }
 
+    /**
+     * Still within the spin phase that precedes a sleep or a hand-off ({@link RpcoolContext#spinNs()}):
+     * the clock is read once every few idle calls.
+     */
+    private boolean spinning()
+    {
+        if (spinUntilNs == 0)
+        {
+            spinUntilNs = System.nanoTime() + rpcool.context().spinNs();
+            return true;
+        }
+        if ((idleCalls & 15) != 0)
+        {
+            return spinPhase;
+        }
+        spinPhase = System.nanoTime() - spinUntilNs < 0;
+        return spinPhase;
+    }
+
     @Override
     public void reset()
     {
         idleCalls = 0;
         idleSinceNs = 0;
         deepIdle = false;
+        spinUntilNs = 0;
+        spinPhase = true;
     }
 
     @Override

@@ -303,6 +303,10 @@ public final class ClientCall implements AutoCloseable, Watchable
         }
         int level = rpcool.idleLevel();
         int polls = 0;
+        // Outside the spin mode, spin a while first (RpcoolContext.spinNs): a reply that comes
+        // within it costs no sleep and no wake-up.
+        long spinUntilNs = level == IdleLevels.SPIN ? 0 : System.nanoTime() + rpcool.context().spinNs();
+        boolean spinning = true;
         while (state == IN_FLIGHT)
         {
             if (connection.poll(this))
@@ -321,6 +325,19 @@ public final class ClientCall implements AutoCloseable, Watchable
             if (level == IdleLevels.SPIN)
             {
                 Thread.onSpinWait();
+            }
+            else if (spinning)
+            {
+                Thread.onSpinWait();
+                if ((polls & 15) == 0)
+                {
+                    final long now = System.nanoTime();
+                    if (spinUntilNs == 0)
+                    {
+                        spinUntilNs = now + rpcool.context().spinNs();
+                    }
+                    spinning = now - spinUntilNs < 0;
+                }
             }
             else if (level == IdleLevels.SLEEP)
             {

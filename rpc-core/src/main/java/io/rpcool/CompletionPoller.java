@@ -49,8 +49,12 @@ final class CompletionPoller implements Agent
     /**
      * Watch {@code w} until its {@link Watchable#pollReady()} returns true.
      */
+    /** Waits handed to this thread: asynchronous calls and threads parked in the hand-off mode. */
+    final java.util.concurrent.atomic.AtomicLong watches = new java.util.concurrent.atomic.AtomicLong();
+
     void watch(final Watchable w)
     {
+        watches.incrementAndGet();
         while (!registrations.offer(w))
         {
             Thread.onSpinWait();

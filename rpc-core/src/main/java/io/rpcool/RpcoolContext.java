@@ -17,6 +17,7 @@ import io.rpcool.daemon.DaemonConfig;
  * <tr><td>rpcool.domain</td><td>local</td><td>memory domain; processes in different domains fall back to TCP</td></tr>
  * <tr><td>rpcool.idle</td><td>adaptive</td><td>adaptive, spin, sleep or hand-off</td></tr>
  * <tr><td>rpcool.idle.sleepNs</td><td>5000</td><td>sleep between polls in the sleep mode</td></tr>
+ * <tr><td>rpcool.idle.spinNs</td><td>50000</td><td>how long a waiting thread spins before it sleeps or hands off (sleep and hand-off modes)</td></tr>
  * <tr><td>rpcool.call.timeoutMs</td><td>30000</td><td>default deadline of a call</td></tr>
  * <tr><td>rpcool.tcp.host</td><td>127.0.0.1</td><td>address servers bind their TCP fallback to</td></tr>
  * <tr><td>rpcool.slots</td><td>64</td><td>calls in flight per connection</td></tr>
@@ -56,6 +57,7 @@ public final class RpcoolContext
     private String processName = defaultProcessName();
     private IdleMode idleMode = IdleMode.valueOf(System.getProperty("rpcool.idle", "adaptive").toUpperCase().replace('-', '_'));
     private long sleepNs = Long.getLong("rpcool.idle.sleepNs", 5_000);
+    private long spinNs = Long.getLong("rpcool.idle.spinNs", 50_000);
     private long callTimeoutMs = Long.getLong("rpcool.call.timeoutMs", 30_000);
     private String tcpHost = System.getProperty("rpcool.tcp.host", "127.0.0.1");
     private int slots = Integer.getInteger("rpcool.slots", 64);
@@ -137,6 +139,25 @@ public final class RpcoolContext
     public RpcoolContext sleepNs(final long sleepNs)
     {
         this.sleepNs = sleepNs;
+        return this;
+    }
+
+    /**
+     * How long a thread that found no work (or no reply) spins before it sleeps or hands off, in
+     * the sleep and hand-off modes: replies and requests that follow within it never pay a wake-up.
+     */
+    public long spinNs()
+    {
+        return spinNs;
+    }
+
+    public RpcoolContext spinNs(final long spinNs)
+    {
+        if (spinNs < 0)
+        {
+            throw new IllegalArgumentException("spinNs must not be negative: " + spinNs);
+        }
+        this.spinNs = spinNs;
         return this;
     }
 
