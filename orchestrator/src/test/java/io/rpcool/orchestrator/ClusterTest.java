@@ -60,8 +60,8 @@ class ClusterTest
                 connect(client, "/shop/cart", "SHARED_MEMORY");
                 assertLine(client, "call 500", "CALLS 500 0");
             }
-            final List<long[]> heaps = cluster.orchestrator.heaps();
-            assertEquals(3, heaps.size(), cluster.orchestrator.describe());
+            final List<long[]> heaps = cluster.inspector.heaps();
+            assertEquals(3, heaps.size(), cluster.inspector.describe());
             for (int i = 0; i < heaps.size(); i++)
             {
                 final long[] h = heaps.get(i);
@@ -112,7 +112,7 @@ class ClusterTest
                 // The heap stays mapped and readable until the client closes.
                 assertLine(client, "read", "READ 5eedcafe");
             }
-            assertEquals(2, cluster.orchestrator.heapCount(), "the clients still hold their heaps");
+            assertEquals(2, cluster.inspector.heapCount(), "the clients still hold their heaps");
             for (final HostJvm client : List.of(b, c))
             {
                 assertLine(client, "close", "CLOSED");
@@ -191,7 +191,7 @@ class ClusterTest
                 assertLine(b, "call 10", "CALLS 10 0");
                 all.add(b);
             }
-            assertEquals(2, cluster.orchestrator.heapCount());
+            assertEquals(2, cluster.inspector.heapCount());
             assertTrue(cluster.poolUsed() > baseline);
             // No orchestrator while everything dies: the heaps' state stays in ZooKeeper.
             cluster.orchestrator.close();
@@ -222,7 +222,7 @@ class ClusterTest
             assertTrue(TestCluster.stat(daemonB).contains("quota used " + heap + " / "), "client's quota on B");
             assertTrue(TestCluster.stat(daemonA).contains("pid " + server.pid()) &&
                 TestCluster.stat(daemonA).contains("quota used " + heap + " / "), "server's quota on A");
-            final String report = cluster.orchestrator.describe();
+            final String report = cluster.inspector.describe();
             assertTrue(report.contains("hostA-" + server.pid() + " ") && report.contains("hostB-" + b.pid() + " "), report);
             assertTrue(report.contains(heap + " bytes in 1 heaps"), report);
 
@@ -239,11 +239,11 @@ class ClusterTest
             assertTrue(serverOver.startsWith("CONNECT_FAILED") && serverOver.contains("server process " + server.pid()) &&
                 serverOver.contains("quota"), serverOver);
             final long deadline = System.currentTimeMillis() + RECLAIM_DELAY_MS + 10_000;
-            while (cluster.orchestrator.heapCount() != 1 && System.currentTimeMillis() < deadline)
+            while (cluster.inspector.heapCount() != 1 && System.currentTimeMillis() < deadline)
             {
                 Thread.sleep(50);
             }
-            assertEquals(1, cluster.orchestrator.heapCount(), "the refused connection's heap is reclaimed: " + cluster.orchestrator.describe());
+            assertEquals(1, cluster.inspector.heapCount(), "the refused connection's heap is reclaimed: " + cluster.inspector.describe());
         }
     }
 
@@ -258,7 +258,7 @@ class ClusterTest
             final HostJvm d = cluster.client("hostD", "other");
             connect(d, "/far", "TCP");
             assertLine(d, "call 200", "CALLS 200 0");
-            assertEquals(0, cluster.orchestrator.heapCount(), "no pool heap for a TCP connection");
+            assertEquals(0, cluster.inspector.heapCount(), "no pool heap for a TCP connection");
         }
     }
 }

@@ -27,12 +27,24 @@ final class TestCluster implements AutoCloseable
     final boolean netns;
     final long leaseTimeoutMs;
     final EmbeddedZooKeeper zk;
+    private final String externalZk;
     Orchestrator orchestrator;
+    final ClusterInspector inspector;
     private final boolean mounted;
     private final List<HostJvm> jvms = new ArrayList<>();
 
     TestCluster(final String name, final boolean netns, final long leaseTimeoutMs, final long reclaimDelayMs) throws Exception
     {
+        this(name, netns, leaseTimeoutMs, reclaimDelayMs, null);
+    }
+
+    /**
+     * @param externalZk an ensemble to use (no ZooKeeper and no orchestrator in this JVM), or null.
+     */
+    TestCluster(final String name, final boolean netns, final long leaseTimeoutMs, final long reclaimDelayMs, final String externalZk)
+        throws Exception
+    {
+        this.externalZk = externalZk;
         this.base = TestDirs.fresh(name);
         this.pool = base.resolve("pool");
         this.netns = netns;
@@ -47,8 +59,16 @@ final class TestCluster implements AutoCloseable
             Files.createDirectories(pool);
             mounted = isRoot() && run("mount", "-t", "tmpfs", "-o", "size=256m", "rpcool-test-pool", pool.toString()) == 0;
         }
-        zk = new EmbeddedZooKeeper("0.0.0.0", 0, base.resolve("zk"), 100, (int)Math.max(leaseTimeoutMs, 10_000));
-        orchestrator = new Orchestrator(zkLocal(), "/rpcool", "orchestrator-test", pool, reclaimDelayMs, 4000);
+        if (externalZk == null)
+        {
+            zk = new EmbeddedZooKeeper("0.0.0.0", 0, base.resolve("zk"), 100, (int)Math.max(leaseTimeoutMs, 10_000));
+            orchestrator = new Orchestrator(zkLocal(), "/rpcool", "orchestrator-test", pool, reclaimDelayMs, 4000);
+        }
+        else
+        {
+            zk = null;
+        }
+        inspector = new ClusterInspector(zkLocal(), "/rpcool", pool);
     }
 
     static boolean isRoot()
@@ -101,12 +121,22 @@ final class TestCluster implements AutoCloseable
 
     String zkLocal()
     {
-        return "127.0.0.1:" + zk.port();
+        return externalZk != null ? externalZk : "127.0.0.1:" + zk.port();
     }
 
     String zkSpec()
     {
-        return "zk:" + (netns ? BRIDGE_IP : "127.0.0.1") + ":" + zk.port();
+        return externalZk != null ? "zk:" + externalZk : "zk:" + (netns ? BRIDGE_IP : "127.0.0.1") + ":" + zk.port();
+    }
+
+    /** An orchestrator JVM (a standby if another leads); prints LEADER or STANDBY. */
+    HostJvm orchestratorJvm(final String id, final long reclaimDelayMs, final long sessionTimeoutMs)
+    {
+        final HostJvm jvm = track(HostJvm.start(id, null, OrchestratorMain.class, List.of(), "--zk", zkLocal(), "--id", id,
+            "--pool", pool.toString(), "--reclaim-delay-ms", String.valueOf(reclaimDelayMs),
+            "--session-timeout-ms", String.valueOf(sessionTimeoutMs)));
+        jvm.awaitLine("ORCHESTRATOR", 30_000);
+        return jvm;
     }
 
     /** Address of a host for TCP (its namespace's, or loopback). */
@@ -171,14 +201,14 @@ final class TestCluster implements AutoCloseable
         final long start = System.currentTimeMillis();
         while (System.currentTimeMillis() - start < timeoutMs)
         {
-            if (poolUsed() <= bytes && orchestrator.heapCount() == 0 && PoolUsage.heapFiles(pool) == 0)
+            if (poolUsed() <= bytes && inspector.heapCount() == 0 && PoolUsage.heapFiles(pool) == 0)
             {
                 return System.currentTimeMillis() - start;
             }
             Thread.sleep(50);
         }
         throw new AssertionError("the pool did not come back to " + bytes + " bytes within " + timeoutMs + " ms: " + poolUsed() +
-            " bytes used, " + PoolUsage.heapFiles(pool) + " heap files, cluster state:\n" + orchestrator.describe());
+            " bytes used, " + PoolUsage.heapFiles(pool) + " heap files, cluster state:\n" + inspector.describe());
     }
 
     static String stat(final HostJvm daemon)
@@ -206,11 +236,15 @@ final class TestCluster implements AutoCloseable
         {
             j.close();
         }
+        inspector.close();
         if (orchestrator != null)
         {
             orchestrator.close();
         }
-        zk.close();
+        if (zk != null)
+        {
+            zk.close();
+        }
         if (netns)
         {
             script("down");
