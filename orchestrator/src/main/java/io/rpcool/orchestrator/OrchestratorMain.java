@@ -66,6 +66,12 @@ public final class OrchestratorMain
         EmbeddedZooKeeper server = null;
         if (embedded)
         {
+            // ZooKeeper's server threads are not daemons: any failure below must end the process.
+            Thread.setDefaultUncaughtExceptionHandler((t, e) ->
+            {
+                System.err.println("rpcool orchestrator: " + e);
+                System.exit(1);
+            });
             server = new EmbeddedZooKeeper("0.0.0.0", port, Path.of(data != null ? data : "/dev/shm/rpcool-zk-" + port), 200,
                 (int)Math.max(sessionTimeoutMs, 60_000));
             zk = "127.0.0.1:" + server.port();
