@@ -21,6 +21,8 @@ import io.rpcool.daemon.DaemonException;
  *  pending &lt;ms&gt;       PENDING_SENT, later PENDING_DONE or PENDING_FAILED &lt;status&gt;
  *  read               READ &lt;value&gt;              a value written in the heap before, read again
  *  try                CALL_OK or REFUSED &lt;status&gt;
+ *  greet              GREETING &lt;address&gt; &lt;text&gt;  a string the server allocated in the connection's data heap
+ *  total              TOTAL &lt;sum&gt; &lt;address&gt;      an order built in this side's data heap, read by the server in place
  *  close              CLOSED
  * </pre>
  * The connection's failure listener prints {@code PEER_FAILED <epoch ms> <message>}.
@@ -131,6 +133,25 @@ public final class ClusterClientMain
                         catch (final RpcException e)
                         {
                             say("REFUSED " + e.status());
+                        }
+                        break;
+                    case "greet":
+                        try (ClientCall c = conn.newCall(TestServerMain.GREETING))
+                        {
+                            c.invoke(0);
+                            final long text = c.reply().getLong(0);
+                            say(String.format("GREETING 0x%x %s", text, io.rpcool.mem.SharedString.read(conn.heap().regions(), text)));
+                        }
+                        break;
+                    case "total":
+                        try (ClientCall c = conn.newCall(TestServerMain.TOTAL))
+                        {
+                            final long order = conn.copyFrom(new TestServerMain.Order("o-1",
+                                java.util.List.of(new TestServerMain.Line("tea", 3, 250), new TestServerMain.Line("cake", 2, 400)),
+                                java.util.Map.of("k", "v")));
+                            c.request().putLong(0, order);
+                            c.invoke(8);
+                            say(String.format("TOTAL %d 0x%x 0x%x", c.reply().getLong(0), c.reply().getLong(8), order));
                         }
                         break;
                     case "close":

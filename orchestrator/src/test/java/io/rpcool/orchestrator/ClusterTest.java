@@ -248,6 +248,38 @@ class ClusterTest
     }
 
     @Test
+    void shouldShareDataHeapsAddedByEitherEndAcrossHosts() throws Exception
+    {
+        try (TestCluster cluster = new TestCluster("cl-data", netns(), LEASE_MS, RECLAIM_DELAY_MS))
+        {
+            final long baseline = cluster.poolUsed();
+            cluster.daemon("hostA", BIG_QUOTA);
+            cluster.daemon("hostB", BIG_QUOTA);
+            final HostJvm server = cluster.server("hostA", "/data", "pool-1");
+            final HostJvm b = cluster.client("hostB", "pool-1");
+            connect(b, "/data", "SHARED_MEMORY");
+            // The server allocates a string in a data heap it adds; the client on B reads it in place.
+            b.send("greet");
+            final String greeting = b.awaitLine("GREETING", 30_000);
+            assertTrue(greeting.endsWith(" Hello from the server!"), greeting);
+            assertEquals(server.awaitLine("GREETING at", 10_000).substring("GREETING at ".length()), greeting.split(" ")[1],
+                "both hosts see the string at one address");
+            // The client builds a pointer-rich order in its own data heap; the server on A reads it in place.
+            b.send("total");
+            final String[] total = b.awaitLine("TOTAL", 30_000).split(" ");
+            assertEquals("1550", total[1]);
+            assertEquals(total[3], total[2], "the server read the order at the address the client wrote it");
+            assertEquals(2, cluster.inspector.heapCount(), "the connection heap and its data heap: " + cluster.inspector.describe());
+            for (final long[] h : cluster.inspector.heaps())
+            {
+                assertEquals(2, h[2], "both ends hold a lease on every heap");
+            }
+            assertLine(b, "close", "CLOSED");
+            cluster.awaitPoolBackTo(baseline, RECLAIM_DELAY_MS + 10_000);
+        }
+    }
+
+    @Test
     void shouldFallBackToTcpForAClientInAnotherMemoryDomain() throws Exception
     {
         try (TestCluster cluster = new TestCluster("cl-domain", netns(), LEASE_MS, RECLAIM_DELAY_MS))
