@@ -87,14 +87,17 @@ public final class ChaosMain
         final Random random = new Random(seed);
         System.out.printf("rpcool chaos: %d rounds, seed %d, lease timeout %d ms, pool %s%s%n", rounds, seed, leaseMs, pool,
             mounted ? " (tmpfs)" : "");
-        final EmbeddedZooKeeper zk = new EmbeddedZooKeeper("127.0.0.1", 0, base.resolve("zk"), 100, (int)Math.max(leaseMs, 10_000));
-        final String connect = "127.0.0.1:" + zk.port();
-        final Orchestrator orchestrator = new Orchestrator(connect, "/rpcool", "chaos-orchestrator", pool, reclaimDelayMs, 4000);
-        final ClusterInspector inspector = new ClusterInspector(connect, "/rpcool", pool);
-        final long baseline = PoolUsage.usedBytes(pool);
+        EmbeddedZooKeeper zk = null;
+        Orchestrator orchestrator = null;
+        ClusterInspector inspector = null;
         boolean passed = false;
         try
         {
+            zk = new EmbeddedZooKeeper("127.0.0.1", 0, base.resolve("zk"), 100, (int)Math.max(leaseMs, 10_000));
+            final String connect = "127.0.0.1:" + zk.port();
+            orchestrator = new Orchestrator(connect, "/rpcool", "chaos-orchestrator", pool, reclaimDelayMs, 4000);
+            inspector = new ClusterInspector(connect, "/rpcool", pool);
+            final long baseline = PoolUsage.usedBytes(pool);
             for (final String host : List.of("hostA", "hostB"))
             {
                 daemons.add(ChildJvm.start("daemon-" + host, ChaosDaemonMain.class, List.of(),
@@ -211,9 +214,18 @@ public final class ChaosMain
                     j.kill9();
                 }
             }
-            inspector.close();
-            orchestrator.close();
-            zk.close();
+            if (inspector != null)
+            {
+                inspector.close();
+            }
+            if (orchestrator != null)
+            {
+                orchestrator.close();
+            }
+            if (zk != null)
+            {
+                zk.close();
+            }
             if (mounted)
             {
                 new ProcessBuilder("umount", pool.toString()).inheritIO().start().waitFor();
