@@ -60,8 +60,8 @@ class ClusterTest
                 connect(client, "/shop/cart", "SHARED_MEMORY");
                 assertLine(client, "call 500", "CALLS 500 0");
             }
-            final List<long[]> heaps = cluster.inspector.heaps();
-            assertEquals(3, heaps.size(), cluster.inspector.describe());
+            final List<long[]> heaps = cluster.inspect().heaps();
+            assertEquals(3, heaps.size(), cluster.inspect().describe());
             for (int i = 0; i < heaps.size(); i++)
             {
                 final long[] h = heaps.get(i);
@@ -112,7 +112,7 @@ class ClusterTest
                 // The heap stays mapped and readable until the client closes.
                 assertLine(client, "read", "READ 5eedcafe");
             }
-            assertEquals(2, cluster.inspector.heapCount(), "the clients still hold their heaps");
+            assertEquals(2, cluster.inspect().heapCount(), "the clients still hold their heaps");
             for (final HostJvm client : List.of(b, c))
             {
                 assertLine(client, "close", "CLOSED");
@@ -191,7 +191,7 @@ class ClusterTest
                 assertLine(b, "call 10", "CALLS 10 0");
                 all.add(b);
             }
-            assertEquals(2, cluster.inspector.heapCount());
+            assertEquals(2, cluster.inspect().heapCount());
             assertTrue(cluster.poolUsed() > baseline);
             // No orchestrator while everything dies: the heaps' state stays in ZooKeeper.
             cluster.orchestrator.close();
@@ -203,6 +203,55 @@ class ClusterTest
             cluster.orchestrator = new Orchestrator(cluster.zkLocal(), "/rpcool", "orchestrator-restarted", cluster.pool, RECLAIM_DELAY_MS, 4000);
             final long tookMs = cluster.awaitPoolBackTo(baseline, LEASE_MS + RECLAIM_DELAY_MS + 15_000);
             System.out.println("orphans reclaimed " + (System.currentTimeMillis() - killedAt) + " ms after the kill (" + tookMs + " ms waited)");
+        }
+    }
+
+    @Test
+    void shouldReclaimOrphanedHeapsWhenEverythingButThePoolIsKilledIncludingTheEmbeddedOrchestrator() throws Exception
+    {
+        final int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0))
+        {
+            port = s.getLocalPort();
+        }
+        try (TestCluster cluster = new TestCluster("cl-all", false, LEASE_MS, RECLAIM_DELAY_MS, "127.0.0.1:" + port))
+        {
+            final List<String> orchestratorArgs = List.of("--embedded", "--port", String.valueOf(port), "--data",
+                cluster.base.resolve("zk-data").toString(), "--pool", cluster.pool.toString(), "--id", "embedded",
+                "--reclaim-delay-ms", String.valueOf(RECLAIM_DELAY_MS), "--session-timeout-ms", "3000");
+            final HostJvm orchestrator = cluster.track(HostJvm.start("orchestrator", null, OrchestratorMain.class, List.of(),
+                orchestratorArgs.toArray(new String[0])));
+            orchestrator.awaitLine("LEADER", 30_000);
+            final long baseline = cluster.poolUsed();
+            final List<HostJvm> all = new java.util.ArrayList<>();
+            all.add(cluster.daemon("hostA", BIG_QUOTA));
+            all.add(cluster.daemon("hostB", BIG_QUOTA));
+            all.add(cluster.server("hostA", "/all", "pool-1"));
+            final HostJvm b = cluster.client("hostB", "pool-1");
+            all.add(b);
+            connect(b, "/all", "SHARED_MEMORY");
+            b.send("greet");
+            b.awaitLine("GREETING", 30_000);
+            assertEquals(2, cluster.inspect().heapCount());
+            assertTrue(cluster.poolUsed() > baseline);
+            cluster.inspect().close();
+            cluster.inspector = null;
+            // Every process dies at once, ZooKeeper and the orchestrator with them; only the pool and
+            // ZooKeeper's data directory remain.
+            orchestrator.kill9();
+            for (final HostJvm j : all)
+            {
+                j.kill9();
+            }
+            assertEquals(2, PoolUsage.heapFiles(cluster.pool));
+            final long restartedAt = System.currentTimeMillis();
+            final HostJvm again = cluster.track(HostJvm.start("orchestrator-again", null, OrchestratorMain.class, List.of(),
+                orchestratorArgs.toArray(new String[0])));
+            again.awaitLine("LEADER", 30_000);
+            // The dead hosts' sessions come back from ZooKeeper's log and expire; then their heaps are orphans.
+            final long tookMs = cluster.awaitPoolBackTo(baseline, LEASE_MS + RECLAIM_DELAY_MS + 20_000);
+            System.out.println("orphans reclaimed " + (System.currentTimeMillis() - restartedAt) + " ms after the orchestrator restarted");
+            assertTrue(tookMs < LEASE_MS + RECLAIM_DELAY_MS + 20_000);
         }
     }
 
@@ -222,7 +271,7 @@ class ClusterTest
             assertTrue(TestCluster.stat(daemonB).contains("quota used " + heap + " / "), "client's quota on B");
             assertTrue(TestCluster.stat(daemonA).contains("pid " + server.pid()) &&
                 TestCluster.stat(daemonA).contains("quota used " + heap + " / "), "server's quota on A");
-            final String report = cluster.inspector.describe();
+            final String report = cluster.inspect().describe();
             assertTrue(report.contains("hostA-" + server.pid() + " ") && report.contains("hostB-" + b.pid() + " "), report);
             assertTrue(report.contains(heap + " bytes in 1 heaps"), report);
 
@@ -239,11 +288,11 @@ class ClusterTest
             assertTrue(serverOver.startsWith("CONNECT_FAILED") && serverOver.contains("server process " + server.pid()) &&
                 serverOver.contains("quota"), serverOver);
             final long deadline = System.currentTimeMillis() + RECLAIM_DELAY_MS + 10_000;
-            while (cluster.inspector.heapCount() != 1 && System.currentTimeMillis() < deadline)
+            while (cluster.inspect().heapCount() != 1 && System.currentTimeMillis() < deadline)
             {
                 Thread.sleep(50);
             }
-            assertEquals(1, cluster.inspector.heapCount(), "the refused connection's heap is reclaimed: " + cluster.inspector.describe());
+            assertEquals(1, cluster.inspect().heapCount(), "the refused connection's heap is reclaimed: " + cluster.inspect().describe());
         }
     }
 
@@ -269,8 +318,8 @@ class ClusterTest
             final String[] total = b.awaitLine("TOTAL", 30_000).split(" ");
             assertEquals("1550", total[1]);
             assertEquals(total[3], total[2], "the server read the order at the address the client wrote it");
-            assertEquals(2, cluster.inspector.heapCount(), "the connection heap and its data heap: " + cluster.inspector.describe());
-            for (final long[] h : cluster.inspector.heaps())
+            assertEquals(2, cluster.inspect().heapCount(), "the connection heap and its data heap: " + cluster.inspect().describe());
+            for (final long[] h : cluster.inspect().heaps())
             {
                 assertEquals(2, h[2], "both ends hold a lease on every heap");
             }
@@ -290,7 +339,7 @@ class ClusterTest
             final HostJvm d = cluster.client("hostD", "other");
             connect(d, "/far", "TCP");
             assertLine(d, "call 200", "CALLS 200 0");
-            assertEquals(0, cluster.inspector.heapCount(), "no pool heap for a TCP connection");
+            assertEquals(0, cluster.inspect().heapCount(), "no pool heap for a TCP connection");
         }
     }
 }

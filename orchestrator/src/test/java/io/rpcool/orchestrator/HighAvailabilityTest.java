@@ -78,7 +78,7 @@ class HighAvailabilityTest
                 assertTrue(load.allocations.get() > 20, "allocations during the run: " + load.allocations.get());
 
                 // Nothing held was lost: every heap the load still holds is in the cluster with its lease; no two overlap.
-                final List<long[]> heaps = cluster.inspector.heaps();
+                final List<long[]> heaps = cluster.inspect().heaps();
                 final TreeMap<Long, long[]> byAddress = new TreeMap<>();
                 for (final long[] h : heaps)
                 {

@@ -29,7 +29,7 @@ final class TestCluster implements AutoCloseable
     final EmbeddedZooKeeper zk;
     private final String externalZk;
     Orchestrator orchestrator;
-    final ClusterInspector inspector;
+    ClusterInspector inspector;
     private final boolean mounted;
     private final List<HostJvm> jvms = new ArrayList<>();
 
@@ -68,7 +68,10 @@ final class TestCluster implements AutoCloseable
         {
             zk = null;
         }
-        inspector = new ClusterInspector(zkLocal(), "/rpcool", pool);
+        if (externalZk == null)
+        {
+            inspector = new ClusterInspector(zkLocal(), "/rpcool", pool);
+        }
     }
 
     static boolean isRoot()
@@ -190,6 +193,16 @@ final class TestCluster implements AutoCloseable
         return jvm;
     }
 
+    /** Connect the read-only view (with an external ensemble: once it runs). */
+    ClusterInspector inspect()
+    {
+        if (inspector == null)
+        {
+            inspector = new ClusterInspector(zkLocal(), "/rpcool", pool);
+        }
+        return inspector;
+    }
+
     long poolUsed()
     {
         return PoolUsage.usedBytes(pool);
@@ -201,14 +214,14 @@ final class TestCluster implements AutoCloseable
         final long start = System.currentTimeMillis();
         while (System.currentTimeMillis() - start < timeoutMs)
         {
-            if (poolUsed() <= bytes && inspector.heapCount() == 0 && PoolUsage.heapFiles(pool) == 0)
+            if (poolUsed() <= bytes && inspect().heapCount() == 0 && PoolUsage.heapFiles(pool) == 0)
             {
                 return System.currentTimeMillis() - start;
             }
             Thread.sleep(50);
         }
         throw new AssertionError("the pool did not come back to " + bytes + " bytes within " + timeoutMs + " ms: " + poolUsed() +
-            " bytes used, " + PoolUsage.heapFiles(pool) + " heap files, cluster state:\n" + inspector.describe());
+            " bytes used, " + PoolUsage.heapFiles(pool) + " heap files, cluster state:\n" + inspect().describe());
     }
 
     static String stat(final HostJvm daemon)
@@ -236,7 +249,10 @@ final class TestCluster implements AutoCloseable
         {
             j.close();
         }
-        inspector.close();
+        if (inspector != null)
+        {
+            inspector.close();
+        }
         if (orchestrator != null)
         {
             orchestrator.close();
