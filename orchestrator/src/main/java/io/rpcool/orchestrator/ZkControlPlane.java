@@ -183,6 +183,18 @@ public final class ZkControlPlane implements ControlPlane
         {
             throw fail("register host " + hostId, e);
         }
+        try
+        {
+            // Messages left for a previous daemon of this host name are stale: its connections are gone.
+            for (final String m : client.getChildren().forPath(paths.inbox + "/" + hostId))
+            {
+                client.delete().quietly().forPath(paths.inbox + "/" + hostId + "/" + m);
+            }
+        }
+        catch (final Exception e)
+        {
+            throw fail("clear the inbox of host " + hostId, e);
+        }
         watcherThread = new Thread(this::watchLoop, "rpcool-cluster-" + hostId);
         watcherThread.setDaemon(true);
         watcherThread.start();
