@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
@@ -41,7 +44,7 @@ public final class Orchestrator implements AutoCloseable
     private final ClusterPaths paths;
     private final CuratorFramework client;
     private final LeaderLatch latch;
-    private final Thread collector;
+    private final AgentRunner collector;
     private final Map<String, Long> emptySinceMs = new HashMap<>();
     private final Map<String, Long> hostGoneSinceMs = new HashMap<>();
     private volatile boolean running = true;
@@ -100,9 +103,14 @@ public final class Orchestrator implements AutoCloseable
             client.close();
             throw e instanceof IllegalStateException ? (IllegalStateException)e : new IllegalStateException("cannot start the orchestrator: " + e, e);
         }
-        collector = new Thread(this::collectLoop, "rpcool-orchestrator-" + id);
-        collector.setDaemon(true);
-        collector.start();
+        collector = new AgentRunner(new SleepingMillisIdleStrategy(scanIntervalMs),
+            e -> System.err.println("rpcool orchestrator " + id + ": collection round failed: " + e), null, new OrphanCollector());
+        AgentRunner.startOnThread(collector, r ->
+        {
+            final Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public String id()
@@ -163,43 +171,40 @@ public final class Orchestrator implements AutoCloseable
         return ClusterReport.describe(client, paths, pool);
     }
 
-    private void collectLoop()
+    /** The collection loop: one round per scan interval while this orchestrator leads. */
+    private final class OrphanCollector implements Agent
     {
-        while (running)
+        @Override
+        public int doWork() throws Exception
         {
-            try
+            if (!running)
             {
-                if (latch.hasLeadership())
-                {
-                    collect();
-                }
-                else
-                {
-                    emptySinceMs.clear();
-                    hostGoneSinceMs.clear();
-                }
+                return 0;
             }
-            catch (final Exception e)
+            if (latch.hasLeadership())
             {
-                if (running)
-                {
-                    System.err.println("rpcool orchestrator " + id + ": collection round failed: " + e);
-                }
+                return collect();
             }
-            try
-            {
-                Thread.sleep(scanIntervalMs);
-            }
-            catch (final InterruptedException e)
-            {
-                return;
-            }
+            emptySinceMs.clear();
+            hostGoneSinceMs.clear();
+            return 0;
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "rpcool-orchestrator-" + id;
         }
     }
 
-    /** One round of orphan collection (leader only). */
-    void collect() throws Exception
+    /**
+     * One round of orphan collection (leader only).
+     *
+     * @return heaps reclaimed.
+     */
+    int collect() throws Exception
     {
+        int reclaimed = 0;
         final long now = System.currentTimeMillis();
         final List<String> heaps = client.getChildren().forPath(paths.heaps);
         final Set<String> live = new HashSet<>(heaps);
@@ -223,6 +228,7 @@ public final class Orchestrator implements AutoCloseable
             final long since = emptySinceMs.computeIfAbsent(h, k -> now);
             if (now - since >= reclaimDelayMs && reclaim(h))
             {
+                reclaimed++;
                 emptySinceMs.remove(h);
                 System.err.printf("rpcool orchestrator %s: reclaimed heap 0x%x (%d bytes): no lease for %d ms%n",
                     id, ClusterPaths.heapAddress(h), ClusterPaths.heapLength(h), now - since);
@@ -230,6 +236,7 @@ public final class Orchestrator implements AutoCloseable
         }
         removeStrayFiles(live, now);
         dropInboxesOfGoneHosts(now);
+        return reclaimed;
     }
 
     /** Delete a heap that has no lease, atomically with the allocation version; then free its file. */
@@ -352,7 +359,7 @@ public final class Orchestrator implements AutoCloseable
     public void close()
     {
         running = false;
-        collector.interrupt();
+        collector.close();
         try
         {
             latch.close();
