@@ -25,9 +25,13 @@ public final class Channel implements AutoCloseable
     private final long id;
     private final ChannelOptions options;
     private final HandlerAgent[] agents;
+    /** Function ids below this have their handler in {@link #smallFunctions}, read without hashing. */
+    static final int SMALL_FUNCTION_IDS = 256;
     private volatile Int2ObjectHashMap<RpcHandler> handlers = new Int2ObjectHashMap<>();
+    private volatile Function[] smallFunctions = new Function[SMALL_FUNCTION_IDS];
     private volatile Int2ObjectHashMap<SealRequirement> requirements = new Int2ObjectHashMap<>();
     volatile ShmServerEnd[] ends = new ShmServerEnd[0];
+    /** Calls served over TCP; each handler thread counts its shared-memory calls itself. */
     final LongAdder callsServed = new LongAdder();
     final LongAdder malformedEntries = new LongAdder();
     final LongAdder rejectedCalls = new LongAdder();
@@ -82,6 +86,23 @@ public final class Channel implements AutoCloseable
     }
 
     /**
+     * The data heap shared by all connections of this channel, for objects the server keeps or
+     * prepares before clients connect.
+     *
+     * @throws IllegalStateException if the channel gives each connection a private heap
+     *                               ({@link ChannelOptions#sharedHeap(boolean)} is false).
+     */
+    public SharedHeap heap()
+    {
+        final SharedHeap shared = heap;
+        if (shared == null)
+        {
+            throw new IllegalStateException("channel " + name + " has no shared heap: each connection has its own");
+        }
+        return shared;
+    }
+
+    /**
      * Serve {@code functionId} with {@code handler}, replacing any handler it had; sandboxed if the
      * channel's options say so.
      */
@@ -100,8 +121,15 @@ public final class Channel implements AutoCloseable
         final SandboxRegion region = functionOptions.sandboxRegion() != null ?
             functionOptions.sandboxRegion() : options.sandboxRegion();
         final Int2ObjectHashMap<RpcHandler> copy = new Int2ObjectHashMap<>(handlers);
-        copy.put(functionId, sandboxed ? new SandboxedHandler(handler, region) : handler);
+        final RpcHandler served = sandboxed ? new SandboxedHandler(handler, region) : handler;
+        copy.put(functionId, served);
         handlers = copy;
+        if (functionId >= 0 && functionId < SMALL_FUNCTION_IDS)
+        {
+            final Function[] table = smallFunctions.clone();
+            table[functionId] = new Function(served, requirement(functionId));
+            smallFunctions = table;
+        }
         return this;
     }
 
@@ -128,6 +156,33 @@ public final class Channel implements AutoCloseable
         return handlers.get(functionId);
     }
 
+    /**
+     * The handler of {@code functionId} and the requirement its calls must meet, or null if it has
+     * no handler: one array read for the ids most channels use, the maps for the others.
+     */
+    Function function(final int functionId)
+    {
+        if (functionId >= 0 && functionId < SMALL_FUNCTION_IDS)
+        {
+            return smallFunctions[functionId];
+        }
+        final RpcHandler handler = handlers.get(functionId);
+        return handler == null ? null : new Function(handler, requirement(functionId));
+    }
+
+    /** A registered function as the handler threads see it. */
+    static final class Function
+    {
+        final RpcHandler handler;
+        final SealRequirement requirement;
+
+        Function(final RpcHandler handler, final SealRequirement requirement)
+        {
+            this.handler = handler;
+            this.requirement = requirement;
+        }
+    }
+
     /** The requirement calls of {@code functionId} must meet: the stricter of the channel's and the function's. */
     SealRequirement requirement(final int functionId)
     {
@@ -150,7 +205,12 @@ public final class Channel implements AutoCloseable
     /** Calls served successfully, over every transport. */
     public long callsServed()
     {
-        return callsServed.sum();
+        long served = callsServed.sum();
+        for (final HandlerAgent agent : agents)
+        {
+            served += agent.call.served;
+        }
+        return served;
     }
 
     /** Request entries rejected as malformed. */

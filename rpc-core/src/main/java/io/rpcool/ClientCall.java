@@ -188,7 +188,10 @@ public final class ClientCall implements AutoCloseable, Watchable
         return request.addressOffset();
     }
 
-    /** The address of the reply buffer. */
+    /**
+     * The address of the reply buffer. A short reply over shared memory is read from the slot's
+     * response line instead; {@link #reply()} always shows where the last reply is.
+     */
     public long replyAddress()
     {
         return replyAddress;
@@ -207,8 +210,10 @@ public final class ClientCall implements AutoCloseable, Watchable
 
     public ClientCall invoke(final int requestLength, final long timeout, final TimeUnit unit)
     {
-        start(requestLength, unit.toNanos(timeout));
+        start(requestLength);
         connection.send(this);
+        // Read the clock while the request is on its way.
+        deadlineNs = System.nanoTime() + unit.toNanos(timeout);
         await();
         if (state == FAILED)
         {
@@ -222,9 +227,10 @@ public final class ClientCall implements AutoCloseable, Watchable
      */
     public void invokeAsync(final int requestLength, final CallCallback callback)
     {
-        start(requestLength, connection.callTimeoutNs);
+        start(requestLength);
         this.callback = callback;
         connection.send(this);
+        deadlineNs = System.nanoTime() + connection.callTimeoutNs;
         connection.watchAsync(this);
     }
 
@@ -235,9 +241,10 @@ public final class ClientCall implements AutoCloseable, Watchable
     public CompletableFuture<ClientCall> invokeAsync(final int requestLength)
     {
         final CompletableFuture<ClientCall> f = new CompletableFuture<>();
-        start(requestLength, connection.callTimeoutNs);
+        start(requestLength);
         this.future = f;
         connection.send(this);
+        deadlineNs = System.nanoTime() + connection.callTimeoutNs;
         connection.watchAsync(this);
         return f;
     }
@@ -258,7 +265,8 @@ public final class ClientCall implements AutoCloseable, Watchable
         connection.release(this);
     }
 
-    private void start(final int length, final long timeoutNs)
+    /** Check and prepare; the caller sets the deadline once the request is sent. */
+    private void start(final int length)
     {
         if (state == IN_FLIGHT)
         {
@@ -280,7 +288,6 @@ public final class ClientCall implements AutoCloseable, Watchable
         failure = null;
         replyLength = 0;
         reply.wrap(replyAddress, 0);
-        deadlineNs = System.nanoTime() + timeoutNs;
     }
 
     /**
@@ -400,12 +407,23 @@ public final class ClientCall implements AutoCloseable, Watchable
      */
     boolean succeed(final int length)
     {
+        return succeed(replyAddress, length);
+    }
+
+    /**
+     * Complete with a reply of {@code length} bytes at {@code address}: the reply buffer, or the
+     * slot's response line for a reply that came inline.
+     *
+     * @return false if the call had already completed.
+     */
+    boolean succeed(final long address, final int length)
+    {
         // What to notify is read before the state changes: once it does, the caller may start the next call.
         final CallCallback cb = callback;
         final CompletableFuture<ClientCall> f = future;
         final long seal = sealId;
         replyLength = length;
-        reply.wrap(replyAddress, length);
+        reply.wrap(address, length);
         if (!STATE.compareAndSet(this, IN_FLIGHT, DONE))
         {
             return false;
@@ -476,6 +494,8 @@ public final class ClientCall implements AutoCloseable, Watchable
     void markInFlight(final long callId)
     {
         this.callId = callId;
-        state = IN_FLIGHT;
+        // An ordered store: only this thread polls a synchronous call, and the poller learns of
+        // an asynchronous one through its watch queue, after this store.
+        STATE.lazySet(this, IN_FLIGHT);
     }
 }

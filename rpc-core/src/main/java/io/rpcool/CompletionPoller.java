@@ -25,7 +25,12 @@ final class CompletionPoller implements Agent
     private final ArrayList<Watchable> watched = new ArrayList<>(1024);
     private final AdaptiveIdleStrategy busyIdle;
     private final AgentRunner runner;
+    private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<CompletionPoller> SCANS =
+        java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(CompletionPoller.class, "scans");
+    /** Scans completed, an ordered store per scan (no fence); {@link #quiesce()} waits for it to move. */
     private volatile long scans;
+    /** The polling thread itself: {@link AgentRunner#thread()} turns into a placeholder once closing begins. */
+    private volatile Thread thread;
     private volatile boolean parked;
 
     CompletionPoller(final Rpcool rpcool)
@@ -59,6 +64,7 @@ final class CompletionPoller implements Agent
     @Override
     public void onStart()
     {
+        thread = Thread.currentThread();
         SharedMemory.reduceTimerSlack(1000);
     }
 
@@ -88,7 +94,7 @@ final class CompletionPoller implements Agent
                 completed++;
             }
         }
-        scans = scans + 1;
+        SCANS.lazySet(this, scans + 1);
         return completed;
     }
 
@@ -147,7 +153,7 @@ final class CompletionPoller implements Agent
      */
     boolean quiesce()
     {
-        final Thread thread = runner.thread();
+        final Thread thread = this.thread;
         if (thread == null || Thread.currentThread() == thread || !thread.isAlive())
         {
             return true;

@@ -16,12 +16,23 @@ final class HandlerAgent implements Agent, Watchable
 {
     private final Channel channel;
     private final Rpcool rpcool;
-    private final ServerCall call = new ServerCall();
+    final ServerCall call = new ServerCall();
     private final String roleName;
     private final AdaptiveIdleStrategy idle;
     final AgentRunner runner;
-    /** Duty cycles completed; a closer waits for it to move so that no cycle still reads a removed connection. */
+    private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<HandlerAgent> ROUNDS =
+        java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(HandlerAgent.class, "rounds");
+    /**
+     * Duty cycles completed (an ordered store per cycle, no fence); a closer waits for it to move so
+     * that no cycle still reads a removed connection.
+     */
     volatile long rounds;
+    /**
+     * The thread running this agent, kept here because {@link AgentRunner#thread()} answers a
+     * never-started placeholder as soon as {@link AgentRunner#close()} begins, while the agent may
+     * still be finishing a duty cycle over a connection being removed.
+     */
+    private volatile Thread thread;
 
     HandlerAgent(final Channel channel, final Rpcool rpcool, final int index)
     {
@@ -46,6 +57,7 @@ final class HandlerAgent implements Agent, Watchable
     @Override
     public void onStart()
     {
+        thread = Thread.currentThread();
         SharedMemory.reduceTimerSlack(1000);
     }
 
@@ -67,7 +79,7 @@ final class HandlerAgent implements Agent, Watchable
                 }
             }
         }
-        rounds = rounds + 1;
+        ROUNDS.lazySet(this, rounds + 1);
         return work;
     }
 
@@ -105,7 +117,7 @@ final class HandlerAgent implements Agent, Watchable
      */
     boolean quiesce()
     {
-        final Thread thread = runner.thread();
+        final Thread thread = this.thread;
         if (thread == null || Thread.currentThread() == thread || !thread.isAlive())
         {
             return true;

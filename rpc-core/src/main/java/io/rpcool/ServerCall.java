@@ -89,6 +89,23 @@ public final class ServerCall
     /**
      * Copy {@code length} bytes at {@code address} into this thread's private buffer and make it the request.
      */
+    /** Calls served with this object over shared memory (one per handler thread; written by it alone). */
+    long served;
+
+    /** The request came inline in its queue entry: its (at most 16) bytes go to private memory. */
+    void inlineRequest(final long first, final long second, final int length)
+    {
+        UnsafeBuffer c = copy;
+        if (c == null)
+        {
+            c = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
+            copy = c;
+        }
+        c.putLong(0, first);
+        c.putLong(8, second);
+        request.wrap(c.addressOffset(), length);
+    }
+
     void copyRequest(final long address, final int length)
     {
         UnsafeBuffer c = copy;

@@ -419,11 +419,21 @@ final class ShmConnection extends Connection
             }
         }
         final int entry = entryOffset(QUEUE_OFFSET, capacity, tail);
+        int flags = call.entryFlags;
+        if (flags == 0 && call.requestLength <= INLINE_MAX)
+        {
+            // A small plain request travels in the entry's own cache line; the request buffer
+            // stays in this process's cache.
+            final long request = requestBuffersOffset + (long)bufferSize * call.slot;
+            heap.putLong(entry + INLINE_OFFSET, heap.getLong((int)request));
+            heap.putLong(entry + INLINE_OFFSET + 8, heap.getLong((int)request + 8));
+            flags = FLAG_INLINE;
+        }
         heap.putLong(entry + CALL_ID_OFFSET, callId);
         heap.putInt(entry + SLOT_OFFSET, call.slot);
         heap.putInt(entry + FUNCTION_OFFSET, call.functionId);
         heap.putInt(entry + LENGTH_OFFSET, call.requestLength);
-        heap.putInt(entry + FLAGS_OFFSET, call.entryFlags);
+        heap.putInt(entry + FLAGS_OFFSET, flags);
         heap.putLong(entry + SEAL_ID_OFFSET, call.sealId);
         heap.putInt(entry + SEAL_KIND_OFFSET, call.sealKind);
         heap.putLongOrdered(entry + SEQUENCE_OFFSET, tail + 1);
@@ -441,10 +451,22 @@ final class ShmConnection extends Connection
         {
             final int status = heap.getInt(line + RESPONSE_STATUS_OFFSET);
             final int length = heap.getInt(line + RESPONSE_LENGTH_OFFSET);
+            final int replyFlags = heap.getInt(line + RESPONSE_FLAGS_OFFSET);
+            final boolean inline = (replyFlags & RESPONSE_FLAG_INLINE) != 0;
             if (length < 0 || length > bufferSize)
             {
                 call.fail(new RpcException(Status.MALFORMED_REPLY,
                     "reply length " + length + " outside the " + bufferSize + "-byte buffer"));
+            }
+            else if ((replyFlags & ~RESPONSE_FLAG_INLINE) != 0 ||
+                (inline && (length > RESPONSE_INLINE_MAX || status != Status.OK.code())))
+            {
+                call.fail(new RpcException(Status.MALFORMED_REPLY, "reply flags 0x" + Integer.toHexString(replyFlags) +
+                    " with status " + status + " and length " + length));
+            }
+            else if (inline)
+            {
+                call.succeed(heap.addressOffset() + line + RESPONSE_INLINE_OFFSET, length);
             }
             else
             {

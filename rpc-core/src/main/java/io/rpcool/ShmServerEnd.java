@@ -6,6 +6,7 @@ import static io.rpcool.layout.RequestQueueDescriptor.*;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.rpcool.layout.ConnectionDescriptor;
@@ -42,6 +43,8 @@ final class ShmServerEnd
     final UnsafeBuffer heap;
     /** The connection's data heap (or the channel's shared one), for pointer-rich arguments. */
     SharedHeap dataHeap;
+    /** The channel has one handler thread, the only consumer of the queue: the head moves without a CAS. */
+    private final boolean singleConsumer;
     private final int slots;
     private final int bufferSize;
     private final int capacity;
@@ -74,6 +77,7 @@ final class ShmServerEnd
         this.clientPid = clientPid;
         this.backendSeals = backendSeals;
         this.heap = new UnsafeBuffer(address, (int)length);
+        this.singleConsumer = channel.options().handlerThreads() == 1;
         ConnectionDescriptor.checkConnectionHeap(heap, address);
         this.slots = heap.getInt(HeapDescriptor.SLOT_COUNT_OFFSET);
         this.bufferSize = heap.getInt(HeapDescriptor.BUFFER_SIZE_OFFSET);
@@ -93,33 +97,44 @@ final class ShmServerEnd
      */
     int poll(final ServerCall call)
     {
-        final UnsafeBuffer heap = this.heap;
-        final long head = heap.getLongVolatile(headOffset);
-        final int entry = entryOffset(QUEUE_OFFSET, capacity, head);
-        final long sequence = heap.getLongVolatile(entry + SEQUENCE_OFFSET);
+        // Raw reads at addresses inside the mapped heap (the queue's offsets come from the header,
+        // checked when the connection was accepted, and positions are masked by the capacity): the
+        // end is closed, and its heap unmapped, only once no handler thread can be here (quiesce).
+        final long base = address;
+        final long head = UnsafeApi.getLongVolatile(null, base + headOffset);
+        final long entry = base + entryOffset(QUEUE_OFFSET, capacity, head);
+        final long sequence = UnsafeApi.getLongVolatile(null, entry + SEQUENCE_OFFSET);
         if (sequence != head + 1)
         {
-            if (sequence == head + 1 - capacity || heap.getLongVolatile(headOffset) != head)
+            if (sequence == head + 1 - capacity || UnsafeApi.getLongVolatile(null, base + headOffset) != head)
             {
                 return 0;
             }
             // Neither published nor free: the peer wrote garbage over the sequence. Mark the entry
             // published so it is consumed (and its fields validated) like any other; skipping the
             // position instead would leave the garbage to be misread one lap later.
-            if (heap.compareAndSetLong(entry + SEQUENCE_OFFSET, sequence, head + 1))
+            if (UnsafeApi.compareAndSetLong(null, entry + SEQUENCE_OFFSET, sequence, head + 1))
             {
                 onMalformed("entry " + head + " has sequence " + sequence + ", expected " + (head + 1));
             }
             return 0;
         }
-        final long callId = heap.getLong(entry + CALL_ID_OFFSET);
-        final int slot = heap.getInt(entry + SLOT_OFFSET);
-        final int functionId = heap.getInt(entry + FUNCTION_OFFSET);
-        final int requestLength = heap.getInt(entry + LENGTH_OFFSET);
-        final int flags = heap.getInt(entry + FLAGS_OFFSET);
-        final long sealId = heap.getLong(entry + SEAL_ID_OFFSET);
-        final int sealKind = heap.getInt(entry + SEAL_KIND_OFFSET);
-        if (!heap.compareAndSetLong(headOffset, head, head + 1))
+        final long callId = UnsafeApi.getLong(entry + CALL_ID_OFFSET);
+        final int slot = UnsafeApi.getInt(entry + SLOT_OFFSET);
+        final int functionId = UnsafeApi.getInt(entry + FUNCTION_OFFSET);
+        final int requestLength = UnsafeApi.getInt(entry + LENGTH_OFFSET);
+        final int flags = UnsafeApi.getInt(entry + FLAGS_OFFSET);
+        final long sealId = UnsafeApi.getLong(entry + SEAL_ID_OFFSET);
+        final int sealKind = UnsafeApi.getInt(entry + SEAL_KIND_OFFSET);
+        // Read before the claim, like every field: once the head moves, the producer may reuse the entry.
+        final long inline0 = UnsafeApi.getLong(entry + INLINE_OFFSET);
+        final long inline1 = UnsafeApi.getLong(entry + INLINE_OFFSET + 8);
+        if (singleConsumer)
+        {
+            // The channel's only handler thread: nobody else moves the head.
+            UnsafeApi.putLongRelease(null, base + headOffset, head + 1);
+        }
+        else if (!heap.compareAndSetLong(headOffset, head, head + 1))
         {
             return 0;
         }
@@ -135,7 +150,8 @@ final class ShmServerEnd
                 "request length " + requestLength + " outside the " + bufferSize + "-byte buffer", null, 0);
             return 1;
         }
-        if ((flags & ~KNOWN_FLAGS) != 0 || flags == (FLAG_SEALED | FLAG_COPY))
+        if ((flags & ~KNOWN_FLAGS) != 0 || ((flags & FLAG_SEALED) != 0 && (flags & (FLAG_COPY | FLAG_INLINE)) != 0) ||
+            (flags & (FLAG_COPY | FLAG_INLINE)) == (FLAG_COPY | FLAG_INLINE))
         {
             onMalformed("entry " + head + " has unknown flags 0x" + Integer.toHexString(flags));
             respondError(slot, callId, Status.MALFORMED_REQUEST, "unknown request flags 0x" + Integer.toHexString(flags), null, 0);
@@ -174,7 +190,18 @@ final class ShmServerEnd
         {
             protection = Protection.COPY;
         }
-        serve(call, slot, callId, functionId, requestLength, protection, completer, sealId);
+        else if ((flags & FLAG_INLINE) != 0)
+        {
+            if (requestLength > INLINE_MAX)
+            {
+                onMalformed("entry " + head + " has an inline request of " + requestLength + " bytes");
+                respondError(slot, callId, Status.MALFORMED_REQUEST,
+                    "inline request of " + requestLength + " bytes, at most " + INLINE_MAX, null, 0);
+                return 1;
+            }
+            call.inlineRequest(inline0, inline1, requestLength);
+        }
+        serve(call, slot, callId, functionId, requestLength, protection, completer, sealId, (flags & FLAG_INLINE) != 0);
         return 1;
     }
 
@@ -186,17 +213,19 @@ final class ShmServerEnd
         final int requestLength,
         final Protection protection,
         final HeapSeals completer,
-        final long sealId)
+        final long sealId,
+        final boolean inline)
     {
-        final RpcHandler handler = channel.handler(functionId);
-        if (handler == null)
+        final Channel.Function function = channel.function(functionId);
+        if (function == null)
         {
             respondError(slot, callId, Status.UNKNOWN_FUNCTION,
                 "no handler for function " + functionId + " on " + channel.name(), protection, sealId, completer);
             return;
         }
-        final SealRequirement requirement = channel.requirement(functionId);
-        if (!requirement.isMetBy(protection))
+        final RpcHandler handler = function.handler;
+        final SealRequirement requirement = function.requirement;
+        if (requirement != SealRequirement.NONE && !requirement.isMetBy(protection))
         {
             onRejectedSeal("function " + functionId + " requires " + requirement + ", the call is " + protection);
             respondError(slot, callId, Status.REJECTED, Channel.requirementMessage(channel.name(), functionId, requirement, protection),
@@ -208,7 +237,7 @@ final class ShmServerEnd
         {
             call.copyRequest(requestAddress, requestLength);
         }
-        else
+        else if (!inline)
         {
             call.request.wrap(requestAddress, requestLength);
         }
@@ -229,8 +258,29 @@ final class ShmServerEnd
             return;
         }
         complete(protection, sealId, completer);
-        respond(slot, callId, Status.OK.code(), call.replyLength);
-        channel.callsServed.increment();
+        respondOk(slot, callId, call.replyLength);
+        call.served++;
+    }
+
+    /** A reply short enough goes inline in the response line too, so the client reads one line. */
+    private void respondOk(final int slot, final long callId, final int length)
+    {
+        if (length < 0 || length > RESPONSE_INLINE_MAX)
+        {
+            respond(slot, callId, Status.OK.code(), length);
+            return;
+        }
+        // Raw writes into the slot's response line (slot checked by poll; see there).
+        final long line = address + responses + (long)slot * RESPONSE_LINE_LENGTH;
+        final long reply = address + replyBuffers + (long)bufferSize * slot;
+        for (int i = 0; i < length; i += 8)
+        {
+            UnsafeApi.putLong(line + RESPONSE_INLINE_OFFSET + i, UnsafeApi.getLong(reply + i));
+        }
+        UnsafeApi.putInt(line + RESPONSE_STATUS_OFFSET, Status.OK.code());
+        UnsafeApi.putInt(line + RESPONSE_LENGTH_OFFSET, length);
+        UnsafeApi.putInt(line + RESPONSE_FLAGS_OFFSET, RESPONSE_FLAG_INLINE);
+        UnsafeApi.putLongRelease(null, line + RESPONSE_CALL_ID_OFFSET, callId);
     }
 
     /**
@@ -253,6 +303,7 @@ final class ShmServerEnd
         final int line = responses + slot * RESPONSE_LINE_LENGTH;
         heap.putInt(line + RESPONSE_STATUS_OFFSET, status);
         heap.putInt(line + RESPONSE_LENGTH_OFFSET, length);
+        heap.putInt(line + RESPONSE_FLAGS_OFFSET, 0);
         heap.putLongOrdered(line + RESPONSE_CALL_ID_OFFSET, callId);
     }
 

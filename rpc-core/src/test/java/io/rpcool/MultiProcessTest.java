@@ -52,8 +52,9 @@ class MultiProcessTest
             {
                 call.invoke(0);
                 assertEquals("Hello!", call.reply().getStringWithoutLengthAscii(0, call.replyLength()));
-                // The server reads the request at the very address the client wrote it: no copy.
-                call.functionId(TestServerMain.ADDRESS).invoke(0);
+                // The server reads the request at the very address the client wrote it: no copy
+                // (requests of up to 16 bytes travel in their queue entry instead; see InlineTransportTest).
+                call.functionId(TestServerMain.ADDRESS).invoke(io.rpcool.layout.RequestQueueDescriptor.INLINE_MAX + 1);
                 assertEquals(call.requestAddress(), call.reply().getLong(0));
                 assertEquals(((ShmConnection)conn).heapAddress() & ~(2L * 1024 * 1024 - 1), ((ShmConnection)conn).heapAddress());
             }

@@ -4,6 +4,7 @@ import io.rpcool.bench.fork.ForkProtocol;
 import io.rpcool.bench.harness.Harness;
 import io.rpcool.bench.harness.JvmLauncher;
 import io.rpcool.bench.harness.PlacementProbe;
+import io.rpcool.bench.ops.IncludedRecords;
 import io.rpcool.bench.ops.OpsCases;
 import io.rpcool.bench.ops.OpsCaseResult;
 import io.rpcool.bench.ops.OpsChartWriter;
@@ -22,10 +23,12 @@ import io.rpcool.bench.systems.rpcool.RpcoolBenchServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -34,10 +37,12 @@ import java.util.concurrent.Callable;
 /**
  * The {@code ops} suite: times connect, channel create and destroy, and one-page and 1024-page
  * copies (see {@link OpsClient}) in a client JVM against a server JVM that embeds the daemon, a
- * fresh pair per run, and writes {@code <out>/ops.json}, {@code .md} and {@code .png}.
+ * fresh pair per run, adds the seal and sandbox operations measured by their own harnesses
+ * ({@code --include}), and writes {@code <out>/ops.json}, {@code .md} and {@code .png}.
  */
 @Command(name = OpsCases.SUITE, mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Operations (Table 4.2): connect, create/destroy channel, memcpy of 1 and 1024 pages.")
+    description = "Operations (Table 4.2): connect, create/destroy channel, memcpy of 1 and 1024 pages; seal/release " +
+        "and sandbox enter/exit from their harnesses (--include).")
 final class OpsCommand implements Callable<Integer>
 {
     static final String NOTE = "Absolute numbers on a shared 2-core VM are noisy: connect and channel figures are " +
@@ -54,6 +59,10 @@ final class OpsCommand implements Callable<Integer>
         description = "Directory for ops.json, .md and .png (default: ${DEFAULT-VALUE}).")
     Path outDir;
 
+    @Option(names = "--include", paramLabel = "FILE", description = "Records of the seal or sandbox benchmark run " +
+        "in the same invocation (./rpcool bench ops passes them), added to ops.json and ops.md.")
+    List<Path> includes = new ArrayList<>();
+
     @Option(names = "--probe-ms", paramLabel = "MS", defaultValue = "500",
         description = "Duration of each placement probe (default: ${DEFAULT-VALUE}).")
     long probeMs;
@@ -66,6 +75,19 @@ final class OpsCommand implements Callable<Integer>
         {
             System.err.println("--runs must be at least 1");
             return SuiteCommand.EXIT_USAGE;
+        }
+        final List<IncludedRecords> included = new ArrayList<>();
+        for (final Path file : includes)
+        {
+            try
+            {
+                included.add(IncludedRecords.read(file));
+            }
+            catch (final IllegalArgumentException | IOException e)
+            {
+                System.err.println("--include " + file + ": " + e.getMessage());
+                return SuiteCommand.EXIT_USAGE;
+            }
         }
         final OpsOptions options = OpsSuite.options(quick);
         final String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -82,7 +104,8 @@ final class OpsCommand implements Callable<Integer>
             json -> ForkProtocol.parseResult(json, OpsResult.class), outcome -> System.out.println(progressLine(outcome)));
 
         final List<OpsResult> results = outcomes.stream().map(Harness.Outcome::result).filter(Objects::nonNull).toList();
-        final List<Record> records = OpsReportBuilder.records(results);
+        final List<Record> records = new ArrayList<>(OpsReportBuilder.records(results));
+        included.forEach(i -> records.addAll(i.records()));
         final Header header = new Header(
             OpsCases.SUITE,
             System.getProperty("java.version"),
@@ -99,7 +122,7 @@ final class OpsCommand implements Callable<Integer>
             outcomes.stream().map(Harness.Outcome::probe).toList(),
             NOTE);
         final BenchReport report = new BenchReport(header, records);
-        ReportFiles.write(report, OpsMarkdownWriter.render(report), OpsChartWriter::write, outDir);
+        ReportFiles.write(report, OpsMarkdownWriter.render(report, included), OpsChartWriter::write, outDir);
 
         final long failed = outcomes.size() - results.size();
         if (failed > 0)

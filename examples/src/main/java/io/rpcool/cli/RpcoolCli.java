@@ -212,7 +212,7 @@ public final class RpcoolCli implements Callable<Integer>
         }
     }
 
-    @Command(name = "cooldb", description = {
+    @Command(name = "cooldb", mixinStandardHelpOptions = true, description = {
         "The paper's CoolDB experiment: build a JSON document store with NoBench documents, then run search",
         "queries (Q1-Q11) and Q12, over RPCool shared memory and over gRPC-java + Protobuf in the same run;",
         "prints each phase's time and the speed-ups and writes <out-dir>/cooldb.{json,md,png}."})
@@ -245,6 +245,11 @@ public final class RpcoolCli implements Callable<Integer>
         @Option(names = "--idle", description = "RPCool's waiting mode: adaptive (by host load, the default), spin, sleep or hand-off.")
         String idle = "adaptive";
 
+        @Option(names = "--pre-touch", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Fault in the channel's shared heap before timing, as the JVMs pre-touch theirs; " +
+                "--no-pre-touch to leave first touches in the build phase (default: true).")
+        boolean preTouch = true;
+
         @Override
         public Integer call() throws Exception
         {
@@ -267,7 +272,7 @@ public final class RpcoolCli implements Callable<Integer>
                 return 2;
             }
             return new CoolDbBenchmark(new CoolDbBenchmark.Options(docs, queries, seed, runs, outDir, systems, heap,
-                probeMs, idle), System.out).run();
+                probeMs, idle, preTouch), System.out).run();
         }
     }
 }

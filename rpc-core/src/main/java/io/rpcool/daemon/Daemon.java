@@ -343,7 +343,7 @@ public final class Daemon implements AutoCloseable
                 onCloseChannel(process, requestId, in.getLong());
                 break;
             case CONNECT:
-                onConnect(process, requestId, in.getString(), in.getInt(), in.getInt(), in.getString());
+                onConnect(process, requestId, in.getString(), in.getInt(), in.getInt(), in.getString(), false);
                 break;
             case CONNECT_READY:
             {
@@ -491,7 +491,8 @@ public final class Daemon implements AutoCloseable
         final String name,
         final int slots,
         final int bufferSize,
-        final String domain)
+        final String domain,
+        final boolean waited)
     {
         final long length;
         try
@@ -541,6 +542,17 @@ public final class Daemon implements AutoCloseable
                 }
                 if (p.quotaUsed + length > config.quotaBytes())
                 {
+                    if (!waited && !p.releasing.isEmpty())
+                    {
+                        // Heaps of connections closed a moment ago are still on their way back:
+                        // wait for them (not on this reader thread, which may carry the release).
+                        workers.execute(() ->
+                        {
+                            awaitReleases(p, length);
+                            onConnect(process, requestId, name, slots, bufferSize, domain, true);
+                        });
+                        return;
+                    }
                     process.reply(error(requestId, E_QUOTA_EXCEEDED, String.format(
                         "a connection heap of %d bytes would take %s process %d over its shared-memory quota of %d bytes " +
                         "(%d in use; set with --quota or rpcool.quota.bytes)",
@@ -607,6 +619,36 @@ public final class Daemon implements AutoCloseable
             .fd(heap.fd));
     }
 
+    /**
+     * While {@code p} is over its quota for {@code length} more bytes but still holds heaps of
+     * connections that were closed (it unmaps them once told), wait for those releases, up to the
+     * peer answer timeout. Caller holds the lock or not; the wait takes it.
+     */
+    private void awaitReleases(final ProcessRecord p, final long length)
+    {
+        synchronized (this)
+        {
+            final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.peerAnswerTimeoutMs());
+            while (p.quotaUsed + length > config.quotaBytes() && !p.releasing.isEmpty())
+            {
+                final long left = deadline - System.nanoTime();
+                if (left <= 0)
+                {
+                    return;
+                }
+                try
+                {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                catch (final InterruptedException e)
+                {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
     private void onConnectReady(final ProcessRecord process, final long requestId, final long connectionId)
     {
         final ConnectionRecord conn;
@@ -629,7 +671,12 @@ public final class Daemon implements AutoCloseable
         }
         synchronized (this)
         {
-            if (conn.channel.owner.quotaUsed + conn.heap.length > config.quotaBytes())
+            final ProcessRecord owner = conn.channel.owner;
+            if (!conn.heap.mappers.containsKey(owner))
+            {
+                awaitReleases(owner, conn.heap.length);
+            }
+            if (!conn.heap.mappers.containsKey(owner) && owner.quotaUsed + conn.heap.length > config.quotaBytes())
             {
                 process.reply(error(requestId, E_QUOTA_EXCEEDED, String.format(
                     "the server process %d of %s is at its shared-memory quota of %d bytes",
@@ -994,6 +1041,11 @@ public final class Daemon implements AutoCloseable
                 return;
             }
             other = conn.client == closer ? conn.channel.owner : conn.client;
+            if (conn.heap.mappers.containsKey(other))
+            {
+                // Told below that the peer is gone, it unmaps the heap: count it as on its way back.
+                other.releasing.add(conn.heap);
+            }
         }
         if (!other.isLocal())
         {
@@ -1108,6 +1160,8 @@ public final class Daemon implements AutoCloseable
         {
             heap.mappers.remove(process);
             process.quotaUsed -= heap.length;
+            process.releasing.remove(heap);
+            notifyAll();
             if (heap.pooled && process.isLocal())
             {
                 releaseLease(heap, process.pid);
@@ -1844,6 +1898,8 @@ public final class Daemon implements AutoCloseable
         volatile boolean leased;
         volatile long lastRenewNs = System.nanoTime();
         volatile boolean expired;
+        /** Heaps of closed connections this process still maps; it unmaps them once told the peer is gone. */
+        final java.util.Set<HeapRecord> releasing = new java.util.HashSet<>();
 
         ProcessRecord(final long id, final int pid, final SeqPacketSocket socket)
         {

@@ -37,7 +37,7 @@ public final class HeapDescriptor
      * buffers in two contiguous regions, one sender seal descriptor per slot, the seal fields of
      * request queue entries.
      */
-    public static final int LAYOUT_VERSION = 2;
+    public static final int LAYOUT_VERSION = 3;
 
     public static final int KIND_CONNECTION = 1;
 

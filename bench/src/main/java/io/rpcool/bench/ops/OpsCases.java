@@ -38,6 +38,72 @@ public final class OpsCases
      * @param system    a system.
      * @return what one operation of the case does, for the Markdown table.
      */
+    /** True for a case this suite measures itself (not one included from the seal or sandbox harness). */
+    public static boolean isOwn(final String caseName)
+    {
+        return caseName.startsWith(SUITE + "-");
+    }
+
+    /** What one operation of an included seal or sandbox case is, from its name; empty if unknown. */
+    public static String describeIncluded(final String caseName)
+    {
+        if (caseName.equals("seal-release-1page"))
+        {
+            return "seal one page, the receiver completes it, release it (one buffer)";
+        }
+        if (caseName.equals("seal-release-1024pages"))
+        {
+            return "the same for a 4 MiB range (one buffer)";
+        }
+        if (caseName.equals("seal-1page-of-1024"))
+        {
+            return "seal one page of a 1024-page heap";
+        }
+        if (caseName.equals("release-unbatched"))
+        {
+            return "1024 completed one-page seals released one by one, per seal";
+        }
+        if (caseName.startsWith("release-batched"))
+        {
+            return "the same 1024 seals released with one call (one permission change), per seal";
+        }
+        if (caseName.startsWith("copy-vs-seal-crossover"))
+        {
+            return "smallest size at which sealing beats copying, in bytes; -1: at none of the sizes tried (up to 4 MiB; " +
+                "1 MiB with --quick)";
+        }
+        if (caseName.startsWith("copy-vs-seal-rtt-"))
+        {
+            return "round trip with a request of that many bytes: copied by the server vs sealed";
+        }
+        if (caseName.startsWith("copy-"))
+        {
+            return "receiver copies that many bytes into private memory";
+        }
+        if (caseName.startsWith("seal-release-batched-"))
+        {
+            return "seal that many bytes' pages, complete, release in a batch";
+        }
+        if (caseName.startsWith("seal-release-"))
+        {
+            return "seal that many bytes' pages, complete, release";
+        }
+        if (caseName.equals("sandbox-enter-exit"))
+        {
+            return "enter and leave a sandbox around an empty body";
+        }
+        if (caseName.equals("noop-rtt"))
+        {
+            return "no-op round trip between two JVMs (the seal harness's own), unsealed, copied or sealed";
+        }
+        if (caseName.equals("sandbox-noop-rtt"))
+        {
+            return "no-op round trip, client and server threads in one JVM (a seal's mprotect then also interrupts the " +
+                "server's CPU to flush its TLB, which two processes do not need: compare noop's rpcool-shm-sealed)";
+        }
+        return "";
+    }
+
     public static String describe(final String caseName, final String system)
     {
         final boolean heap = JAVA_HEAP.equals(system);

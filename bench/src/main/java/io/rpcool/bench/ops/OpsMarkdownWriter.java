@@ -31,11 +31,20 @@ public final class OpsMarkdownWriter
      */
     public static String render(final BenchReport report)
     {
+        return render(report, List.of());
+    }
+
+    /**
+     * @param report   results of the {@code ops} suite, included records among them.
+     * @param included the seal and sandbox records added from their harnesses, for their own table.
+     * @return the Markdown document.
+     */
+    public static String render(final BenchReport report, final List<IncludedRecords> included)
+    {
         final Header header = report.header();
         final StringBuilder md = new StringBuilder();
         md.append("# `").append(header.suite()).append("` suite\n\n");
-        md.append("Operations of the paper's Table 4.2 that exist so far (seal/release and sandbox enter/exit arrive ")
-            .append("with those features). A server JVM embeds the daemon and opens one channel; a client JVM uses ")
+        md.append("Operations of the paper's Table 4.2. A server JVM embeds the daemon and opens one channel; a client JVM uses ")
             .append("that daemon and times each operation. A fresh pair of JVMs per run; ")
             .append(header.runs()).append(header.runs() == 1 ? " run" : " runs")
             .append(", figures are medians over runs.\n\n");
@@ -85,6 +94,11 @@ public final class OpsMarkdownWriter
                 .append(" (above 1 is slower).\n\n");
         }
 
+        for (final IncludedRecords inc : included)
+        {
+            appendIncluded(md, inc);
+        }
+
         md.append("> ").append(header.note()).append("\n\n");
         md.append("Every sample is one operation timed with `System.nanoTime()` (about 23 ns here, in 10 ns steps), ")
             .append("except one-page copies: they are timed in batches of ").append(OpsClient.PAGE_COPY_BATCH)
@@ -109,13 +123,56 @@ public final class OpsMarkdownWriter
         return md.toString();
     }
 
+    private static void appendIncluded(final StringBuilder md, final IncludedRecords inc)
+    {
+        md.append("### ").append(inc.source()).append("\n\n");
+        md.append("Measured by that harness in the same invocation (`").append(inc.file().getFileName())
+            .append("`); a figure is a median over its rounds.\n\n");
+        md.append("| case | system | p50 | p99 | mean | other | one operation |\n");
+        md.append("|---|---|---:|---:|---:|---:|---|\n");
+        final Set<String> seen = new LinkedHashSet<>();
+        for (final Record r : inc.records())
+        {
+            final String key = r.caseName() + "\n" + r.system();
+            if (!seen.add(key))
+            {
+                continue;
+            }
+            final List<String> other = new ArrayList<>();
+            String p50 = NONE;
+            String p99 = NONE;
+            String mean = NONE;
+            for (final Record m : inc.records())
+            {
+                if (!m.caseName().equals(r.caseName()) || !m.system().equals(r.system()))
+                {
+                    continue;
+                }
+                final String value = Record.NS.equals(m.unit()) ? MarkdownReportWriter.duration(m.value()) :
+                    String.format(Locale.ROOT, "%.0f %s", m.value(), m.unit());
+                switch (m.metric())
+                {
+                    case Record.P50 -> p50 = value;
+                    case Record.P99 -> p99 = value;
+                    case "mean" -> mean = value;
+                    default -> other.add(m.metric() + " " + value);
+                }
+            }
+            md.append("| ").append(r.caseName()).append(" | ").append(r.system())
+                .append(" | ").append(p50).append(" | ").append(p99).append(" | ").append(mean)
+                .append(" | ").append(other.isEmpty() ? NONE : String.join(", ", other))
+                .append(" | ").append(OpsCases.describeIncluded(r.caseName())).append(" |\n");
+        }
+        md.append('\n');
+    }
+
     private static List<String[]> rows(final BenchReport report)
     {
         final Set<String> seen = new LinkedHashSet<>();
         final List<String[]> rows = new ArrayList<>();
         for (final Record record : report.records())
         {
-            if (seen.add(record.caseName() + "\n" + record.system()))
+            if (OpsCases.isOwn(record.caseName()) && seen.add(record.caseName() + "\n" + record.system()))
             {
                 rows.add(new String[]{record.caseName(), record.system()});
             }

@@ -33,7 +33,7 @@ public final class PingPongClient
                 call.invoke(0);
                 System.out.println(call.reply().getStringWithoutLengthAscii(0, call.replyLength()));
                 System.out.printf("  (read in place at 0x%x in the connection's shared heap, transport %s)%n",
-                    call.replyAddress(), conn.transport());
+                    call.reply().addressOffset(), conn.transport());
             }
             try (ClientCall call = conn.newCall(PingPong.SHARED_STRING))
             {

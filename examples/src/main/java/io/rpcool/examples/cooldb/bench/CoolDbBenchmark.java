@@ -54,9 +54,11 @@ public final class CoolDbBenchmark
      * @param probeMs duration of each placement probe; 0 skips them.
      * @param idle    RPCool's waiting mode ({@code rpcool.idle}): {@code adaptive} (the daemon's choice by
      *                host load), {@code spin}, {@code sleep} or {@code hand-off}.
+     * @param preTouch whether RPCool's server and client fault in the channel's heap before timing, as
+     *                 every forked JVM pre-touches its Java heap.
      */
     public record Options(long docs, int queries, long seed, int runs, Path outDir, List<String> systems, String heap,
-        long probeMs, String idle)
+        long probeMs, String idle, boolean preTouch)
     {
     }
 
@@ -152,7 +154,7 @@ public final class CoolDbBenchmark
         final String prefix = "run" + run + "-" + system;
         // Both ends grow the channel's shared heap in large steps, so documents stay in a few heaps.
         final List<String> props = List.of("-Drpcool.dir=" + scratch, "-Drpcool.heapSize=" + CoolDbServer.DEFAULT_HEAP_SIZE,
-            "-Drpcool.idle=" + options.idle());
+            "-Drpcool.idle=" + options.idle(), "-D" + CoolDbServer.PRE_TOUCH_PROPERTY + "=" + options.preTouch());
         final Class<?> serverMain;
         final List<String> serverArgs;
         final List<String> serverProps = new ArrayList<>(props);

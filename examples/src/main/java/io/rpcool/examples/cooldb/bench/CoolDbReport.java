@@ -227,9 +227,9 @@ public final class CoolDbReport
         md.append("- date: ").append(header.date()).append('\n');
         md.append(String.format(Locale.ROOT, "- workload: %d documents, %d queries (uniform over Q1-Q11), Q12 bulk " +
             "insert of %d documents, seed %d; %d run(s), medians over runs; forked JVMs `-Xms%s -Xmx%s`; " +
-            "RPCool waiting mode `%s`%n",
+            "RPCool waiting mode `%s`; shared heap pre-touched: %s%n",
             options.docs(), options.queries(), options.docs() / 1000, options.seed(), options.runs(), options.heap(),
-            options.heap(), options.idle()));
+            options.heap(), options.idle(), options.preTouch() ? "yes" : "no"));
         md.append("- speed-up: the baseline's time divided by the system's, both measured in this run\n\n");
 
         md.append("| system | build | search | Q12 bulk insert | build speed-up | search speed-up | Q12 speed-up | probe before/after (ns) | other CPU |\n");

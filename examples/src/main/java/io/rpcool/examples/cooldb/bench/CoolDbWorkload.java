@@ -15,7 +15,8 @@ import io.rpcool.examples.cooldb.nobench.WordList;
 
 /**
  * The paper's CoolDB experiment from the client's side, the same for every system: generate the
- * NoBench data and the query mix (untimed, from the seed), then time three phases:
+ * NoBench data and the query mix from the seed and let the client get ready ({@link StoreClient#prepare},
+ * untimed), then time three phases:
  * <ol>
  *   <li>build: insert the N objects in the generator's shuffled order, one call each;</li>
  *   <li>search: run the queries of the mix one after another, reading every result once
@@ -61,6 +62,7 @@ public final class CoolDbWorkload
         final List<NoBenchObject> extra = generator.extraObjects();
         final List<NoBenchQuery> mix = new QueryMix(docs, seed, words).next(queries);
         log.printf("%s: generated %d objects, %d extra, %d queries%n", system, objects.size(), extra.size(), mix.size());
+        client.prepare();
 
         final long buildStart = System.nanoTime();
         for (final NoBenchObject object : objects)

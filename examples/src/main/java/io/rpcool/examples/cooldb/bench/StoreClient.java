@@ -11,6 +11,14 @@ import io.rpcool.examples.cooldb.nobench.NoBenchQuery;
  */
 public interface StoreClient extends AutoCloseable
 {
+    /**
+     * Get ready before anything is timed (RPCool: fault in the channel's heap, as the JVMs pre-touch
+     * theirs).
+     */
+    default void prepare()
+    {
+    }
+
     /** Store one object under a key. */
     void insert(long key, NoBenchObject object);
 

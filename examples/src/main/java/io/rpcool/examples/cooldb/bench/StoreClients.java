@@ -10,6 +10,7 @@ import io.rpcool.examples.cooldb.grpc.GrpcCoolDbClient;
 import io.rpcool.examples.cooldb.nobench.NoBenchObject;
 import io.rpcool.examples.cooldb.nobench.NoBenchQuery;
 import io.rpcool.examples.cooldb.shm.CoolDbClient;
+import io.rpcool.examples.cooldb.shm.CoolDbServer;
 import io.rpcool.examples.cooldb.shm.SharedResultSet;
 
 /**
@@ -121,6 +122,15 @@ public final class StoreClients
                 }
             }
             return shares;
+        }
+
+        @Override
+        public void prepare()
+        {
+            if (Boolean.parseBoolean(System.getProperty(CoolDbServer.PRE_TOUCH_PROPERTY, "true")))
+            {
+                db.preTouch();
+            }
         }
 
         @Override

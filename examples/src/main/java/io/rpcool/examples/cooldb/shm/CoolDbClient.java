@@ -73,6 +73,16 @@ public final class CoolDbClient implements AutoCloseable
     }
 
     /**
+     * Fault in every page of the channel's heaps now ({@link HeapTouch}).
+     *
+     * @return pages touched.
+     */
+    public long preTouch()
+    {
+        return HeapTouch.preTouch(heap);
+    }
+
+    /**
      * Build a NoBench object as a document in shared memory and store it.
      *
      * @return the document's id in the store.

@@ -38,6 +38,12 @@ import org.agrona.collections.LongHashSet;
  */
 public final class CoolDbServer implements AutoCloseable
 {
+    /**
+     * Whether the server and the benchmark's clients fault in the channel's heap before they start
+     * ({@link HeapTouch}); default true, like the JVMs' {@code -XX:+AlwaysPreTouch}.
+     */
+    public static final String PRE_TOUCH_PROPERTY = "cooldb.preTouch";
+
     /** Default size of each data heap of the channel. */
     public static final long DEFAULT_HEAP_SIZE = 256L * 1024 * 1024;
 
@@ -73,6 +79,10 @@ public final class CoolDbServer implements AutoCloseable
     public CoolDbServer(final Rpcool rpc, final String name, final long heapSize)
     {
         channel = rpc.openChannel(name, ChannelOptions.defaults().handlerThreads(1).sharedHeap(true).heapSize(heapSize));
+        if (Boolean.parseBoolean(System.getProperty(PRE_TOUCH_PROPERTY, "true")))
+        {
+            HeapTouch.preTouch(channel.heap());
+        }
         channel.register(CoolDbProtocol.INSERT, this::onInsert);
         channel.register(CoolDbProtocol.BULK_INSERT, this::onBulkInsert);
         channel.register(CoolDbProtocol.GET, this::onGet);

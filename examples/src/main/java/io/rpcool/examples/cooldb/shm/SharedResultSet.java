@@ -14,6 +14,7 @@ import java.util.List;
 
 import io.rpcool.examples.cooldb.store.Digests;
 import io.rpcool.mem.MalformedStructureException;
+import io.rpcool.mem.MemoryRegion;
 import io.rpcool.mem.RegionSet;
 import io.rpcool.mem.SharedJson;
 import io.rpcool.mem.SharedString;
@@ -21,6 +22,7 @@ import io.rpcool.mem.SharedTypeException;
 import io.rpcool.mem.SharedTypes;
 import io.rpcool.mem.StringDescriptor;
 import io.rpcool.mem.VectorDescriptor;
+import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * Flyweight over a query result in shared memory ({@link ResultSetDescriptor}), read in place: a
@@ -31,6 +33,9 @@ public final class SharedResultSet
 {
     private static final int MAX_DEPTH = 64;
 
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private long viewBase;
+    private long viewEnd;
     private RegionSet regions;
     private long address;
     private long rows;
@@ -153,13 +158,15 @@ public final class SharedResultSet
      */
     public long digest()
     {
+        viewBase = 0;
+        viewEnd = 0;
         long digest = rows * Digests.ROW;
         long cell = cells;
         for (long r = 0; r < rows; r++)
         {
             for (int c = 0; c < columns; c++)
             {
-                final long node = regions.getLong(cell);
+                final long node = readLong(cell);
                 cell += 8;
                 if (node != 0)
                 {
@@ -176,12 +183,12 @@ public final class SharedResultSet
         {
             throw new MalformedStructureException("result nested deeper than " + MAX_DEPTH);
         }
-        if (regions.getInt(node) != SharedTypes.JSON_NODE)
+        if (readInt(node) != SharedTypes.JSON_NODE)
         {
             throw new SharedTypeException("no JSON node at 0x" + Long.toHexString(node));
         }
-        final long value = regions.getLong(node + VALUE_OFFSET);
-        switch (regions.getInt(node + KIND_OFFSET))
+        final long value = readLong(node + VALUE_OFFSET);
+        switch (readInt(node + KIND_OFFSET))
         {
             case KIND_BOOLEAN:
                 return value != 0 ? Digests.TRUE : Digests.FALSE;
@@ -195,10 +202,10 @@ public final class SharedResultSet
             {
                 long digest = Digests.ARRAY;
                 final long size = vectorSize(regions, value);
-                final long elements = regions.getLong(value + VectorDescriptor.ELEMENTS_OFFSET);
+                final long elements = readLong(value + VectorDescriptor.ELEMENTS_OFFSET);
                 for (long i = 0; i < size; i++)
                 {
-                    digest += digest(regions.getLong(elements + 8 * i), depth + 1);
+                    digest += digest(readLong(elements + 8 * i), depth + 1);
                 }
                 return digest;
             }
@@ -206,11 +213,11 @@ public final class SharedResultSet
             {
                 long digest = Digests.OBJECT;
                 final long size = vectorSize(regions, value);
-                final long elements = regions.getLong(value + VectorDescriptor.ELEMENTS_OFFSET);
+                final long elements = readLong(value + VectorDescriptor.ELEMENTS_OFFSET);
                 for (long i = 0; i + 1 < size; i += 2)
                 {
-                    digest += Digests.member(stringLength(regions.getLong(elements + 8 * i)),
-                        digest(regions.getLong(elements + 8 * i + 8), depth + 1));
+                    digest += Digests.member(stringLength(readLong(elements + 8 * i)),
+                        digest(readLong(elements + 8 * i + 8), depth + 1));
                 }
                 return digest;
             }
@@ -221,10 +228,46 @@ public final class SharedResultSet
 
     private int stringLength(final long string)
     {
-        if (regions.getInt(string) != SharedTypes.STRING)
+        if (readInt(string) != SharedTypes.STRING)
         {
             throw new SharedTypeException("no string at 0x" + Long.toHexString(string));
         }
-        return regions.getInt(string + StringDescriptor.LENGTH_OFFSET);
+        return readInt(string + StringDescriptor.LENGTH_OFFSET);
+    }
+
+    /*
+     * Reads of the digest walk: checked against the region of the previous read first (one compare),
+     * else against the whole set, which throws for an address outside every region. The explicit
+     * check is what keeps a read inside the region; it does not rely on Agrona's switchable checks.
+     */
+
+    private long readLong(final long at)
+    {
+        if (at < viewBase || at > viewEnd - 8)
+        {
+            selectRegion(at, 8);
+        }
+        return view.getLong((int)(at - viewBase));
+    }
+
+    private int readInt(final long at)
+    {
+        if (at < viewBase || at > viewEnd - 4)
+        {
+            selectRegion(at, 4);
+        }
+        return view.getInt((int)(at - viewBase));
+    }
+
+    private void selectRegion(final long at, final int length)
+    {
+        final MemoryRegion region = regions.regionOf(at, length);
+        if (region.length() > Integer.MAX_VALUE)
+        {
+            throw new MalformedStructureException("region " + region + " is too large to view");
+        }
+        view.wrap(region.base(), (int)region.length());
+        viewBase = region.base();
+        viewEnd = region.base() + region.length();
     }
 }
