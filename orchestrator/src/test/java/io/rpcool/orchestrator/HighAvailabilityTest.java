@@ -90,6 +90,23 @@ class HighAvailabilityTest
                     assertTrue(h[0] >= end, String.format("heap 0x%x overlaps the one before", h[0]));
                     end = h[0] + h[1];
                 }
+                // Every other heap is a connection's (a client and a server lease) or one the load released (none, not yet reclaimed).
+                int connectionHeaps = 0;
+                for (final long[] h : heaps)
+                {
+                    if (load.held.containsKey(h[0]))
+                    {
+                        continue;
+                    }
+                    if (h[2] == 0)
+                    {
+                        assertTrue(load.released.contains(h[0]), String.format("heap 0x%x without lease was never released", h[0]));
+                        continue;
+                    }
+                    connectionHeaps++;
+                    assertEquals(2, h[2], String.format("connection heap 0x%x keeps its client and server leases", h[0]));
+                }
+                assertEquals(2, connectionHeaps, "the two connections' heaps");
                 for (final Map.Entry<Long, Long> held : load.held.entrySet())
                 {
                     final long[] h = byAddress.get(held.getKey());
@@ -113,6 +130,7 @@ class HighAvailabilityTest
     {
         final Map<Long, Long> held = new ConcurrentHashMap<>();
         final Map<Long, ZkControlPlane> owner = new ConcurrentHashMap<>();
+        final java.util.Set<Long> released = ConcurrentHashMap.newKeySet();
         final AtomicInteger allocations = new AtomicInteger();
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         private final List<ZkControlPlane> hosts = new ArrayList<>();
@@ -170,6 +188,7 @@ class HighAvailabilityTest
                             }
                             else
                             {
+                                released.add(h.address());
                                 cp.releaseLease(h.address(), 10_000 + i);
                             }
                             i++;

@@ -184,7 +184,8 @@ public final class ChaosMain
             final long reclaimMs = System.currentTimeMillis() - killedAt;
             final int leakedHeaps = Math.max(inspector.heapCount(), PoolUsage.heapFiles(pool));
             final long leakedBytes = Math.max(0, PoolUsage.usedBytes(pool) - baseline);
-            System.out.printf("calls made %d, completed %d, failed cleanly %d, hung %d, bad %d%n", made, ok, clean, hung, bad);
+            System.out.printf("calls made %d, completed %d, failed cleanly %d, hung %d, bad %d " +
+                "(%d in flight or unreported when their client was killed)%n", made, ok, clean, hung, bad, made - ok - clean - hung - bad);
             System.out.printf("leaked heaps %d (%d bytes of the pool held with no live holder; orphans reclaimed %d ms after the last kill)%n",
                 leakedHeaps, leakedBytes, reclaimMs);
             passed = hung == 0 && bad == 0 && leakedHeaps == 0 && leakedBytes == 0 && made > 0;
