@@ -57,6 +57,10 @@ class ZkControlPlaneTest
             c.close();
         }
         zk.close();
+        try (var files = Files.walk(base))
+        {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     private ZkControlPlane host(final String id)
