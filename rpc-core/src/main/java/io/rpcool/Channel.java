@@ -35,6 +35,7 @@ public final class Channel implements AutoCloseable
     final LongAdder callsServed = new LongAdder();
     final LongAdder malformedEntries = new LongAdder();
     final LongAdder rejectedCalls = new LongAdder();
+    private volatile PeerFailureListener peerFailureListener;
     private final TcpServer tcpServer;
     private volatile boolean closed;
     /** The data heap shared by all connections, when the channel's options ask for one. */
@@ -219,6 +220,23 @@ public final class Channel implements AutoCloseable
     }
 
     /** Calls rejected because their seal did not verify or did not meet the requirement. */
+    /** Be told when a client of this channel fails (its process dies or stops renewing its lease, or its host does). */
+    public Channel peerFailureListener(final PeerFailureListener listener)
+    {
+        this.peerFailureListener = listener;
+        return this;
+    }
+
+    void clientFailed(final long connectionId, final String reason)
+    {
+        final PeerFailureListener listener = peerFailureListener;
+        if (listener != null)
+        {
+            final String message = "client of " + name() + " (connection " + connectionId + ") failed: " + reason;
+            rpcool.notifyAsync(() -> listener.onPeerFailure(name(), message));
+        }
+    }
+
     public long rejectedCalls()
     {
         return rejectedCalls.sum();

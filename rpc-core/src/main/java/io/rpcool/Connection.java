@@ -21,6 +21,8 @@ public abstract class Connection implements AutoCloseable
     private final ManyToManyConcurrentArrayQueue<ClientCall> free;
     volatile boolean closed;
     volatile String goneReason;
+    private volatile PeerFailureListener peerFailureListener;
+    private boolean peerFailureReported;
 
     Connection(final Rpcool rpcool, final String channelName, final int slotCount, final int bufferSize)
     {
@@ -246,6 +248,41 @@ public abstract class Connection implements AutoCloseable
         {
             goneReason = reason;
         }
+        reportPeerFailure();
+    }
+
+    /**
+     * Be told when this connection's server fails (its process dies or stops renewing its lease, or its
+     * host does). If it already failed, the listener is told at once.
+     */
+    public Connection peerFailureListener(final PeerFailureListener listener)
+    {
+        synchronized (this)
+        {
+            peerFailureListener = listener;
+            peerFailureReported = false;
+        }
+        if (goneReason != null)
+        {
+            reportPeerFailure();
+        }
+        return this;
+    }
+
+    private void reportPeerFailure()
+    {
+        final PeerFailureListener listener;
+        synchronized (this)
+        {
+            listener = peerFailureListener;
+            if (listener == null || peerFailureReported || closed)
+            {
+                return;
+            }
+            peerFailureReported = true;
+        }
+        final String message = "server of " + channelName + " failed: " + goneReason;
+        rpcool.notifyAsync(() -> listener.onPeerFailure(channelName, message));
     }
 
     final RpcException goneException()

@@ -65,6 +65,10 @@ public final class Rpcool implements AutoCloseable
     private volatile int daemonIdleLevel;
     private final int forcedIdleLevel;
     private volatile boolean closed;
+    private final String clusterHost;
+    private final ScheduledExecutorService leaseRenewer = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "rpcool-lease"));
+    private java.util.concurrent.ScheduledFuture<?> leaseRenewal;
+    private final java.util.concurrent.atomic.AtomicLong leaseRenewals = new java.util.concurrent.atomic.AtomicLong();
 
     private Rpcool(final RpcoolContext context, final Daemon embeddedDaemon, final DaemonClientHolder holder)
     {
@@ -81,8 +85,17 @@ public final class Rpcool implements AutoCloseable
         this.daemonIdleLevel = hello.getInt();
         hello.getLong();
         this.sealBackend = hello.getString();
+        final long leaseTimeoutMs = hello.getLong();
+        this.clusterHost = hello.getString();
         housekeeping.scheduleWithFixedDelay(this::checkPeers,
             context.peerCheckIntervalMs(), context.peerCheckIntervalMs(), TimeUnit.MILLISECONDS);
+        final long renewMs = context.leaseRenewMs() > 0 ? context.leaseRenewMs() : leaseTimeoutMs / 3;
+        if (leaseTimeoutMs > 0 && context.leaseRenewal() && renewMs > 0)
+        {
+            // The process's lease: the daemon treats a process that stops renewing as dead.
+            renewLease();
+            leaseRenewal = controlTasksScheduler().scheduleAtFixedRate(this::renewLeaseQuietly, renewMs, renewMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     private static Thread daemonThread(final Runnable r, final String name)
@@ -602,6 +615,7 @@ public final class Rpcool implements AutoCloseable
                 final ShmServerEnd end = serverEnds.get(connectionId);
                 if (end != null)
                 {
+                    end.channel.clientFailed(connectionId, reason + " (pid " + pid + ")");
                     controlTasks.execute(() -> closeServerEnd(end, false));
                 }
                 break;
@@ -707,6 +721,75 @@ public final class Rpcool implements AutoCloseable
         {
             System.err.println("rpcool: the daemon (pid " + daemonPid + ") went away; open connections keep working, " +
                 "new channels and connections need a running daemon");
+        }
+    }
+
+    private ScheduledExecutorService controlTasksScheduler()
+    {
+        return leaseRenewer;
+    }
+
+    /**
+     * Renew this process's lease with its daemon now (the library does it on its own every third of the
+     * daemon's lease timeout; {@code rpcool.lease.renewMs} overrides the period).
+     */
+    public void renewLease()
+    {
+        daemon.request(LEASE_RENEW, m -> { });
+        leaseRenewals.incrementAndGet();
+    }
+
+    private void renewLeaseQuietly()
+    {
+        if (closed || daemon.isClosed())
+        {
+            return;
+        }
+        try
+        {
+            renewLease();
+        }
+        catch (final RuntimeException e)
+        {
+            if (!closed)
+            {
+                System.err.println("rpcool: cannot renew this process's lease: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Leases renewed by this process so far. */
+    public long leaseRenewals()
+    {
+        return leaseRenewals.get();
+    }
+
+    /** Name of this host in the cluster, or empty when the daemon has no control plane (a single host). */
+    public String clusterHost()
+    {
+        return clusterHost;
+    }
+
+    /** Run a listener off the caller's thread. */
+    void notifyAsync(final Runnable task)
+    {
+        try
+        {
+            controlTasks.execute(() ->
+            {
+                try
+                {
+                    task.run();
+                }
+                catch (final RuntimeException e)
+                {
+                    reportError("a peer failure listener", e);
+                }
+            });
+        }
+        catch (final java.util.concurrent.RejectedExecutionException e)
+        {
+            // Closing: nobody to tell.
         }
     }
 
@@ -853,6 +936,7 @@ public final class Rpcool implements AutoCloseable
         tcp.close();
         closed = true;
         housekeeping.shutdownNow();
+        leaseRenewer.shutdownNow();
         controlTasks.shutdown();
         try
         {

@@ -26,6 +26,10 @@ import io.rpcool.daemon.DaemonConfig;
  * <tr><td>rpcool.seal.releaseThreshold</td><td>1024</td><td>completed seals a connection releases in one batch</td></tr>
  * <tr><td>rpcool.seal.copyBelow</td><td>see {@link io.rpcool.seal.SealPolicy}</td><td>copy-or-seal crossover of the seal policy</td></tr>
  * <tr><td>rpcool.seal.backend</td><td>auto</td><td>seal backend of an embedded daemon: auto, kernel or mprotect</td></tr>
+ * <tr><td>rpcool.lease.renew</td><td>true</td><td>renew this process's lease with the daemon automatically</td></tr>
+ * <tr><td>rpcool.lease.renewMs</td><td>timeout / 3</td><td>period of lease renewal</td></tr>
+ * <tr><td>rpcool.orchestrator, rpcool.host, rpcool.pool.dir, rpcool.lease.timeoutMs</td><td></td><td>cluster settings of an
+ * embedded daemon: see {@link io.rpcool.daemon.DaemonConfig}</td></tr>
  * </table>
  */
 public final class RpcoolContext
@@ -64,6 +68,8 @@ public final class RpcoolContext
     private int bufferSize = Integer.getInteger("rpcool.bufferSize", 8192);
     private int sealReleaseThreshold = Integer.getInteger("rpcool.seal.releaseThreshold", 1024);
     private long peerCheckIntervalMs = 10;
+    private boolean leaseRenewal = Boolean.parseBoolean(System.getProperty("rpcool.lease.renew", "true"));
+    private long leaseRenewMs = Long.getLong("rpcool.lease.renewMs", 0);
     private long heapSize = Long.getLong("rpcool.heapSize", 16L * 1024 * 1024);
     private DaemonConfig daemonConfig;
 
@@ -228,6 +234,34 @@ public final class RpcoolContext
     public RpcoolContext sealReleaseThreshold(final int threshold)
     {
         this.sealReleaseThreshold = threshold;
+        return this;
+    }
+
+    /** True (default) if the library renews this process's lease with the daemon on its own. */
+    public boolean leaseRenewal()
+    {
+        return leaseRenewal;
+    }
+
+    /**
+     * Turn automatic lease renewal off ({@code rpcool.lease.renew=false}): the daemon then treats the
+     * process as dead once its lease times out, unless the application calls {@link Rpcool#renewLease()}.
+     */
+    public RpcoolContext leaseRenewal(final boolean leaseRenewal)
+    {
+        this.leaseRenewal = leaseRenewal;
+        return this;
+    }
+
+    /** Period of lease renewal; 0 (default) renews every third of the daemon's lease timeout. */
+    public long leaseRenewMs()
+    {
+        return leaseRenewMs;
+    }
+
+    public RpcoolContext leaseRenewMs(final long leaseRenewMs)
+    {
+        this.leaseRenewMs = leaseRenewMs;
         return this;
     }
 

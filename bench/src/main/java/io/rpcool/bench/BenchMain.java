@@ -61,6 +61,7 @@ public final class BenchMain implements Callable<Integer>
         }
         commandLine.addSubcommand(new OpsCommand());
         commandLine.addSubcommand(new AllocCommand());
+        commandLine.addSubcommand(new LeaseCommand());
         return commandLine;
     }
 

@@ -62,14 +62,29 @@ public final class RpcoolCli implements Callable<Integer>
             "else mprotect), kernel or mprotect (default: ${DEFAULT-VALUE}).")
         String sealBackend = io.rpcool.seal.SealBackends.configured();
 
+        @Option(names = "--orchestrator", description = "Join a cluster that shares a memory pool: 'embedded[:port]' (run " +
+            "ZooKeeper and an orchestrator in this daemon) or 'zk:host:port[,...]'; empty for a single host (default: '${DEFAULT-VALUE}').")
+        String orchestrator = new DaemonConfig().orchestrator();
+
+        @Option(names = "--host", description = "This host's name in the cluster (default: ${DEFAULT-VALUE}).")
+        String host = new DaemonConfig().hostId();
+
+        @Option(names = "--pool", description = "The cluster's shared memory pool, a directory every host sees (default: ${DEFAULT-VALUE}).")
+        Path pool = new DaemonConfig().poolDirectory();
+
+        @Option(names = "--lease-timeout-ms", description = "Processes (and, in a cluster, this host) that do not renew their lease " +
+            "for this long are treated as dead; 0: process leases off (default: ${DEFAULT-VALUE}).")
+        long leaseTimeoutMs = new DaemonConfig().leaseTimeoutMs();
+
         @Override
         public Integer call() throws Exception
         {
             final Daemon daemon = Daemon.start(new DaemonConfig().directory(dir).quotaBytes(quota).idleThresholds(spinBelow, sleepBelow)
-                .sealBackend(sealBackend));
+                .sealBackend(sealBackend).orchestrator(orchestrator).hostId(host).poolDirectory(pool).leaseTimeoutMs(leaseTimeoutMs));
             Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
             System.out.println("rpcool daemon listening on " + daemon.socketPath() + " (quota " + quota + " bytes per process, " +
-                "seal backend " + daemon.sealBackend() + ")");
+                "seal backend " + daemon.sealBackend() + (orchestrator.isEmpty() ? "" :
+                ", host " + host + " of the cluster at " + orchestrator + ", pool " + pool) + ")");
             Thread.currentThread().join();
             return 0;
         }

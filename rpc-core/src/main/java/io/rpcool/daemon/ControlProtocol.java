@@ -15,7 +15,10 @@ package io.rpcool.daemon;
  *                                              daemon pushes carry ids of their own
  *
  *  process -> daemon                          daemon -> process
- *  HELLO        name, domain                  OK           daemon pid, idle level, quota, seal backend
+ *  HELLO        name, domain                  OK           daemon pid, idle level, quota, seal backend,
+ *                                                          lease timeout ms (0: no process leases),
+ *                                                          cluster host id ("" on a single host)
+ *  LEASE_RENEW                                OK           lease timeout ms
  *  OPEN_CHANNEL name, domain, host, port      OK           channel id
  *  CLOSE_CHANNEL channel id                   OK
  *  CONNECT      name, slots, buffer, domain   CONNECT_HEAP conn id, heap id, address, length,
@@ -60,6 +63,7 @@ public final class ControlProtocol
     public static final int ADD_HEAP = 10;
     public static final int HEAP_READY = 11;
     public static final int MAP_HEAP = 12;
+    public static final int LEASE_RENEW = 13;
 
     public static final int OK = 100;
     public static final int ERROR = 101;

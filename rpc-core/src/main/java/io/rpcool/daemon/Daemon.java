@@ -18,6 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.rpcool.control.ChannelEntry;
+import io.rpcool.control.ClusterSettings;
+import io.rpcool.control.ControlPlane;
+import io.rpcool.control.ControlPlaneException;
+import io.rpcool.control.ControlPlanes;
+import io.rpcool.control.PoolHeap;
 import io.rpcool.layout.ConnectionDescriptor;
 import io.rpcool.nativeio.Errno;
 import io.rpcool.nativeio.Native;
@@ -36,6 +42,17 @@ import io.rpcool.seal.SealBackends;
  * (the kernel module), connection heaps are created through it and processes receive one-time
  * grants instead of memfds.
  *
+ * <p>With a control plane ({@link ControlPlane}, configured by {@code rpcool.orchestrator}) the daemon is
+ * one host of a cluster that shares a memory pool: every heap is a file of the pool at an address
+ * the orchestrator hands out, unique in the cluster; every mapping holds a lease; channels are
+ * published cluster-wide, and a client here connects to a server on another host by exchanging
+ * messages with that host's daemon ({@link PeerMessages}). The end that stays learns of the other's
+ * death from its daemon (a process of this host) or from the control plane (a process or a whole
+ * host elsewhere).
+ *
+ * <p>Processes renew a lease with the daemon ({@code LEASE_RENEW}); one that stops renewing for
+ * {@link DaemonConfig#leaseTimeoutMs()} is treated as dead, like one whose socket closed.
+ *
  * <p>Run it standalone ({@code ./rpcool daemon}) or embedded: {@code Rpcool.launch()} starts one
  * inside the first process that finds none, as an embedded media driver does.
  */
@@ -48,6 +65,12 @@ public final class Daemon implements AutoCloseable
     private final FileLock lock;
     private final AddressSpace addressSpace;
     private final SealBackends.Selection seal;
+    /** The cluster's control plane, or null on a single host. */
+    private final ControlPlane control;
+    /** Processes of other hosts that are ends of connections with this host, by "host/pid". */
+    private final Map<String, ProcessRecord> remoteProcesses = new LinkedHashMap<>();
+    /** Answers from other hosts' daemons, by the id of the local connection (or heap) they answer. */
+    private final Map<Long, CompletableFuture<String[]>> remoteAnswers = new ConcurrentHashMap<>();
     private final Thread acceptThread;
     private final Thread samplerThread;
     private final AtomicLong ids = new AtomicLong();
@@ -78,6 +101,16 @@ public final class Daemon implements AutoCloseable
         this.seal = SealBackends.select(config.sealBackend());
         try
         {
+            this.control = ControlPlanes.load(config.orchestrator(), new ClusterSettings(
+                config.hostId(), config.poolDirectory(), config.leaseTimeoutMs(), config.windowBase(), config.windowEnd()));
+        }
+        catch (final RuntimeException e)
+        {
+            closeHeapSource();
+            throw e;
+        }
+        try
+        {
             Files.deleteIfExists(socketPath);
         }
         catch (final IOException e)
@@ -91,6 +124,10 @@ public final class Daemon implements AutoCloseable
         catch (final RuntimeException e)
         {
             closeHeapSource();
+            if (control != null)
+            {
+                control.close();
+            }
             throw e;
         }
         this.acceptThread = new Thread(this::acceptLoop, "rpcool-daemon-accept");
@@ -135,7 +172,29 @@ public final class Daemon implements AutoCloseable
             }
             channel.truncate(0);
             channel.write(java.nio.ByteBuffer.wrap((Native.pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
-            final Daemon daemon = new Daemon(config, channel, lock);
+            final Daemon daemon;
+            try
+            {
+                daemon = new Daemon(config, channel, lock);
+            }
+            catch (final RuntimeException e)
+            {
+                lock.release();
+                channel.close();
+                throw e;
+            }
+            if (daemon.control != null)
+            {
+                try
+                {
+                    daemon.control.start(daemon.new ClusterListener());
+                }
+                catch (final RuntimeException e)
+                {
+                    daemon.close();
+                    throw e;
+                }
+            }
             daemon.acceptThread.start();
             daemon.samplerThread.start();
             return daemon;
@@ -158,6 +217,12 @@ public final class Daemon implements AutoCloseable
     public DaemonConfig config()
     {
         return config;
+    }
+
+    /** The cluster's control plane, or null on a single host. */
+    public ControlPlane controlPlane()
+    {
+        return control;
     }
 
     /** Name of the seal backend this daemon uses for the host. */
@@ -299,6 +364,11 @@ public final class Daemon implements AutoCloseable
             case STAT:
                 process.reply(Message.outgoing().begin(OK, requestId).putString(statReport()));
                 break;
+            case LEASE_RENEW:
+                process.lastRenewNs = System.nanoTime();
+                process.leased = true;
+                process.reply(Message.outgoing().begin(OK, requestId).putLong(config.leaseTimeoutMs()));
+                break;
             case ADD_HEAP:
                 onAddHeap(process, requestId, in.getInt(), in.getLong(), in.getLong());
                 break;
@@ -339,7 +409,7 @@ public final class Daemon implements AutoCloseable
             processes.put(process.id, process);
         }
         process.reply(Message.outgoing().begin(OK, requestId).putInt(Native.pid()).putInt(idleLevel).putLong(config.quotaBytes())
-            .putString(seal.backend.name()));
+            .putString(seal.backend.name()).putLong(config.leaseTimeoutMs()).putString(control == null ? "" : control.hostId()));
     }
 
     private void onOpenChannel(
@@ -364,18 +434,37 @@ public final class Daemon implements AutoCloseable
             channel = new ChannelRecord(ids.incrementAndGet(), name, process, domain, host, port);
             channels.put(name, channel);
         }
+        if (control != null)
+        {
+            try
+            {
+                control.publishChannel(new ChannelEntry(name, control.hostId(), channel.id, process.pid, domain, host, port));
+            }
+            catch (final ControlPlaneException e)
+            {
+                synchronized (this)
+                {
+                    channels.remove(name);
+                }
+                process.reply(error(requestId, e.reason() == ControlPlaneException.CHANNEL_EXISTS ? E_CHANNEL_EXISTS : E_PEER_UNAVAILABLE,
+                    e.getMessage()));
+                return;
+            }
+        }
         process.reply(Message.outgoing().begin(OK, requestId).putLong(channel.id));
     }
 
     private void onCloseChannel(final ProcessRecord process, final long requestId, final long channelId)
     {
         final List<ConnectionRecord> closed = new ArrayList<>();
+        final List<String> withdrawn = new ArrayList<>();
         synchronized (this)
         {
             channels.values().removeIf(c ->
             {
                 if (c.id == channelId && c.owner == process)
                 {
+                    withdrawn.add(c.name);
                     for (final ConnectionRecord conn : connections.values())
                     {
                         if (conn.channel == c)
@@ -388,6 +477,7 @@ public final class Daemon implements AutoCloseable
                 return false;
             });
         }
+        withdraw(withdrawn);
         for (final ConnectionRecord conn : closed)
         {
             closeConnection(conn, process, "channel " + conn.channel.name + " was closed by its server");
@@ -419,10 +509,23 @@ public final class Daemon implements AutoCloseable
         long token = 0;
         synchronized (this)
         {
-            final ChannelRecord channel = channels.get(name);
+            ChannelRecord channel = channels.get(name);
+            if (channel == null && control != null)
+            {
+                try
+                {
+                    channel = remoteChannel(control.findChannel(name));
+                }
+                catch (final ControlPlaneException e)
+                {
+                    process.reply(error(requestId, E_PEER_UNAVAILABLE, e.getMessage()));
+                    return;
+                }
+            }
             if (channel == null)
             {
-                process.reply(error(requestId, E_NO_SUCH_CHANNEL, "no channel named " + name + " is open"));
+                process.reply(error(requestId, E_NO_SUCH_CHANNEL, "no channel named " + name + " is open" +
+                    (control == null ? "" : " in the cluster")));
                 return;
             }
             if (!channel.domain.equals(domain))
@@ -433,6 +536,10 @@ public final class Daemon implements AutoCloseable
             }
             for (final ProcessRecord p : new ProcessRecord[] {process, channel.owner})
             {
+                if (!p.isLocal())
+                {
+                    continue;   // its own daemon checks it
+                }
                 if (p.quotaUsed + length > config.quotaBytes())
                 {
                     if (!waited && !p.releasing.isEmpty())
@@ -452,6 +559,22 @@ public final class Daemon implements AutoCloseable
                         length, p == process ? "this" : "server", p.pid, config.quotaBytes(), p.quotaUsed)));
                     return;
                 }
+            }
+            if (control != null)
+            {
+                final HeapRecord pooled = createPoolHeap(process, requestId, length, "connection heap of " + name);
+                if (pooled == null)
+                {
+                    return;
+                }
+                heap = pooled;
+                conn = new ConnectionRecord(ids.incrementAndGet(), channel, process, heap);
+                connections.put(conn.id, conn);
+                map(heap, process);
+                process.reply(Message.outgoing().begin(CONNECT_HEAP, requestId)
+                    .putLong(conn.id).putLong(heap.id).putLong(heap.address).putLong(heap.length).putInt(heap.kind).putLong(0)
+                    .fd(heap.fd));
+                return;
             }
             final long address = addressSpace.allocate(length);
             if (address < 0)
@@ -540,6 +663,14 @@ public final class Daemon implements AutoCloseable
                 process.reply(error(requestId, E_BAD_REQUEST, "no pending connection " + connectionId));
                 return;
             }
+        }
+        if (!conn.channel.owner.isLocal())
+        {
+            connectRemote(process, requestId, conn);
+            return;
+        }
+        synchronized (this)
+        {
             final ProcessRecord owner = conn.channel.owner;
             if (!conn.heap.mappers.containsKey(owner))
             {
@@ -690,29 +821,46 @@ public final class Daemon implements AutoCloseable
                     return;
                 }
             }
-            final long address = addressSpace.allocate(size);
-            if (address < 0)
+            if (control != null)
             {
-                process.reply(error(requestId, E_ADDRESS_SPACE_FULL, "the daemon's heap address window is full"));
-                return;
+                if (scope == SCOPE_CHANNEL && hasRemoteParty(parties))
+                {
+                    process.reply(error(requestId, E_BAD_REQUEST, "channel " + ownerId + " has clients on other hosts: " +
+                        "its shared heaps cannot grow across hosts"));
+                    return;
+                }
+                heap = createPoolHeap(process, requestId, size, (scope == SCOPE_CHANNEL ? "channel " : "connection ") + ownerId + " data");
+                if (heap == null)
+                {
+                    return;
+                }
             }
-            final long heapId = ids.incrementAndGet();
-            final int fd;
-            try
+            else
             {
-                fd = SharedMemory.createSealed("rpcool-heap-" + heapId, size);
+                final long address = addressSpace.allocate(size);
+                if (address < 0)
+                {
+                    process.reply(error(requestId, E_ADDRESS_SPACE_FULL, "the daemon's heap address window is full"));
+                    return;
+                }
+                final long heapId = ids.incrementAndGet();
+                final int fd;
+                try
+                {
+                    fd = SharedMemory.createSealed("rpcool-heap-" + heapId, size);
+                }
+                catch (final NativeException e)
+                {
+                    addressSpace.free(address);
+                    process.reply(error(requestId, E_BAD_REQUEST, "cannot create heap memory: " + e.getMessage()));
+                    return;
+                }
+                heap = new HeapRecord(heapId, address, size, fd, HEAP_KIND_MEMFD, 0);
             }
-            catch (final NativeException e)
-            {
-                addressSpace.free(address);
-                process.reply(error(requestId, E_BAD_REQUEST, "cannot create heap memory: " + e.getMessage()));
-                return;
-            }
-            heap = new HeapRecord(heapId, address, size, fd, HEAP_KIND_MEMFD, 0);
             heap.scope = scope;
             heap.ownerId = ownerId;
             heap.creator = process;
-            heaps.put(heapId, heap);
+            heaps.put(heap.id, heap);
             if (scope == SCOPE_CHANNEL)
             {
                 channelById(ownerId).sharedHeaps.add(heap);
@@ -757,6 +905,15 @@ public final class Daemon implements AutoCloseable
         final List<String> problems = new ArrayList<>();
         for (final ProcessRecord other : others)
         {
+            if (!other.isLocal())
+            {
+                final String problem = shareHeapRemotely(heap, other);
+                if (problem != null)
+                {
+                    problems.add(problem);
+                }
+                continue;
+            }
             final long pushId = ids.incrementAndGet();
             final CompletableFuture<String> answer = new CompletableFuture<>();
             pendingAnswers.put(pushId, answer);
@@ -890,19 +1047,36 @@ public final class Daemon implements AutoCloseable
                 other.releasing.add(conn.heap);
             }
         }
+        if (!other.isLocal())
+        {
+            if (conn.remoteConnId != 0)
+            {
+                sendPeer(other.host, PeerMessages.peerGone(conn.remoteConnId, closer.pid, reason));
+            }
+            return;
+        }
         push(other, Message.outgoing().begin(PEER_GONE, ids.incrementAndGet()).putLong(conn.id).putInt(closer.pid).putString(reason));
     }
 
     private void processGone(final ProcessRecord process)
     {
         final List<ConnectionRecord> affected = new ArrayList<>();
+        final List<String> withdrawn = new ArrayList<>();
         synchronized (this)
         {
             if (processes.remove(process.id) == null)
             {
                 return;
             }
-            channels.values().removeIf(c -> c.owner == process);
+            channels.values().removeIf(c ->
+            {
+                if (c.owner == process)
+                {
+                    withdrawn.add(c.name);
+                    return true;
+                }
+                return false;
+            });
             for (final ConnectionRecord conn : connections.values())
             {
                 if (conn.client == process || conn.channel.owner == process)
@@ -910,6 +1084,18 @@ public final class Daemon implements AutoCloseable
                     affected.add(conn);
                 }
             }
+        }
+        withdraw(withdrawn);
+        // Tell the other ends first: unmapping the last local use of a heap forgets its connections,
+        // and the other end of a connection across hosts maps the heap on its own host, not here.
+        for (final ConnectionRecord conn : affected)
+        {
+            closeConnection(conn, process, process.expired ?
+                "process " + process.pid + " (" + process.name + ") stopped renewing its lease" :
+                "process " + process.pid + " (" + process.name + ") exited");
+        }
+        synchronized (this)
+        {
             for (final HeapRecord heap : new ArrayList<>(heaps.values()))
             {
                 final int[] uses = heap.mappers.get(process);
@@ -919,10 +1105,6 @@ public final class Daemon implements AutoCloseable
                 }
                 unmap(heap, process);
             }
-        }
-        for (final ConnectionRecord conn : affected)
-        {
-            closeConnection(conn, process, "process " + process.pid + " (" + process.name + ") exited");
         }
     }
 
@@ -952,6 +1134,22 @@ public final class Daemon implements AutoCloseable
         }
         heap.mappers.put(process, new int[] {1});
         process.quotaUsed += heap.length;
+        if (heap.pooled && process.isLocal() && heap.initialLeasePid == process.pid)
+        {
+            heap.initialLeasePid = 0;   // taken with the heap
+        }
+        else if (heap.pooled && process.isLocal())
+        {
+            try
+            {
+                control.acquireLease(heap.address, process.pid);
+            }
+            catch (final ControlPlaneException e)
+            {
+                System.err.println("rpcool daemon: cannot take the lease of heap 0x" + Long.toHexString(heap.address) +
+                    " for process " + process.pid + ": " + e.getMessage());
+            }
+        }
     }
 
     /** Drop one use; free the heap's memory and address once nobody maps it. Caller holds the lock. */
@@ -964,6 +1162,10 @@ public final class Daemon implements AutoCloseable
             process.quotaUsed -= heap.length;
             process.releasing.remove(heap);
             notifyAll();
+            if (heap.pooled && process.isLocal())
+            {
+                releaseLease(heap, process.pid);
+            }
         }
         if (heap.mappers.isEmpty())
         {
@@ -978,6 +1180,12 @@ public final class Daemon implements AutoCloseable
                 c.sharedHeaps.remove(heap);
             }
             SharedMemory.close(heap.fd);
+            if (heap.pooled)
+            {
+                // The address and the pool memory are the orchestrator's: it reclaims them once the
+                // heap's last lease in the cluster is gone.
+                return;
+            }
             if (heap.sourceId != 0)
             {
                 try
@@ -990,6 +1198,515 @@ public final class Daemon implements AutoCloseable
                 }
             }
             addressSpace.free(heap.address);
+        }
+    }
+
+    // ---------------------------------------------------------------- cluster (control plane present)
+
+    /**
+     * A new heap in the cluster's pool for {@code creator}, registered here; on failure the process
+     * gets the error and the result is null. Caller holds the lock.
+     */
+    private HeapRecord createPoolHeap(final ProcessRecord creator, final long requestId, final long length, final String purpose)
+    {
+        final PoolHeap ph;
+        try
+        {
+            ph = control.createHeap(length, creator.pid, purpose);
+        }
+        catch (final ControlPlaneException e)
+        {
+            creator.reply(error(requestId, e.reason() == ControlPlaneException.POOL_FULL ? E_ADDRESS_SPACE_FULL : E_PEER_UNAVAILABLE,
+                "cannot create a heap in the cluster's pool: " + e.getMessage()));
+            return null;
+        }
+        final HeapRecord heap = new HeapRecord(ids.incrementAndGet(), ph.address(), ph.length(), ph.fd(), HEAP_KIND_MEMFD, 0);
+        heap.pooled = true;
+        heap.initialLeasePid = creator.pid;
+        heaps.put(heap.id, heap);
+        return heap;
+    }
+
+    private void releaseLease(final HeapRecord heap, final int pid)
+    {
+        try
+        {
+            control.releaseLease(heap.address, pid);
+        }
+        catch (final ControlPlaneException e)
+        {
+            System.err.println("rpcool daemon: cannot release the lease of heap 0x" + Long.toHexString(heap.address) +
+                " held by process " + pid + " (it expires with this host's session): " + e.getMessage());
+        }
+    }
+
+    private void withdraw(final List<String> names)
+    {
+        if (control == null)
+        {
+            return;
+        }
+        for (final String name : names)
+        {
+            try
+            {
+                control.withdrawChannel(name);
+            }
+            catch (final ControlPlaneException e)
+            {
+                System.err.println("rpcool daemon: cannot withdraw channel " + name + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** A record for a process on another host; caller holds the lock. */
+    private ProcessRecord remoteProcess(final String host, final int pid)
+    {
+        return remoteProcesses.computeIfAbsent(host + "/" + pid, k ->
+        {
+            final ProcessRecord p = new ProcessRecord(ids.incrementAndGet(), pid, null);
+            p.host = host;
+            p.name = "remote";
+            p.registered = true;
+            return p;
+        });
+    }
+
+    /** A channel served on another host, as a record of this daemon; caller holds the lock. */
+    private ChannelRecord remoteChannel(final ChannelEntry entry)
+    {
+        if (entry == null || entry.hostId().equals(control.hostId()))
+        {
+            return null;
+        }
+        return new ChannelRecord(entry.channelId(), entry.name(), remoteProcess(entry.hostId(), entry.serverPid()),
+            entry.domain(), entry.tcpHost(), entry.tcpPort());
+    }
+
+    private static boolean hasRemoteParty(final List<ProcessRecord> parties)
+    {
+        for (final ProcessRecord p : parties)
+        {
+            if (!p.isLocal())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void sendPeer(final String host, final byte[] message)
+    {
+        try
+        {
+            control.send(host, message);
+        }
+        catch (final ControlPlaneException e)
+        {
+            System.err.println("rpcool daemon: cannot reach host " + host + ": " + e.getMessage());
+        }
+    }
+
+    /** The client's half of a connection to a server on another host: ask that host's daemon, relay the answer. */
+    private void connectRemote(final ProcessRecord process, final long requestId, final ConnectionRecord conn)
+    {
+        final ProcessRecord server = conn.channel.owner;
+        final CompletableFuture<String[]> answer = new CompletableFuture<>();
+        remoteAnswers.put(conn.id, answer);
+        String[] a;
+        try
+        {
+            control.send(server.host, PeerMessages.connectRequest(conn.id, conn.channel.name, conn.channel.id,
+                conn.heap.address, conn.heap.length, process.pid));
+            a = answer.get(config.peerAnswerTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception e)
+        {
+            a = new String[] {"the daemon of host " + server.host + " did not answer: " + e, "0", "0", String.valueOf(E_PEER_UNAVAILABLE)};
+        }
+        finally
+        {
+            remoteAnswers.remove(conn.id);
+        }
+        if (a[0].isEmpty())
+        {
+            final boolean stillOpen;
+            synchronized (this)
+            {
+                conn.accepted = true;
+                conn.remoteConnId = Long.parseLong(a[1]);
+                stillOpen = connections.containsKey(conn.id);
+            }
+            if (!stillOpen)
+            {
+                sendPeer(server.host, PeerMessages.peerGone(conn.remoteConnId, process.pid, "client " + process.pid + " went away"));
+            }
+            // No pid across hosts: the client learns of the server's end from the control plane, not a pidfd.
+            process.reply(Message.outgoing().begin(OK, requestId).putInt(0).putLong(conn.channel.id).putInt(0));
+        }
+        else
+        {
+            synchronized (this)
+            {
+                connections.remove(conn.id);
+            }
+            process.reply(error(requestId, Integer.parseInt(a[3]), a[0]));
+        }
+    }
+
+    /** The server's half of a connection from a client on another host. */
+    private void onConnectRequest(final String fromHost, final PeerMessages.Reader in)
+    {
+        final long fromConn = in.getLong();
+        final String name = in.getString();
+        final long channelId = in.getLong();
+        final long address = in.getLong();
+        final long length = in.getLong();
+        final int clientPid = in.getInt();
+        final ProcessRecord owner;
+        synchronized (this)
+        {
+            final ChannelRecord channel = channels.get(name);
+            String problem = null;
+            int code = E_REJECTED;
+            if (channel == null || channel.id != channelId)
+            {
+                problem = "channel " + name + " is no longer open on host " + control.hostId();
+                code = E_NO_SUCH_CHANNEL;
+            }
+            else if (!channel.sharedHeaps.isEmpty())
+            {
+                problem = "channel " + name + " keeps shared heaps, which are not mapped across hosts";
+            }
+            else if (channel.owner.quotaUsed + length > config.quotaBytes())
+            {
+                problem = String.format("a connection heap of %d bytes would take server process %d over its shared-memory quota of " +
+                    "%d bytes (%d in use)", length, channel.owner.pid, config.quotaBytes(), channel.owner.quotaUsed);
+                code = E_QUOTA_EXCEEDED;
+            }
+            if (problem != null)
+            {
+                sendPeer(fromHost, PeerMessages.connectAnswer(fromConn, problem, 0, 0, code));
+                return;
+            }
+            owner = channel.owner;
+        }
+        final PoolHeap ph;
+        try
+        {
+            ph = control.openHeap(address, length, owner.pid);
+        }
+        catch (final ControlPlaneException e)
+        {
+            sendPeer(fromHost, PeerMessages.connectAnswer(fromConn, "cannot open the connection heap: " + e.getMessage(), 0, 0,
+                E_PEER_UNAVAILABLE));
+            return;
+        }
+        final HeapRecord heap;
+        final ConnectionRecord conn;
+        final long pushId = ids.incrementAndGet();
+        final CompletableFuture<String> answer = new CompletableFuture<>();
+        synchronized (this)
+        {
+            final ChannelRecord channel = channels.get(name);
+            heap = new HeapRecord(ids.incrementAndGet(), address, ph.length(), ph.fd(), HEAP_KIND_MEMFD, 0);
+            heap.pooled = true;
+            heap.initialLeasePid = owner.pid;
+            heaps.put(heap.id, heap);
+            if (channel == null || channel.owner != owner)
+            {
+                unmapNobody(heap);
+                sendPeer(fromHost, PeerMessages.connectAnswer(fromConn, "channel " + name + " closed", 0, 0, E_NO_SUCH_CHANNEL));
+                control.releaseLease(address, owner.pid);
+                return;
+            }
+            conn = new ConnectionRecord(ids.incrementAndGet(), channel, remoteProcess(fromHost, clientPid), heap);
+            conn.remoteConnId = fromConn;
+            connections.put(conn.id, conn);
+            map(heap, owner);
+            pendingAnswers.put(pushId, answer);
+        }
+        String reason;
+        try
+        {
+            owner.reply(Message.outgoing().begin(NEW_CONNECTION, pushId)
+                .putLong(conn.id).putLong(conn.channel.id).putLong(heap.id)
+                .putLong(heap.address).putLong(heap.length).putInt(0)
+                .putInt(heap.kind).putLong(0).fd(heap.fd));
+            reason = answer.get(config.peerAnswerTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception e)
+        {
+            reason = "server process " + owner.pid + " did not answer: " + e;
+        }
+        finally
+        {
+            pendingAnswers.remove(pushId);
+        }
+        if (reason.isEmpty())
+        {
+            synchronized (this)
+            {
+                conn.accepted = true;
+            }
+            sendPeer(fromHost, PeerMessages.connectAnswer(fromConn, "", conn.id, owner.pid, 0));
+        }
+        else
+        {
+            synchronized (this)
+            {
+                connections.remove(conn.id);
+                unmap(heap, owner);
+            }
+            sendPeer(fromHost, PeerMessages.connectAnswer(fromConn, reason, 0, 0, E_REJECTED));
+        }
+    }
+
+    /** Forget a heap record nobody here maps (closing its descriptor). Caller holds the lock. */
+    private void unmapNobody(final HeapRecord heap)
+    {
+        heaps.remove(heap.id);
+        SharedMemory.close(heap.fd);
+    }
+
+    /** Tell the other host's end of a connection about a data heap the local end added; null or the problem. */
+    private String shareHeapRemotely(final HeapRecord heap, final ProcessRecord other)
+    {
+        final long remoteConn;
+        synchronized (this)
+        {
+            final ConnectionRecord conn = heap.scope == SCOPE_CONNECTION ? connections.get(heap.ownerId) : null;
+            if (conn == null || conn.remoteConnId == 0)
+            {
+                return "process " + other.label() + ": heap " + heap.id + " has no connection across hosts";
+            }
+            remoteConn = conn.remoteConnId;
+        }
+        final CompletableFuture<String[]> answer = new CompletableFuture<>();
+        remoteAnswers.put(heap.id, answer);
+        try
+        {
+            control.send(other.host, PeerMessages.newHeap(remoteConn, heap.id, heap.address, heap.length));
+            final String reason = answer.get(config.peerAnswerTimeoutMs(), TimeUnit.MILLISECONDS)[0];
+            return reason.isEmpty() ? null : "process " + other.label() + ": " + reason;
+        }
+        catch (final Exception e)
+        {
+            return "process " + other.label() + " did not map the heap: " + e;
+        }
+        finally
+        {
+            remoteAnswers.remove(heap.id);
+        }
+    }
+
+    private void onNewHeapMessage(final String fromHost, final PeerMessages.Reader in)
+    {
+        final long connId = in.getLong();
+        final long answerKey = in.getLong();
+        final long address = in.getLong();
+        final long length = in.getLong();
+        final ProcessRecord local;
+        final ConnectionRecord conn;
+        synchronized (this)
+        {
+            conn = connections.get(connId);
+            if (conn == null)
+            {
+                sendPeer(fromHost, PeerMessages.heapAnswer(answerKey, "connection " + connId + " is gone"));
+                return;
+            }
+            local = conn.client.isLocal() ? conn.client : conn.channel.owner;
+            if (local.quotaUsed + length > config.quotaBytes())
+            {
+                sendPeer(fromHost, PeerMessages.heapAnswer(answerKey, String.format(
+                    "a heap of %d bytes would take process %d over its shared-memory quota of %d bytes (%d in use)",
+                    length, local.pid, config.quotaBytes(), local.quotaUsed)));
+                return;
+            }
+        }
+        final PoolHeap ph;
+        try
+        {
+            ph = control.openHeap(address, length, local.pid);
+        }
+        catch (final ControlPlaneException e)
+        {
+            sendPeer(fromHost, PeerMessages.heapAnswer(answerKey, "cannot open the heap: " + e.getMessage()));
+            return;
+        }
+        final HeapRecord heap;
+        final long pushId = ids.incrementAndGet();
+        final CompletableFuture<String> answer = new CompletableFuture<>();
+        synchronized (this)
+        {
+            heap = new HeapRecord(ids.incrementAndGet(), address, ph.length(), ph.fd(), HEAP_KIND_MEMFD, 0);
+            heap.pooled = true;
+            heap.initialLeasePid = local.pid;
+            heap.scope = SCOPE_CONNECTION;
+            heap.ownerId = conn.id;
+            heaps.put(heap.id, heap);
+            conn.dataHeaps.add(heap);
+            map(heap, local);
+            pendingAnswers.put(pushId, answer);
+        }
+        String reason;
+        try
+        {
+            local.reply(Message.outgoing().begin(NEW_HEAP, pushId).putInt(SCOPE_CONNECTION).putLong(conn.id)
+                .putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+            reason = answer.get(config.peerAnswerTimeoutMs(), TimeUnit.MILLISECONDS);
+        }
+        catch (final Exception e)
+        {
+            reason = "process " + local.pid + " did not map the heap: " + e;
+        }
+        finally
+        {
+            pendingAnswers.remove(pushId);
+        }
+        if (!reason.isEmpty())
+        {
+            synchronized (this)
+            {
+                unmap(heap, local);
+            }
+        }
+        sendPeer(fromHost, PeerMessages.heapAnswer(answerKey, reason));
+    }
+
+    /** The other host's end of a connection went away. */
+    private void onPeerGoneMessage(final String fromHost, final PeerMessages.Reader in)
+    {
+        final long connId = in.getLong();
+        final int pid = in.getInt();
+        final String reason = in.getString();
+        final ConnectionRecord conn;
+        synchronized (this)
+        {
+            conn = connections.get(connId);
+        }
+        if (conn != null)
+        {
+            final ProcessRecord remote = conn.client.isLocal() ? conn.channel.owner : conn.client;
+            closeConnection(conn, remote, reason + " on host " + fromHost);
+        }
+    }
+
+    /** A host stopped renewing: every connection with an end there is over. */
+    private void hostFailed(final String host)
+    {
+        final List<ConnectionRecord> affected = new ArrayList<>();
+        synchronized (this)
+        {
+            for (final ConnectionRecord conn : connections.values())
+            {
+                if (host.equals(conn.client.host) || host.equals(conn.channel.owner.host))
+                {
+                    affected.add(conn);
+                }
+            }
+            remoteProcesses.values().removeIf(p -> host.equals(p.host));
+        }
+        for (final ConnectionRecord conn : affected)
+        {
+            final ProcessRecord remote = conn.client.isLocal() ? conn.channel.owner : conn.client;
+            closeConnection(conn, remote, "host " + host + " stopped renewing its leases (process " + remote.pid + " is presumed dead)");
+        }
+    }
+
+    /** Processes that stopped renewing their lease are treated as dead. */
+    private void expireLeases()
+    {
+        final long timeoutMs = config.leaseTimeoutMs();
+        if (timeoutMs <= 0)
+        {
+            return;
+        }
+        final long now = System.nanoTime();
+        final List<ProcessRecord> expired = new ArrayList<>();
+        synchronized (this)
+        {
+            for (final ProcessRecord p : processes.values())
+            {
+                if (p.leased && now - p.lastRenewNs > TimeUnit.MILLISECONDS.toNanos(timeoutMs))
+                {
+                    expired.add(p);
+                }
+            }
+        }
+        for (final ProcessRecord p : expired)
+        {
+            System.err.println("rpcool daemon: process " + p.pid + " (" + p.name + ") did not renew its lease for " + timeoutMs +
+                " ms: treating it as dead");
+            p.expired = true;
+            processGone(p);
+            p.socket.close();
+        }
+    }
+
+    /** Messages and failure events from the control plane, handled off its threads. */
+    private final class ClusterListener implements ControlPlane.Listener
+    {
+        @Override
+        public void onMessage(final String fromHost, final byte[] message)
+        {
+            workers.execute(() ->
+            {
+                try
+                {
+                    final PeerMessages.Reader in = new PeerMessages.Reader(message);
+                    switch (in.type())
+                    {
+                        case PeerMessages.CONNECT_REQUEST:
+                            onConnectRequest(fromHost, in);
+                            break;
+                        case PeerMessages.CONNECT_ANSWER:
+                        {
+                            final long conn = in.getLong();
+                            final String[] a = {in.getString(), String.valueOf(in.getLong()), String.valueOf(in.getInt()),
+                                String.valueOf(in.getInt())};
+                            final CompletableFuture<String[]> f = remoteAnswers.get(conn);
+                            if (f != null)
+                            {
+                                f.complete(a);
+                            }
+                            break;
+                        }
+                        case PeerMessages.PEER_GONE:
+                            onPeerGoneMessage(fromHost, in);
+                            break;
+                        case PeerMessages.NEW_HEAP:
+                            onNewHeapMessage(fromHost, in);
+                            break;
+                        case PeerMessages.HEAP_ANSWER:
+                        {
+                            final long key = in.getLong();
+                            final CompletableFuture<String[]> f = remoteAnswers.get(key);
+                            if (f != null)
+                            {
+                                f.complete(new String[] {in.getString()});
+                            }
+                            break;
+                        }
+                        default:
+                            System.err.println("rpcool daemon: unknown message type " + in.type() + " from host " + fromHost);
+                    }
+                }
+                catch (final RuntimeException e)
+                {
+                    if (running)
+                    {
+                        System.err.println("rpcool daemon: message from host " + fromHost + " failed: " + e);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void onHostFailed(final String hostId)
+        {
+            workers.execute(() -> hostFailed(hostId));
         }
     }
 
@@ -1007,6 +1724,7 @@ public final class Daemon implements AutoCloseable
                 }
             }
             pids.add(Native.pid());
+            expireLeases();
             final double load = sampler.sample(pids);
             if (load >= 0)
             {
@@ -1053,12 +1771,17 @@ public final class Daemon implements AutoCloseable
         sb.append(String.format("idle level %s (other load %.0f %%; spin below %.0f %%, sleep below %.0f %%)%n",
             IdleLevels.name(idleLevel), lastLoad * 100, config.spinBelow() * 100, config.sleepBelow() * 100));
         sb.append(String.format("seal backend: %s%n", seal.backend.name()));
+        sb.append(String.format("process leases: %s%n", config.leaseTimeoutMs() > 0 ?
+            "expire after " + config.leaseTimeoutMs() + " ms without renewal" : "off"));
+        sb.append(control == null ? String.format("cluster: none (single host)%n") :
+            String.format("cluster: host %s, orchestrator %s, pool %s%n", control.hostId(), config.orchestrator(), config.poolDirectory()));
         sb.append(String.format("  %s%n", seal.describe()));
         sb.append(String.format("processes (%d), quota %d bytes each:%n", processes.size(), config.quotaBytes()));
         for (final ProcessRecord p : processes.values())
         {
-            sb.append(String.format("  pid %-7d %-24s domain %-10s quota used %d / %d bytes%n",
-                p.pid, p.name, p.domain, p.quotaUsed, config.quotaBytes()));
+            sb.append(String.format("  pid %-7d %-24s domain %-10s quota used %d / %d bytes%s%n",
+                p.pid, p.name, p.domain, p.quotaUsed, config.quotaBytes(),
+                p.leased ? String.format(", lease renewed %d ms ago", (System.nanoTime() - p.lastRenewNs) / 1_000_000) : ""));
         }
         sb.append(String.format("channels (%d):%n", channels.size()));
         for (final ChannelRecord c : channels.values())
@@ -1069,8 +1792,8 @@ public final class Daemon implements AutoCloseable
         sb.append(String.format("connections (%d):%n", connections.size()));
         for (final ConnectionRecord c : connections.values())
         {
-            sb.append(String.format("  id %-4d %-24s client pid %-7d server pid %-7d heap %d%s%n",
-                c.id, c.channel.name, c.client.pid, c.channel.owner.pid, c.heap.id, c.accepted ? "" : " (connecting)"));
+            sb.append(String.format("  id %-4d %-24s client %-12s server %-12s heap %d%s%n",
+                c.id, c.channel.name, c.client.label(), c.channel.owner.label(), c.heap.id, c.accepted ? "" : " (connecting)"));
         }
         sb.append(String.format("heaps (%d):%n", heaps.size()));
         for (final HeapRecord h : heaps.values())
@@ -1083,7 +1806,18 @@ public final class Daemon implements AutoCloseable
             final String kind = h.scope == SCOPE_CHANNEL ? "channel " + h.ownerId + " data" :
                 h.scope == SCOPE_CONNECTION ? "connection " + h.ownerId + " data" : "connection queues";
             sb.append(String.format("  id %-4d address 0x%x size %d (%s, %s) mapped by pids %s%n", h.id, h.address, h.length, kind,
-                h.sourceId != 0 ? seal.backend.name() + " heap " + h.sourceId : "memfd", pids));
+                h.pooled ? "pool" : h.sourceId != 0 ? seal.backend.name() + " heap " + h.sourceId : "memfd", pids));
+        }
+        if (control != null)
+        {
+            try
+            {
+                sb.append(control.describe());
+            }
+            catch (final RuntimeException e)
+            {
+                sb.append("cluster state unavailable: ").append(e.getMessage()).append('\n');
+            }
         }
         return sb.toString();
     }
@@ -1133,6 +1867,11 @@ public final class Daemon implements AutoCloseable
         }
         // Closing the module's daemon file unlists its heaps; processes that map them keep them.
         closeHeapSource();
+        if (control != null)
+        {
+            // Ends this host's session: its leases and channels go with it, and the other hosts are told.
+            control.close();
+        }
         try
         {
             Files.deleteIfExists(socketPath);
@@ -1154,6 +1893,11 @@ public final class Daemon implements AutoCloseable
         String domain = "?";
         boolean registered;
         long quotaUsed;
+        /** Host of a process on another host (no socket); null for a process of this host. */
+        String host;
+        volatile boolean leased;
+        volatile long lastRenewNs = System.nanoTime();
+        volatile boolean expired;
         /** Heaps of closed connections this process still maps; it unmaps them once told the peer is gone. */
         final java.util.Set<HeapRecord> releasing = new java.util.HashSet<>();
 
@@ -1164,8 +1908,22 @@ public final class Daemon implements AutoCloseable
             this.socket = socket;
         }
 
+        boolean isLocal()
+        {
+            return host == null;
+        }
+
+        String label()
+        {
+            return host == null ? "pid " + pid : host + "/" + pid;
+        }
+
         void reply(final Message message)
         {
+            if (socket == null)
+            {
+                throw new IllegalStateException("process " + label() + " is on another host");
+            }
             message.send(socket);
         }
     }
@@ -1199,6 +1957,8 @@ public final class Daemon implements AutoCloseable
         final HeapRecord heap;
         final List<HeapRecord> dataHeaps = new ArrayList<>();
         boolean accepted;
+        /** Id of this connection on the daemon of the other host, for a connection across hosts; else 0. */
+        long remoteConnId;
 
         ConnectionRecord(final long id, final ChannelRecord channel, final ProcessRecord client, final HeapRecord heap)
         {
@@ -1223,6 +1983,10 @@ public final class Daemon implements AutoCloseable
         int scope = -1;
         long ownerId;
         ProcessRecord creator;
+        /** A file of the cluster's pool: its address and memory belong to the orchestrator. */
+        boolean pooled;
+        /** Process whose lease the control plane took when this host created or opened the heap; 0 if none. */
+        int initialLeasePid;
 
         HeapRecord(final long id, final long address, final long length, final int fd, final int kind, final long sourceId)
         {

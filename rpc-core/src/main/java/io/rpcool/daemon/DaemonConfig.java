@@ -6,7 +6,9 @@ import java.nio.file.Path;
  * Configuration of a daemon. Defaults come from system properties so an embedded daemon can be
  * tuned without code: {@code rpcool.dir}, {@code rpcool.quota.bytes},
  * {@code rpcool.idle.spinBelow}, {@code rpcool.idle.sleepBelow}, {@code rpcool.idle.sampleMs},
- * {@code rpcool.seal.backend}.
+ * {@code rpcool.seal.backend}; and for a host of a cluster {@code rpcool.orchestrator} (the control plane:
+ * {@code embedded[:port]} or {@code zk:host:port,...}; empty for a single host), {@code rpcool.host},
+ * {@code rpcool.pool.dir}, {@code rpcool.lease.timeoutMs} (host and process leases).
  */
 public final class DaemonConfig
 {
@@ -23,6 +25,77 @@ public final class DaemonConfig
     private long loadSampleMs = Long.getLong("rpcool.idle.sampleMs", 100);
     private long peerAnswerTimeoutMs = 10_000;
     private String sealBackend = io.rpcool.seal.SealBackends.configured();
+    private String orchestrator = System.getProperty("rpcool.orchestrator", System.getenv().getOrDefault("RPCOOL_ORCHESTRATOR", ""));
+    private String hostId = System.getProperty("rpcool.host", System.getenv().getOrDefault("RPCOOL_HOST", defaultHostId()));
+    private Path poolDirectory = Path.of(System.getProperty("rpcool.pool.dir",
+        System.getenv().getOrDefault("RPCOOL_POOL_DIR", "/dev/shm/rpcool-pool")));
+    private long leaseTimeoutMs = Long.getLong("rpcool.lease.timeoutMs", DEFAULT_LEASE_TIMEOUT_MS);
+
+    /** Host and process leases expire after this long without renewal, unless configured. */
+    public static final long DEFAULT_LEASE_TIMEOUT_MS = 10_000;
+
+    private static String defaultHostId()
+    {
+        try
+        {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        }
+        catch (final java.io.IOException e)
+        {
+            return "localhost";
+        }
+    }
+
+    /** The control plane of a cluster ({@code embedded[:port]}, {@code zk:host:port,...}), or empty for a single host. */
+    public String orchestrator()
+    {
+        return orchestrator;
+    }
+
+    public DaemonConfig orchestrator(final String orchestrator)
+    {
+        this.orchestrator = orchestrator;
+        return this;
+    }
+
+    public String hostId()
+    {
+        return hostId;
+    }
+
+    public DaemonConfig hostId(final String hostId)
+    {
+        this.hostId = hostId;
+        return this;
+    }
+
+    /** The shared memory pool (a directory every host of the cluster sees) when a control plane is configured. */
+    public Path poolDirectory()
+    {
+        return poolDirectory;
+    }
+
+    public DaemonConfig poolDirectory(final Path poolDirectory)
+    {
+        this.poolDirectory = poolDirectory;
+        return this;
+    }
+
+    /**
+     * A process that does not renew its lease for this long is treated as dead (its peers are told, its
+     * heaps released); with a control plane, a host whose session goes unrenewed this long loses its leases.
+     * 0 turns process leases off (death is still seen when the process's socket closes).
+     */
+    public long leaseTimeoutMs()
+    {
+        return leaseTimeoutMs;
+    }
+
+    public DaemonConfig leaseTimeoutMs(final long leaseTimeoutMs)
+    {
+        this.leaseTimeoutMs = leaseTimeoutMs;
+        return this;
+    }
 
     public static Path defaultDirectory()
     {

@@ -15,6 +15,8 @@ public interface LibC
 {
     @SaveError int memfd_create(String name, int flags);
 
+    @SaveError int open(String path, int flags, int mode);
+
     @SaveError int ftruncate(int fd, long length);
 
     @SaveError int fcntl(int fd, int cmd, int arg);

@@ -22,6 +22,10 @@ public final class Native
 
     public static final int MFD_CLOEXEC = 0x1;
     public static final int MFD_ALLOW_SEALING = 0x2;
+    public static final int O_RDWR = 0x2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
+    public static final int O_CLOEXEC = 0x80000;
     public static final int F_ADD_SEALS = 1033;
     public static final int F_SEAL_SHRINK = 0x2;
     public static final int F_SEAL_GROW = 0x4;

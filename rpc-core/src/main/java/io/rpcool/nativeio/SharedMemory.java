@@ -36,6 +36,33 @@ public final class SharedMemory
     }
 
     /**
+     * Open a heap file of a shared memory pool (a file on a tmpfs, hugetlbfs or DAX mount that
+     * stands for a CXL device), creating it with {@code length} bytes when {@code create} is set
+     * (failing if it exists).
+     *
+     * @return the file descriptor, to be mapped with {@link #mapFixed} and closed by the caller.
+     */
+    public static int openPoolFile(final String path, final long length, final boolean create)
+    {
+        final LibC libc = libc();
+        final int flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
+        final int fd = (int)check(libc.open(path, flags, 0600), (create ? "create " : "open ") + path);
+        if (create)
+        {
+            try
+            {
+                check(libc.ftruncate(fd, length), "ftruncate(" + path + ", " + length + ")");
+            }
+            catch (final RuntimeException e)
+            {
+                libc.close(fd);
+                throw e;
+            }
+        }
+        return fd;
+    }
+
+    /**
      * Map {@code fd} read-write and shared at exactly {@code address}.
      *
      * @throws AddressClashException if anything is already mapped in the range.

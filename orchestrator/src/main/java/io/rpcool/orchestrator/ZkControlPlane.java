@@ -1,0 +1,674 @@
+package io.rpcool.orchestrator;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.curator.retry.RetryNTimes;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+import io.rpcool.control.ChannelEntry;
+import io.rpcool.control.ClusterSettings;
+import io.rpcool.control.ControlPlane;
+import io.rpcool.control.ControlPlaneException;
+import io.rpcool.control.PoolHeap;
+import io.rpcool.nativeio.SharedMemory;
+
+/**
+ * The control plane of one host, kept in ZooKeeper through Curator ({@link ClusterPaths} draws
+ * the nodes). The host's ZooKeeper session is the lease substrate: its host node, its channels and
+ * the leases of its processes are ephemeral nodes, so when the host stops renewing (the daemon dies,
+ * the host dies or is cut off) they expire together and every other host's watch fires.
+ *
+ * <p>Heaps are files of the pool directory at addresses allocated here, atomically with the other
+ * hosts (see {@link #createHeap}); the leader {@link Orchestrator} reclaims a heap once it has no
+ * lease left.
+ *
+ * <p>Messages to another host are sequential nodes in that host's inbox; a watch wakes the
+ * receiving daemon, which consumes them in order.
+ */
+public final class ZkControlPlane implements ControlPlane
+{
+    /** Heap addresses are aligned like the single-host daemon's, so heaps never share a huge page. */
+    public static final long ALIGNMENT = 2L * 1024 * 1024;
+
+    private final ClusterSettings settings;
+    private final String hostId;
+    private final ClusterPaths paths;
+    private final CuratorFramework client;
+    private final String connectString;
+    private final AutoCloseable embedded;
+    /** What this host holds, to restore after its session was lost and a new one opened. */
+    private final Set<String> leases = ConcurrentHashMap.newKeySet();
+    private final Map<String, byte[]> channels = new ConcurrentHashMap<>();
+    /** Heap node names by address, for the heaps this host created or opened. */
+    private final Map<Long, String> heapNodes = new ConcurrentHashMap<>();
+    private final Semaphore wake = new Semaphore(0);
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+    private volatile Listener listener;
+    private volatile boolean running = true;
+    private volatile boolean sessionLost;
+    private Thread watcherThread;
+
+    /**
+     * @param embedded something to close with this control plane (the in-process ZooKeeper and
+     *                 orchestrator of an embedded setup), or null.
+     */
+    public ZkControlPlane(final String connectString, final String root, final ClusterSettings settings, final AutoCloseable embedded)
+    {
+        this.settings = settings;
+        this.hostId = ClusterPaths.checkHostId(settings.hostId());
+        this.paths = new ClusterPaths(root);
+        this.connectString = connectString;
+        this.embedded = embedded;
+        this.client = CuratorFrameworkFactory.builder()
+            .connectString(connectString)
+            .sessionTimeoutMs((int)Math.max(1000, settings.leaseTimeoutMs()))
+            .connectionTimeoutMs(5000)
+            .retryPolicy(new RetryNTimes(3, 200))
+            .build();
+        client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
+        client.start();
+        try
+        {
+            final long waitMs = Long.getLong("rpcool.zk.connectTimeoutMs", 10_000);
+            if (!client.blockUntilConnected((int)waitMs, TimeUnit.MILLISECONDS))
+            {
+                throw new ControlPlaneException(ControlPlaneException.UNREACHABLE,
+                    "the orchestrator's ZooKeeper at " + connectString + " is unreachable (no connection within " + waitMs + " ms)");
+            }
+            Files.createDirectories(settings.poolDirectory());
+            for (final String p : new String[] {paths.hosts, paths.channels, paths.heaps, paths.inbox + "/" + hostId, paths.reclaimed})
+            {
+                ensure(p);
+            }
+            ensure(paths.alloc);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+            client.close();
+            throw new ControlPlaneException(ControlPlaneException.UNREACHABLE, "interrupted connecting to " + connectString);
+        }
+        catch (final IOException | RuntimeException e)
+        {
+            client.close();
+            throw e instanceof ControlPlaneException ? (ControlPlaneException)e :
+                new ControlPlaneException(ControlPlaneException.FAILED, "cannot set up the cluster state: " + e, e);
+        }
+    }
+
+    private void ensure(final String path)
+    {
+        try
+        {
+            client.create().creatingParentsIfNeeded().forPath(path, new byte[0]);
+        }
+        catch (final KeeperException.NodeExistsException e)
+        {
+            // there already
+        }
+        catch (final Exception e)
+        {
+            throw fail("create " + path, e);
+        }
+    }
+
+    private ControlPlaneException fail(final String what, final Exception e)
+    {
+        if (e instanceof ControlPlaneException)
+        {
+            return (ControlPlaneException)e;
+        }
+        if (e instanceof KeeperException.ConnectionLossException || e instanceof KeeperException.SessionExpiredException ||
+            !client.getZookeeperClient().isConnected())
+        {
+            return new ControlPlaneException(ControlPlaneException.UNREACHABLE,
+                "the orchestrator's ZooKeeper at " + connectString + " is unreachable (" + what + "): " + e, e);
+        }
+        return new ControlPlaneException(ControlPlaneException.FAILED, what + ": " + e, e);
+    }
+
+    @Override
+    public String hostId()
+    {
+        return hostId;
+    }
+
+    public CuratorFramework curator()
+    {
+        return client;
+    }
+
+    @Override
+    public void start(final Listener listener)
+    {
+        this.listener = listener;
+        try
+        {
+            final String node = paths.hosts + "/" + hostId;
+            try
+            {
+                client.create().withMode(CreateMode.EPHEMERAL).forPath(node, String.valueOf(ProcessHandle.current().pid()).getBytes());
+            }
+            catch (final KeeperException.NodeExistsException e)
+            {
+                throw new ControlPlaneException(ControlPlaneException.FAILED, "host " + hostId + " is already in the cluster " +
+                    "(another daemon runs under that name, or its previous session has not expired yet)");
+            }
+        }
+        catch (final ControlPlaneException e)
+        {
+            throw e;
+        }
+        catch (final Exception e)
+        {
+            throw fail("register host " + hostId, e);
+        }
+        try
+        {
+            // Messages left for a previous daemon of this host name are stale: its connections are gone.
+            for (final String m : client.getChildren().forPath(paths.inbox + "/" + hostId))
+            {
+                client.delete().quietly().forPath(paths.inbox + "/" + hostId + "/" + m);
+            }
+        }
+        catch (final Exception e)
+        {
+            throw fail("clear the inbox of host " + hostId, e);
+        }
+        watcherThread = new Thread(this::watchLoop, "rpcool-cluster-" + hostId);
+        watcherThread.setDaemon(true);
+        watcherThread.start();
+    }
+
+    // ------------------------------------------------------------------------------------- heaps
+
+    @Override
+    public PoolHeap createHeap(final long length, final int holderPid, final String purpose)
+    {
+        final long size = (length + 4095) & ~4095L;
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            final long address;
+            final int version;
+            try
+            {
+                final Stat stat = new Stat();
+                client.getData().storingStatIn(stat).forPath(paths.alloc);
+                version = stat.getVersion();
+                address = firstFit(client.getChildren().forPath(paths.heaps), size);
+            }
+            catch (final Exception e)
+            {
+                throw fail("read the heap set", e);
+            }
+            if (address < 0)
+            {
+                throw new ControlPlaneException(ControlPlaneException.POOL_FULL, String.format(
+                    "no free range of %d bytes in the cluster's heap window [0x%x, 0x%x)", size, settings.windowBase(), settings.windowEnd()));
+            }
+            final String name = ClusterPaths.heapName(address, size, random.nextInt());
+            final Path file = settings.poolDirectory().resolve(ClusterPaths.poolFile(name));
+            final int fd;
+            try
+            {
+                fd = SharedMemory.openPoolFile(file.toString(), size, true);
+            }
+            catch (final RuntimeException e)
+            {
+                throw new ControlPlaneException(ControlPlaneException.FAILED, "cannot create a heap in the pool: " + e.getMessage(), e);
+            }
+            try
+            {
+                final CuratorOp check = client.transactionOp().setData().withVersion(version).forPath(paths.alloc, name.getBytes());
+                final CuratorOp heap = client.transactionOp().create().withMode(CreateMode.PERSISTENT)
+                    .forPath(paths.heaps + "/" + name, (hostId + "\n" + System.currentTimeMillis() + "\n" + purpose).getBytes(StandardCharsets.UTF_8));
+                final String lease = ClusterPaths.leaseName(hostId, holderPid);
+                final CuratorOp first = client.transactionOp().create().withMode(CreateMode.EPHEMERAL)
+                    .forPath(paths.heaps + "/" + name + "/" + lease, String.valueOf(size).getBytes());
+                client.transaction().forOperations(check, heap, first);
+                heapNodes.put(address, name);
+                leases.add(name + "/" + lease);
+                return new PoolHeap(address, size, fd);
+            }
+            catch (final KeeperException.BadVersionException | KeeperException.NodeExistsException e)
+            {
+                // Another host changed the heap set between our read and our write: read again.
+                SharedMemory.close(fd);
+                deleteQuietly(file);
+            }
+            catch (final Exception e)
+            {
+                SharedMemory.close(fd);
+                deleteQuietly(file);
+                throw fail("create a heap", e);
+            }
+        }
+        throw new ControlPlaneException(ControlPlaneException.FAILED, "could not allocate a heap address: too much contention");
+    }
+
+    private long firstFit(final List<String> heapNodes, final long size)
+    {
+        final TreeMap<Long, Long> used = new TreeMap<>();
+        for (final String n : heapNodes)
+        {
+            used.put(ClusterPaths.heapAddress(n), ClusterPaths.heapLength(n));
+        }
+        final long need = align(size);
+        long candidate = settings.windowBase();
+        for (final Map.Entry<Long, Long> e : used.entrySet())
+        {
+            if (e.getKey() - candidate >= need)
+            {
+                break;
+            }
+            candidate = Math.max(candidate, e.getKey() + align(e.getValue()));
+        }
+        return settings.windowEnd() - candidate >= need ? candidate : -1;
+    }
+
+    static long align(final long length)
+    {
+        return (length + ALIGNMENT - 1) & ~(ALIGNMENT - 1);
+    }
+
+    @Override
+    public PoolHeap openHeap(final long address, final long length, final int holderPid)
+    {
+        final String name = findHeap(address, length);
+        final String lease = ClusterPaths.leaseName(hostId, holderPid);
+        try
+        {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.heaps + "/" + name + "/" + lease, String.valueOf(length).getBytes());
+        }
+        catch (final KeeperException.NoNodeException e)
+        {
+            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP,
+                String.format("heap 0x%x (%d bytes) no longer exists in the cluster", address, length));
+        }
+        catch (final KeeperException.NodeExistsException e)
+        {
+            // this process holds a lease already
+        }
+        catch (final Exception e)
+        {
+            throw fail("take a lease", e);
+        }
+        heapNodes.put(address, name);
+        leases.add(name + "/" + lease);
+        try
+        {
+            return new PoolHeap(address, length,
+                SharedMemory.openPoolFile(settings.poolDirectory().resolve(ClusterPaths.poolFile(name)).toString(), length, false));
+        }
+        catch (final RuntimeException e)
+        {
+            releaseLease(address, holderPid);
+            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format(
+                "heap 0x%x is not in the pool directory %s of this host: %s", address, settings.poolDirectory(), e.getMessage()));
+        }
+    }
+
+    private String findHeap(final long address, final long length)
+    {
+        final String cached = heapNodes.get(address);
+        final String prefix = ClusterPaths.heapPrefix(address, length);
+        if (cached != null && cached.startsWith(prefix))
+        {
+            return cached;
+        }
+        try
+        {
+            for (final String n : client.getChildren().forPath(paths.heaps))
+            {
+                if (n.startsWith(prefix))
+                {
+                    return n;
+                }
+            }
+        }
+        catch (final Exception e)
+        {
+            throw fail("look up a heap", e);
+        }
+        throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP,
+            String.format("heap 0x%x (%d bytes) no longer exists in the cluster", address, length));
+    }
+
+    @Override
+    public void acquireLease(final long address, final int holderPid)
+    {
+        final String name = heapNodes.get(address);
+        if (name == null)
+        {
+            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x is not open on this host", address));
+        }
+        final String lease = ClusterPaths.leaseName(hostId, holderPid);
+        try
+        {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.heaps + "/" + name + "/" + lease, new byte[0]);
+        }
+        catch (final KeeperException.NodeExistsException e)
+        {
+            // held already
+        }
+        catch (final KeeperException.NoNodeException e)
+        {
+            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x no longer exists", address));
+        }
+        catch (final Exception e)
+        {
+            throw fail("take a lease", e);
+        }
+        leases.add(name + "/" + lease);
+    }
+
+    @Override
+    public void releaseLease(final long address, final int holderPid)
+    {
+        final String name = heapNodes.get(address);
+        if (name == null)
+        {
+            return;
+        }
+        final String lease = name + "/" + ClusterPaths.leaseName(hostId, holderPid);
+        leases.remove(lease);
+        try
+        {
+            client.delete().forPath(paths.heaps + "/" + lease);
+        }
+        catch (final KeeperException.NoNodeException e)
+        {
+            // gone already
+        }
+        catch (final Exception e)
+        {
+            throw fail("release a lease", e);
+        }
+        final String prefix = name + "/";
+        if (leases.stream().noneMatch(l -> l.startsWith(prefix)))
+        {
+            heapNodes.remove(address);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- channels
+
+    @Override
+    public void publishChannel(final ChannelEntry entry)
+    {
+        final byte[] data = String.join("\n", entry.hostId(), String.valueOf(entry.channelId()), String.valueOf(entry.serverPid()),
+            entry.domain(), entry.tcpHost(), String.valueOf(entry.tcpPort())).getBytes(StandardCharsets.UTF_8);
+        final String node = paths.channels + "/" + ClusterPaths.channelNode(entry.name());
+        try
+        {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(node, data);
+            channels.put(node, data);
+        }
+        catch (final KeeperException.NodeExistsException e)
+        {
+            final ChannelEntry existing = findChannel(entry.name());
+            throw new ControlPlaneException(ControlPlaneException.CHANNEL_EXISTS, "channel " + entry.name() + " is already open in the cluster" +
+                (existing == null ? "" : " (on host " + existing.hostId() + ", by process " + existing.serverPid() + ")"));
+        }
+        catch (final Exception e)
+        {
+            throw fail("publish channel " + entry.name(), e);
+        }
+    }
+
+    @Override
+    public void withdrawChannel(final String name)
+    {
+        final String node = paths.channels + "/" + ClusterPaths.channelNode(name);
+        if (channels.remove(node) == null)
+        {
+            return;
+        }
+        try
+        {
+            client.delete().forPath(node);
+        }
+        catch (final KeeperException.NoNodeException e)
+        {
+            // gone already
+        }
+        catch (final Exception e)
+        {
+            throw fail("withdraw channel " + name, e);
+        }
+    }
+
+    @Override
+    public ChannelEntry findChannel(final String name)
+    {
+        final byte[] data;
+        try
+        {
+            data = client.getData().forPath(paths.channels + "/" + ClusterPaths.channelNode(name));
+        }
+        catch (final KeeperException.NoNodeException e)
+        {
+            return null;
+        }
+        catch (final Exception e)
+        {
+            throw fail("look up channel " + name, e);
+        }
+        return parseChannel(name, data);
+    }
+
+    static ChannelEntry parseChannel(final String name, final byte[] data)
+    {
+        final String[] f = new String(data, StandardCharsets.UTF_8).split("\n", -1);
+        return new ChannelEntry(name, f[0], Long.parseLong(f[1]), Integer.parseInt(f[2]), f[3], f[4], Integer.parseInt(f[5]));
+    }
+
+    // ---------------------------------------------------------------------------------- messages
+
+    @Override
+    public void send(final String toHost, final byte[] message)
+    {
+        final byte[] from = hostId.getBytes(StandardCharsets.UTF_8);
+        final ByteBuffer b = ByteBuffer.allocate(2 + from.length + message.length);
+        b.putShort((short)from.length).put(from).put(message);
+        try
+        {
+            client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+                .forPath(paths.inbox + "/" + toHost + "/m-", b.array());
+        }
+        catch (final Exception e)
+        {
+            throw fail("send a message to host " + toHost, e);
+        }
+    }
+
+    /**
+     * Consume this host's inbox and watch the set of hosts, woken by ZooKeeper watches (and every
+     * second regardless, in case a watch was lost with a connection).
+     */
+    private void watchLoop()
+    {
+        final String myInbox = paths.inbox + "/" + hostId;
+        Set<String> knownHosts = null;
+        while (running)
+        {
+            try
+            {
+                final List<String> messages = new ArrayList<>(client.getChildren().usingWatcher(
+                    (org.apache.zookeeper.Watcher)e -> wake.release()).forPath(myInbox));
+                Collections.sort(messages);
+                for (final String m : messages)
+                {
+                    final String path = myInbox + "/" + m;
+                    final byte[] data;
+                    try
+                    {
+                        data = client.getData().forPath(path);
+                        client.delete().forPath(path);
+                    }
+                    catch (final KeeperException.NoNodeException e)
+                    {
+                        continue;
+                    }
+                    final ByteBuffer b = ByteBuffer.wrap(data);
+                    final byte[] from = new byte[b.getShort()];
+                    b.get(from);
+                    final byte[] body = new byte[b.remaining()];
+                    b.get(body);
+                    listener.onMessage(new String(from, StandardCharsets.UTF_8), body);
+                }
+                final Set<String> hosts = new HashSet<>(client.getChildren().usingWatcher(
+                    (org.apache.zookeeper.Watcher)e -> wake.release()).forPath(paths.hosts));
+                if (knownHosts != null)
+                {
+                    for (final String h : knownHosts)
+                    {
+                        if (!hosts.contains(h) && !h.equals(hostId))
+                        {
+                            listener.onHostFailed(h);
+                        }
+                    }
+                }
+                knownHosts = hosts;
+                wake.tryAcquire(1, TimeUnit.SECONDS);
+                wake.drainPermits();
+            }
+            catch (final InterruptedException e)
+            {
+                return;
+            }
+            catch (final Exception e)
+            {
+                if (!running)
+                {
+                    return;
+                }
+                sleep(200);
+            }
+        }
+    }
+
+    private void onConnectionState(final ConnectionState state)
+    {
+        if (state == ConnectionState.LOST)
+        {
+            sessionLost = true;
+            System.err.println("rpcool cluster: host " + hostId + " lost its ZooKeeper session: its leases expired");
+        }
+        else if (state == ConnectionState.RECONNECTED && sessionLost)
+        {
+            sessionLost = false;
+            // Best effort: take back what this host still holds; heaps reclaimed meanwhile are gone for good.
+            new Thread(this::restoreEphemerals, "rpcool-cluster-restore").start();
+        }
+    }
+
+    private void restoreEphemerals()
+    {
+        try
+        {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.hosts + "/" + hostId);
+        }
+        catch (final Exception e)
+        {
+            // there already, or unreachable again
+        }
+        for (final Map.Entry<String, byte[]> c : channels.entrySet())
+        {
+            createEphemeralQuietly(c.getKey(), c.getValue());
+        }
+        for (final String lease : leases)
+        {
+            createEphemeralQuietly(paths.heaps + "/" + lease, new byte[0]);
+        }
+    }
+
+    private void createEphemeralQuietly(final String path, final byte[] data)
+    {
+        try
+        {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(path, data);
+        }
+        catch (final Exception e)
+        {
+            System.err.println("rpcool cluster: cannot restore " + path + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public String describe()
+    {
+        return ClusterReport.describe(client, paths, settings.poolDirectory());
+    }
+
+    @Override
+    public void close()
+    {
+        if (!running)
+        {
+            return;
+        }
+        running = false;
+        wake.release();
+        if (watcherThread != null)
+        {
+            watcherThread.interrupt();
+        }
+        client.close();
+        if (embedded != null)
+        {
+            try
+            {
+                embedded.close();
+            }
+            catch (final Exception e)
+            {
+                System.err.println("rpcool cluster: closing the embedded orchestrator: " + e);
+            }
+        }
+    }
+
+    private static void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException e)
+        {
+            // the orchestrator removes stray files
+        }
+    }
+
+    private static void sleep(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException e)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.rpcool.orchestrator;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.rpcool.TestDirs;
+import io.rpcool.control.ChannelEntry;
+import io.rpcool.control.ClusterSettings;
+import io.rpcool.control.ControlPlane;
+import io.rpcool.control.ControlPlaneException;
+import io.rpcool.control.ControlPlanes;
+import io.rpcool.control.PoolHeap;
+import io.rpcool.nativeio.SharedMemory;
+
+/**
+ * The ZooKeeper control plane against an in-process ZooKeeper: several hosts (each its own
+ * session) allocating at once, channel names across hosts, leases and reclaim, and the errors a
+ * daemon reports.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ZkControlPlaneTest
+{
+    private Path base;
+    private Path pool;
+    private EmbeddedZooKeeper zk;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception
+    {
+        base = TestDirs.fresh("zk-cp");
+        pool = Files.createDirectories(base.resolve("pool"));
+        zk = new EmbeddedZooKeeper("127.0.0.1", 0, base.resolve("zk"), 100, 10_000);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception
+    {
+        Collections.reverse(closeables);
+        for (final AutoCloseable c : closeables)
+        {
+            c.close();
+        }
+        zk.close();
+        try (var files = Files.walk(base))
+        {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private ZkControlPlane host(final String id)
+    {
+        final ZkControlPlane cp = new ZkControlPlane("127.0.0.1:" + zk.port(), "/rpcool",
+            new ClusterSettings(id, pool, 2000, 0x5000_0000_0000L, 0x6000_0000_0000L), null);
+        cp.start(new ControlPlane.Listener()
+        {
+            @Override
+            public void onMessage(final String fromHost, final byte[] message)
+            {
+            }
+
+            @Override
+            public void onHostFailed(final String hostId)
+            {
+            }
+        });
+        closeables.add(cp);
+        return cp;
+    }
+
+    @Test
+    void shouldNeverHandOutOverlappingAddressesWhenHostsAllocateAtOnce() throws Exception
+    {
+        final List<ZkControlPlane> hosts = List.of(host("h1"), host("h2"), host("h3"), host("h4"));
+        final ExecutorService pool = Executors.newFixedThreadPool(8);
+        final List<Future<PoolHeap>> futures = new ArrayList<>();
+        for (int i = 0; i < 64; i++)
+        {
+            final ZkControlPlane host = hosts.get(i % hosts.size());
+            final long length = (i % 3 + 1) * 1024L * 1024 + 4096 * i;
+            final int pid = 1000 + i;
+            futures.add(pool.submit(() -> host.createHeap(length, pid, "test")));
+        }
+        final TreeMap<Long, Long> ranges = new TreeMap<>();
+        for (final Future<PoolHeap> f : futures)
+        {
+            final PoolHeap h = f.get(30, TimeUnit.SECONDS);
+            SharedMemory.close(h.fd());
+            assertEquals(0, h.address() % ZkControlPlane.ALIGNMENT);
+            assertNull(ranges.put(h.address(), h.length()), "address handed out twice");
+        }
+        pool.shutdown();
+        long end = 0;
+        for (final var e : ranges.entrySet())
+        {
+            assertTrue(e.getKey() >= end, String.format("heap at 0x%x overlaps the one before", e.getKey()));
+            end = e.getKey() + e.getValue();
+        }
+        assertEquals(64, ranges.size());
+        assertEquals(64, PoolUsage.heapFiles(this.pool));
+    }
+
+    @Test
+    void shouldReclaimAHeapOnlyOnceItsLastLeaseIsGone() throws Exception
+    {
+        final ZkControlPlane a = host("a");
+        final ZkControlPlane b = host("b");
+        final Orchestrator orchestrator = new Orchestrator("127.0.0.1:" + zk.port(), "/rpcool", "o1", pool, 300, 4000);
+        closeables.add(orchestrator);
+        assertTrue(orchestrator.awaitLeadership(10_000));
+        final PoolHeap heap = a.createHeap(1 << 20, 11, "test");
+        final PoolHeap same = b.openHeap(heap.address(), heap.length(), 22);
+        SharedMemory.close(heap.fd());
+        SharedMemory.close(same.fd());
+        a.releaseLease(heap.address(), 11);
+        Thread.sleep(1500);
+        assertEquals(1, orchestrator.heapCount(), "b still holds a lease");
+        assertEquals(1, PoolUsage.heapFiles(pool));
+        b.releaseLease(heap.address(), 22);
+        final long deadline = System.currentTimeMillis() + 5000;
+        while (orchestrator.heapCount() > 0 && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(20);
+        }
+        assertEquals(0, orchestrator.heapCount());
+        assertEquals(0, PoolUsage.heapFiles(pool));
+        final ControlPlaneException gone = assertThrows(ControlPlaneException.class, () -> b.openHeap(heap.address(), heap.length(), 22));
+        assertEquals(ControlPlaneException.NO_SUCH_HEAP, gone.reason());
+        assertTrue(orchestrator.describe().contains("reclaimed so far: 1 heaps"), orchestrator.describe());
+    }
+
+    @Test
+    void shouldRefuseAChannelNameTakenOnAnotherHost()
+    {
+        final ZkControlPlane a = host("a");
+        final ZkControlPlane b = host("b");
+        a.publishChannel(new ChannelEntry("/shop/cart", "a", 7, 100, "pool-1", "10.0.0.1", 4000));
+        final ControlPlaneException e = assertThrows(ControlPlaneException.class,
+            () -> b.publishChannel(new ChannelEntry("/shop/cart", "b", 3, 200, "pool-1", "10.0.0.2", 4001)));
+        assertEquals(ControlPlaneException.CHANNEL_EXISTS, e.reason());
+        assertTrue(e.getMessage().contains("host a") && e.getMessage().contains("process 100"), e.getMessage());
+        assertEquals(new ChannelEntry("/shop/cart", "a", 7, 100, "pool-1", "10.0.0.1", 4000), b.findChannel("/shop/cart"));
+        a.withdrawChannel("/shop/cart");
+        assertNull(b.findChannel("/shop/cart"));
+    }
+
+    @Test
+    void shouldReportAnUnreachableOrchestratorClearly()
+    {
+        System.setProperty("rpcool.zk.connectTimeoutMs", "1500");
+        try
+        {
+            final ControlPlaneException e = assertThrows(ControlPlaneException.class, () -> ControlPlanes.load("zk:127.0.0.1:1",
+                new ClusterSettings("x", pool, 2000, 0x5000_0000_0000L, 0x6000_0000_0000L)));
+            assertEquals(ControlPlaneException.UNREACHABLE, e.reason());
+            assertTrue(e.getMessage().contains("127.0.0.1:1 is unreachable"), e.getMessage());
+        }
+        finally
+        {
+            System.clearProperty("rpcool.zk.connectTimeoutMs");
+        }
+    }
+
+    @Test
+    void shouldNameTheMissingProviderForAnUnknownSpec()
+    {
+        final ControlPlaneException e = assertThrows(ControlPlaneException.class, () -> ControlPlanes.load("etcd:1.2.3.4",
+            new ClusterSettings("x", pool, 2000, 0x5000_0000_0000L, 0x6000_0000_0000L)));
+        assertTrue(e.getMessage().contains("rpcool.orchestrator=etcd:1.2.3.4"), e.getMessage());
+        assertNull(ControlPlanes.load("", null), "no spec: a single host");
+    }
+}

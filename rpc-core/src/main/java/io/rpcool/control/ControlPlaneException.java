@@ -1,0 +1,32 @@
+package io.rpcool.control;
+
+/**
+ * The control plane refused a request or could not be reached. {@link #reason()} says which.
+ */
+public final class ControlPlaneException extends RuntimeException
+{
+    public static final int UNREACHABLE = 1;
+    public static final int CHANNEL_EXISTS = 2;
+    public static final int NO_SUCH_HEAP = 3;
+    public static final int POOL_FULL = 4;
+    public static final int FAILED = 5;
+
+    private final int reason;
+
+    public ControlPlaneException(final int reason, final String message)
+    {
+        super(message);
+        this.reason = reason;
+    }
+
+    public ControlPlaneException(final int reason, final String message, final Throwable cause)
+    {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public int reason()
+    {
+        return reason;
+    }
+}
