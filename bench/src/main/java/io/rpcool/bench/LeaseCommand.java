@@ -18,6 +18,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.rpcool.bench.lease.LeaseChartWriter;
 import io.rpcool.bench.lease.LeaseBenchClient;
 import io.rpcool.bench.lease.LeaseBenchServer;
 import io.rpcool.bench.report.BenchReport;
@@ -29,8 +30,7 @@ import io.rpcool.control.ControlPlane;
 import io.rpcool.control.PoolHeap;
 import io.rpcool.nativeio.SharedMemory;
 import io.rpcool.orchestrator.ClusterInspector;
-import io.rpcool.orchestrator.EmbeddedZooKeeper;
-import io.rpcool.orchestrator.Orchestrator;
+import io.rpcool.orchestrator.LocalCluster;
 import io.rpcool.orchestrator.PoolUsage;
 import io.rpcool.orchestrator.ZkControlPlane;
 import io.rpcool.orchestrator.chaos.ChaosDaemonMain;
@@ -52,7 +52,7 @@ import picocli.CommandLine.Option;
  *   heap whose server was killed, and from the kill -9 of a whole host (daemon and server; its lease
  *   ends with the host's session) whose client closed when told.</li>
  * </ul>
- * Writes {@code <out>/lease.json} and {@code lease.md}.
+ * Writes {@code <out>/lease.json}, {@code lease.md} and {@code lease.png}.
  */
 @Command(name = "lease", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Leases: renewal cost, no-op RTT with and without renewal, kill-to-notification and orphan reclaim times.")
@@ -71,7 +71,7 @@ final class LeaseCommand implements Callable<Integer>
     @Option(names = "--reps", paramLabel = "N", description = "Kills per notification and reclaim case (default: 5, quick: 2).")
     Integer reps;
 
-    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "bench/results", description = "Directory for lease.json and .md.")
+    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "bench/results", description = "Directory for lease.json, .md and .png.")
     Path outDir;
 
     private final Map<String, List<Long>> samples = new LinkedHashMap<>();
@@ -126,8 +126,9 @@ final class LeaseCommand implements Callable<Integer>
         JsonReportWriter.write(report, outDir.resolve(SUITE + ".json"));
         final String md = markdown(report) + "\nPer run (order rotates):\n\n```\n" + String.join("\n", runLines) + "\n```\n";
         Files.writeString(outDir.resolve(SUITE + ".md"), md, StandardCharsets.UTF_8);
+        LeaseChartWriter.write(report, outDir.resolve(SUITE + ".png"));
         System.out.print(md);
-        System.out.println("wrote " + outDir.resolve(SUITE + ".{json,md}"));
+        System.out.println("wrote " + outDir.resolve(SUITE + ".{json,md,png}"));
         return SuiteCommand.EXIT_OK;
     }
 
@@ -184,18 +185,11 @@ final class LeaseCommand implements Callable<Integer>
     /** Kill-to-notification and orphan reclaim in a two-host cluster. */
     private void cluster(final int repCount) throws Exception
     {
-        final Path pool = Files.createDirectories(base.resolve("pool"));
-        final boolean mounted = "root".equals(System.getProperty("user.name")) &&
-            new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256m", "rpcool-bench-pool", pool.toString()).inheritIO().start().waitFor() == 0;
-        EmbeddedZooKeeper zk = null;
-        Orchestrator orchestrator = null;
-        ClusterInspector inspector = null;
-        try
+        try (LocalCluster cluster = LocalCluster.start(base, "rpcool-bench", 10_000, RECLAIM_DELAY_MS))
         {
-            zk = new EmbeddedZooKeeper("127.0.0.1", 0, base.resolve("zk"), 100, 10_000);
-            final String connect = "127.0.0.1:" + zk.port();
-            orchestrator = new Orchestrator(connect, "/rpcool", "bench-orchestrator", pool, RECLAIM_DELAY_MS, 4000);
-            inspector = new ClusterInspector(connect, "/rpcool", pool);
+            final Path pool = cluster.pool();
+            final String connect = cluster.connectString();
+            final ClusterInspector inspector = cluster.inspector();
             zkLeaseOps(connect, pool);
             final long baseline = PoolUsage.usedBytes(pool);
             for (int rep = 0; rep < repCount; rep++)
@@ -222,25 +216,6 @@ final class LeaseCommand implements Callable<Integer>
                     "reclaimed %.0f ms after close, %.0f ms after the host's kill%n", rep + 1, last("lease-kill-to-notify|same-host"),
                     last("lease-kill-to-notify|cross-host"), last("lease-kill-to-notify|host-failure"),
                     last("lease-orphan-reclaim|after-last-close"), last("lease-orphan-reclaim|after-host-kill"));
-            }
-        }
-        finally
-        {
-            if (inspector != null)
-            {
-                inspector.close();
-            }
-            if (orchestrator != null)
-            {
-                orchestrator.close();
-            }
-            if (zk != null)
-            {
-                zk.close();
-            }
-            if (mounted)
-            {
-                new ProcessBuilder("umount", pool.toString()).inheritIO().start().waitFor();
             }
         }
     }

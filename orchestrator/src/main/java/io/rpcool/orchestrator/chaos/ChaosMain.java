@@ -7,8 +7,7 @@ import java.util.List;
 import java.util.Random;
 
 import io.rpcool.orchestrator.ClusterInspector;
-import io.rpcool.orchestrator.EmbeddedZooKeeper;
-import io.rpcool.orchestrator.Orchestrator;
+import io.rpcool.orchestrator.LocalCluster;
 import io.rpcool.orchestrator.PoolUsage;
 
 /**
@@ -81,22 +80,16 @@ public final class ChaosMain
         this.pool = base.resolve("pool");
         this.hangMs = leaseMs + 5000;
         final long reclaimDelayMs = 1000;
-        Files.createDirectories(pool);
-        final boolean mounted = "root".equals(System.getProperty("user.name")) &&
-            new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=256m", "rpcool-chaos-pool", pool.toString()).inheritIO().start().waitFor() == 0;
         final Random random = new Random(seed);
-        System.out.printf("rpcool chaos: %d rounds, seed %d, lease timeout %d ms, pool %s%s%n", rounds, seed, leaseMs, pool,
-            mounted ? " (tmpfs)" : "");
-        EmbeddedZooKeeper zk = null;
-        Orchestrator orchestrator = null;
-        ClusterInspector inspector = null;
+        LocalCluster cluster = null;
         boolean passed = false;
         try
         {
-            zk = new EmbeddedZooKeeper("127.0.0.1", 0, base.resolve("zk"), 100, (int)Math.max(leaseMs, 10_000));
-            final String connect = "127.0.0.1:" + zk.port();
-            orchestrator = new Orchestrator(connect, "/rpcool", "chaos-orchestrator", pool, reclaimDelayMs, 4000);
-            inspector = new ClusterInspector(connect, "/rpcool", pool);
+            cluster = LocalCluster.start(base, "rpcool-chaos", (int)Math.max(leaseMs, 10_000), reclaimDelayMs);
+            System.out.printf("rpcool chaos: %d rounds, seed %d, lease timeout %d ms, pool %s%s%n", rounds, seed, leaseMs, pool,
+                cluster.poolMounted() ? " (tmpfs)" : "");
+            final String connect = cluster.connectString();
+            final ClusterInspector inspector = cluster.inspector();
             final long baseline = PoolUsage.usedBytes(pool);
             for (final String host : List.of("hostA", "hostB"))
             {
@@ -215,21 +208,9 @@ public final class ChaosMain
                     j.kill9();
                 }
             }
-            if (inspector != null)
+            if (cluster != null)
             {
-                inspector.close();
-            }
-            if (orchestrator != null)
-            {
-                orchestrator.close();
-            }
-            if (zk != null)
-            {
-                zk.close();
-            }
-            if (mounted)
-            {
-                new ProcessBuilder("umount", pool.toString()).inheritIO().start().waitFor();
+                cluster.close();
             }
             try (var files = Files.walk(base))
             {
