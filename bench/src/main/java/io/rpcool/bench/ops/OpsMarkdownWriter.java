@@ -128,6 +128,23 @@ public final class OpsMarkdownWriter
         md.append("### ").append(inc.source()).append("\n\n");
         md.append("Measured by that harness in the same invocation (`").append(inc.file().getFileName())
             .append("`); a figure is a median over its rounds.\n\n");
+        appendTable(md, inc);
+    }
+
+    /**
+     * A table of records from another harness: where they come from, then one row per case and
+     * system with its p50, p99, mean and other figures.
+     */
+    public static String recordsTable(final IncludedRecords inc)
+    {
+        final StringBuilder md = new StringBuilder();
+        md.append("From ").append(inc.source()).append(" (`").append(inc.file().getFileName()).append("`).\n\n");
+        appendTable(md, inc);
+        return md.toString();
+    }
+
+    private static void appendTable(final StringBuilder md, final IncludedRecords inc)
+    {
         md.append("| case | system | p50 | p99 | mean | other | one operation |\n");
         md.append("|---|---|---:|---:|---:|---:|---|\n");
         final Set<String> seen = new LinkedHashSet<>();
