@@ -3,8 +3,9 @@ package io.rpcool.bench.ops;
 import java.util.List;
 
 /**
- * Cases and systems of the {@code ops} suite, the operations of the paper's Table 4.2 that exist
- * so far (seal/release and sandbox enter/exit arrive with their features).
+ * Cases and systems of the {@code ops} suite, the operations of the paper's Table 4.2 it times
+ * itself, and descriptions of the seal/release and sandbox enter/exit cases that their own
+ * harnesses add ({@link IncludedRecords}).
  */
 public final class OpsCases
 {
