@@ -29,6 +29,7 @@ public final class Channel implements AutoCloseable
     static final int SMALL_FUNCTION_IDS = 256;
     private volatile Int2ObjectHashMap<RpcHandler> handlers = new Int2ObjectHashMap<>();
     private volatile Function[] smallFunctions = new Function[SMALL_FUNCTION_IDS];
+    private volatile Int2ObjectHashMap<Function> otherFunctions = new Int2ObjectHashMap<>();
     private volatile Int2ObjectHashMap<SealRequirement> requirements = new Int2ObjectHashMap<>();
     volatile ShmServerEnd[] ends = new ShmServerEnd[0];
     /** Calls served over TCP; each handler thread counts its shared-memory calls itself. */
@@ -124,11 +125,18 @@ public final class Channel implements AutoCloseable
         final RpcHandler served = sandboxed ? new SandboxedHandler(handler, region) : handler;
         copy.put(functionId, served);
         handlers = copy;
+        final Function function = new Function(served, requirement(functionId));
         if (functionId >= 0 && functionId < SMALL_FUNCTION_IDS)
         {
             final Function[] table = smallFunctions.clone();
-            table[functionId] = new Function(served, requirement(functionId));
+            table[functionId] = function;
             smallFunctions = table;
+        }
+        else
+        {
+            final Int2ObjectHashMap<Function> table = new Int2ObjectHashMap<>(otherFunctions);
+            table.put(functionId, function);
+            otherFunctions = table;
         }
         return this;
     }
@@ -158,7 +166,7 @@ public final class Channel implements AutoCloseable
 
     /**
      * The handler of {@code functionId} and the requirement its calls must meet, or null if it has
-     * no handler: one array read for the ids most channels use, the maps for the others.
+     * no handler: one array read for the ids most channels use, a map lookup for the others.
      */
     Function function(final int functionId)
     {
@@ -166,8 +174,7 @@ public final class Channel implements AutoCloseable
         {
             return smallFunctions[functionId];
         }
-        final RpcHandler handler = handlers.get(functionId);
-        return handler == null ? null : new Function(handler, requirement(functionId));
+        return otherFunctions.get(functionId);
     }
 
     /** A registered function as the handler threads see it. */

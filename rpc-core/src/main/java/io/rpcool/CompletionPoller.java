@@ -49,12 +49,16 @@ final class CompletionPoller implements Agent
     /**
      * Watch {@code w} until its {@link Watchable#pollReady()} returns true.
      */
-    /** Waits handed to this thread: asynchronous calls and threads parked in the hand-off mode. */
-    final java.util.concurrent.atomic.AtomicLong watches = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<CompletionPoller> WATCHES =
+        java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(CompletionPoller.class, "watches");
+    /**
+     * Waits handed to this thread (asynchronous calls, threads parked in the hand-off mode), counted
+     * by this thread as it takes them in, so that the callers' path stays free of it.
+     */
+    volatile long watches;
 
     void watch(final Watchable w)
     {
-        watches.incrementAndGet();
         while (!registrations.offer(w))
         {
             Thread.onSpinWait();
@@ -75,7 +79,11 @@ final class CompletionPoller implements Agent
     @Override
     public int doWork()
     {
-        registrations.drainTo(watched, Integer.MAX_VALUE);
+        final int added = registrations.drainTo(watched, Integer.MAX_VALUE);
+        if (added > 0)
+        {
+            WATCHES.lazySet(this, watches + added);
+        }
         int completed = 0;
         for (int i = watched.size() - 1; i >= 0; i--)
         {

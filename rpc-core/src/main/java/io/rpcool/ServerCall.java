@@ -95,12 +95,7 @@ public final class ServerCall
     /** The request came inline in its queue entry: its (at most 16) bytes go to private memory. */
     void inlineRequest(final long first, final long second, final int length)
     {
-        UnsafeBuffer c = copy;
-        if (c == null)
-        {
-            c = new UnsafeBuffer(BufferUtil.allocateDirectAligned(4096, 64));
-            copy = c;
-        }
+        final UnsafeBuffer c = copyBuffer(16);
         c.putLong(0, first);
         c.putLong(8, second);
         request.wrap(c.addressOffset(), length);
@@ -108,15 +103,22 @@ public final class ServerCall
 
     void copyRequest(final long address, final int length)
     {
+        final UnsafeBuffer c = copyBuffer(length);
+        request.wrap(address, length);
+        c.putBytes(0, request, 0, length);
+        request.wrap(c.addressOffset(), length);
+    }
+
+    /** The private buffer, grown (once, to a power of two of at least a page) to hold {@code length} bytes. */
+    private UnsafeBuffer copyBuffer(final int length)
+    {
         UnsafeBuffer c = copy;
         if (c == null || c.capacity() < length)
         {
             c = new UnsafeBuffer(BufferUtil.allocateDirectAligned(BitUtil.findNextPositivePowerOfTwo(Math.max(4096, length)), 64));
             copy = c;
         }
-        request.wrap(address, length);
-        c.putBytes(0, request, 0, length);
-        request.wrap(c.addressOffset(), length);
+        return c;
     }
 
     public long connectionId()

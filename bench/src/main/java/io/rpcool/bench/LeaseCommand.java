@@ -30,6 +30,7 @@ import io.rpcool.control.ControlPlane;
 import io.rpcool.control.PoolHeap;
 import io.rpcool.nativeio.SharedMemory;
 import io.rpcool.orchestrator.ClusterInspector;
+import io.rpcool.orchestrator.JavaCommand;
 import io.rpcool.orchestrator.LocalCluster;
 import io.rpcool.orchestrator.PoolUsage;
 import io.rpcool.orchestrator.ZkControlPlane;
@@ -406,16 +407,7 @@ final class LeaseCommand implements Callable<Integer>
 
     private Proc start(final String name, final Class<?> main, final List<String> props, final String... args) throws IOException
     {
-        final List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx256m", "-XX:+UseSerialGC"));
-        if (Runtime.version().feature() >= 24)
-        {
-            cmd.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        cmd.addAll(props);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
+        final List<String> cmd = JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), props, main, args);
         final Proc p = new Proc(name, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         procs.add(p);
         return p;
