@@ -6,11 +6,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import io.rpcool.daemon.IdleLevels;
+import io.rpcool.idle.AdaptiveIdleStrategy;
+import io.rpcool.idle.Watchable;
+import io.rpcool.ipc.ResponseLines;
+import io.rpcool.layout.RequestQueueDescriptor;
+import io.rpcool.layout.ResponseLineDescriptor;
 import io.rpcool.seal.SealException;
 import io.rpcool.seal.SealMode;
 
@@ -58,13 +63,26 @@ public final class ClientCall implements AutoCloseable, Watchable
     final long replyAddress;
     final int bufferSize;
     int functionId;
+    /** Calls made on this slot so far; the call id of the current one names it and the slot. */
+    long generation;
     long callId;
+    /** Queue position of the current call's request entry (shared memory). */
+    long queuePosition;
     int requestLength;
     int replyLength;
     long deadlineNs;
     volatile int state = IDLE;
-    /** Set when a call timed out while the server may still write its slot; it is reused only after the late reply. */
+    /**
+     * Set when a call timed out (or its reply was refused) while the server may still write its
+     * slot; the slot is reused only once the server can no longer write it for that call.
+     */
     boolean stale;
+    long staleSinceNs;
+    /** Private memory an inline reply is copied into, so the caller reads exactly what was checked. */
+    private final UnsafeBuffer inlineReply;
+    final long inlineReplyAddress;
+    final ResponseLines.Reply lineReply = new ResponseLines.Reply();
+    private final AdaptiveIdleStrategy idle;
     boolean checkedOut;
     RpcException failure;
     CallCallback callback;
@@ -86,6 +104,15 @@ public final class ClientCall implements AutoCloseable, Watchable
         this.request = new SealableBuffer(requestAddress, bufferSize, slot);
         this.replyAddress = replyAddress;
         this.bufferSize = bufferSize;
+        this.inlineReply = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ResponseLineDescriptor.INLINE_MAX + 8, 64));
+        this.inlineReplyAddress = inlineReply.addressOffset();
+        this.idle = new AdaptiveIdleStrategy(connection.rpcool.waitControl(), this);
+    }
+
+    /** The call id of the next call on this slot. */
+    long nextCallId()
+    {
+        return RequestQueueDescriptor.callId(++generation, slot);
     }
 
     public int functionId()
@@ -291,75 +318,27 @@ public final class ClientCall implements AutoCloseable, Watchable
     }
 
     /**
-     * Spin, sleep or hand the wait to the poller, following the idle level.
+     * Poll for the reply, waiting between polls as the process's idle level says (spin, sleep, or
+     * park while the poller watches), until the deadline.
      */
     private void await()
     {
-        final Rpcool rpcool = connection.rpcool;
         if (connection.parksWhileWaiting())
         {
             parkUntilDone();
             return;
         }
-        int level = rpcool.idleLevel();
+        final AdaptiveIdleStrategy idle = this.idle;
+        idle.reset();
         int polls = 0;
-        // Outside the spin mode, spin a while first (RpcoolContext.spinNs): a reply that comes
-        // within it costs no sleep and no wake-up.
-        long spinUntilNs = level == IdleLevels.SPIN ? 0 : System.nanoTime() + rpcool.context().spinNs();
-        boolean spinning = true;
-        while (state == IN_FLIGHT)
+        while (!connection.poll(this))
         {
-            if (connection.poll(this))
+            if ((++polls & 63) == 0 && System.nanoTime() - deadlineNs > 0)
             {
+                timeout();
                 return;
             }
-            if ((++polls & 255) == 0)
-            {
-                level = rpcool.idleLevel();
-                if (System.nanoTime() - deadlineNs > 0)
-                {
-                    timeout();
-                    return;
-                }
-            }
-            if (level == IdleLevels.SPIN)
-            {
-                Thread.onSpinWait();
-            }
-            else if (spinning)
-            {
-                Thread.onSpinWait();
-                if ((polls & 15) == 0)
-                {
-                    final long now = System.nanoTime();
-                    if (spinUntilNs == 0)
-                    {
-                        spinUntilNs = now + rpcool.context().spinNs();
-                    }
-                    spinning = now - spinUntilNs < 0;
-                }
-            }
-            else if (level == IdleLevels.SLEEP)
-            {
-                LockSupport.parkNanos(rpcool.context().sleepNs());
-            }
-            else
-            {
-                waiter = Thread.currentThread();
-                rpcool.poller().watch(this);
-                while (state == IN_FLIGHT)
-                {
-                    final long left = deadlineNs - System.nanoTime();
-                    if (left <= 0)
-                    {
-                        timeout();
-                        break;
-                    }
-                    LockSupport.parkNanos(this, left);
-                }
-                waiter = null;
-                return;
-            }
+            idle.idle(deadlineNs);
         }
     }
 
@@ -385,6 +364,7 @@ public final class ClientCall implements AutoCloseable, Watchable
             " for function " + functionId + " within the deadline")))
         {
             stale = connection.transport() == Transport.SHARED_MEMORY;
+            staleSinceNs = System.nanoTime();
         }
     }
 

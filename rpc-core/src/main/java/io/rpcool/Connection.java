@@ -1,6 +1,7 @@
 package io.rpcool;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 
@@ -21,6 +22,8 @@ public abstract class Connection implements AutoCloseable
     private final ManyToManyConcurrentArrayQueue<ClientCall> free;
     volatile boolean closed;
     volatile String goneReason;
+    /** Why the connection is broken (cannot be used safely any more), or null. */
+    volatile String brokenReason;
     private volatile PeerFailureListener peerFailureListener;
     private boolean peerFailureReported;
 
@@ -47,32 +50,82 @@ public abstract class Connection implements AutoCloseable
     abstract ClientCall newClientCall(int slot);
 
     /**
-     * Take a call slot for {@code functionId}, waiting while all slots are in use.
+     * Take a call slot for {@code functionId}, waiting while all slots are in use, up to the
+     * connection's call timeout.
      *
-     * @throws RpcException if the connection is closed or its peer is gone.
+     * @throws RpcException if the connection is closed, broken or its peer is gone
+     * ({@link Status#CONNECTION_CLOSED}, {@link Status#CONNECTION_BROKEN}, {@link Status#PEER_GONE}),
+     * or if no slot became free before the deadline ({@link Status#RESOURCE_EXHAUSTED}).
      */
     public ClientCall newCall(final int functionId)
     {
         checkOpen();
-        ClientCall call;
-        long spins = 0;
-        while ((call = free.poll()) == null || call.stale && !reclaim(call))
+        ClientCall call = free.poll();
+        if (call == null || call.stale && !reclaim(call))
         {
-            checkOpen();
-            if (++spins > 1000)
-            {
-                Thread.yield();
-            }
-            Thread.onSpinWait();
+            call = awaitFreeSlot();
         }
         call.checkedOut = true;
         call.functionId = functionId;
         return call;
     }
 
+    private ClientCall awaitFreeSlot()
+    {
+        final long deadline = System.nanoTime() + callTimeoutNs;
+        long spins = 0;
+        while (true)
+        {
+            checkOpen();
+            final ClientCall call = free.poll();
+            if (call != null && (!call.stale || reclaim(call)))
+            {
+                return call;
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                throw noFreeSlot();
+            }
+            if (++spins < 1000)
+            {
+                Thread.onSpinWait();
+            }
+            else
+            {
+                LockSupport.parkNanos(spins < 10_000 ? 1_000 : 100_000);
+            }
+        }
+    }
+
     /**
-     * A call that timed out is reused only once its late reply has arrived, so the server never
-     * writes a slot that a newer call owns.
+     * Every slot stayed in use until the deadline. If every slot is held back for a call the server
+     * never answered, for longer than a call timeout past its deadline, the connection cannot recover
+     * and is declared broken.
+     */
+    private RpcException noFreeSlot()
+    {
+        int stale = 0;
+        final long now = System.nanoTime();
+        for (final ClientCall c : calls)
+        {
+            if (c.stale && now - c.staleSinceNs > callTimeoutNs)
+            {
+                stale++;
+            }
+        }
+        if (stale == slotCount)
+        {
+            return broken("the server left all " + slotCount + " slots' calls unanswered past their deadlines, " +
+                "so no slot can be reused safely");
+        }
+        return new RpcException(Status.RESOURCE_EXHAUSTED, "all " + slotCount + " call slots of the connection to " +
+            channelName + " stayed in use until the deadline (" + stale + " held back for unanswered calls); " +
+            "close calls you no longer need or open the connection with more slots (ConnectOptions.slots)");
+    }
+
+    /**
+     * A call that timed out is reused only once its server can no longer write the slot for it,
+     * so the server never writes a slot that a newer call owns.
      */
     private boolean reclaim(final ClientCall call)
     {
@@ -100,6 +153,7 @@ public abstract class Connection implements AutoCloseable
         {
             call.fail(new RpcException(Status.CONNECTION_CLOSED, "call closed while in flight"));
             call.stale = transport() == Transport.SHARED_MEMORY;
+            call.staleSinceNs = System.nanoTime();
         }
         call.checkedOut = false;
         free.offer(call);
@@ -147,10 +201,38 @@ public abstract class Connection implements AutoCloseable
         return bufferSize;
     }
 
-    /** True until the connection is closed or its server is gone. */
+    /** True until the connection is closed, broken or its server is gone. */
     public boolean isOpen()
     {
-        return !closed && goneReason == null;
+        return !closed && goneReason == null && brokenReason == null;
+    }
+
+    /** Why the connection was declared broken, or null. */
+    public String brokenReason()
+    {
+        return brokenReason;
+    }
+
+    /**
+     * Declare the connection broken: every call in flight fails and every later call is refused
+     * with {@link Status#CONNECTION_BROKEN}; the application closes it and opens a new one.
+     *
+     * @return the exception that says so.
+     */
+    final RpcException broken(final String reason)
+    {
+        if (brokenReason == null)
+        {
+            brokenReason = reason;
+            rpcool.reportError("connection to " + channelName + " is broken", new IllegalStateException(reason));
+        }
+        return brokenException();
+    }
+
+    private RpcException brokenException()
+    {
+        return new RpcException(Status.CONNECTION_BROKEN, "connection to " + channelName + " is broken: " + brokenReason +
+            "; close it and connect again");
     }
 
     /** Why the server side went away, or null. */
@@ -169,6 +251,10 @@ public abstract class Connection implements AutoCloseable
         if (gone != null)
         {
             throw new RpcException(Status.PEER_GONE, "server of " + channelName + " is gone: " + gone);
+        }
+        if (brokenReason != null)
+        {
+            throw brokenException();
         }
     }
 
@@ -287,9 +373,15 @@ public abstract class Connection implements AutoCloseable
 
     final RpcException goneException()
     {
-        return closed ?
-            new RpcException(Status.CONNECTION_CLOSED, "connection to " + channelName + " was closed") :
-            new RpcException(Status.PEER_GONE, "server of " + channelName + " is gone: " + goneReason);
+        if (closed)
+        {
+            return new RpcException(Status.CONNECTION_CLOSED, "connection to " + channelName + " was closed");
+        }
+        if (goneReason == null && brokenReason != null)
+        {
+            return brokenException();
+        }
+        return new RpcException(Status.PEER_GONE, "server of " + channelName + " is gone: " + goneReason);
     }
 
     @Override

@@ -5,6 +5,8 @@ import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 
+import io.rpcool.idle.AdaptiveIdleStrategy;
+import io.rpcool.idle.Watchable;
 import io.rpcool.nativeio.SharedMemory;
 
 /**
@@ -40,7 +42,7 @@ final class HandlerAgent implements Agent, Watchable
         this.rpcool = rpcool;
         this.call.channelName = channel.name();
         this.roleName = "rpcool-handler-" + channel.name() + "-" + index;
-        this.idle = new AdaptiveIdleStrategy(rpcool, this);
+        this.idle = new AdaptiveIdleStrategy(rpcool.waitControl(), this);
         this.runner = new AgentRunner(idle, t -> rpcool.reportError(roleName, t), null, this);
     }
 
@@ -89,21 +91,18 @@ final class HandlerAgent implements Agent, Watchable
         return roleName;
     }
 
-    /** On the polling thread, while this agent is parked in hand-off mode. */
+    /** On the polling thread, while this agent is parked in hand-off mode: is there work? */
     @Override
     public boolean pollReady()
     {
-        final Thread thread = runner.thread();
-        if (runner.isClosed() || !idle.parked || thread == null)
+        if (runner.isClosed())
         {
-            LockSupport.unpark(thread);
             return true;
         }
         for (final ShmServerEnd end : channel.ends)
         {
             if (!end.closing && end.hasRequest())
             {
-                LockSupport.unpark(thread);
                 return true;
             }
         }
@@ -124,7 +123,7 @@ final class HandlerAgent implements Agent, Watchable
         }
         final long start = rounds;
         final long deadline = System.nanoTime() + 10_000_000_000L;
-        while (rounds < start + 2 && !idle.parked && thread.isAlive())
+        while (rounds < start + 2 && !idle.isParked() && thread.isAlive())
         {
             if (System.nanoTime() > deadline)
             {

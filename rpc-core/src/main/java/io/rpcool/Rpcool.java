@@ -15,9 +15,9 @@ import io.rpcool.daemon.ChannelNames;
 import io.rpcool.daemon.Daemon;
 import io.rpcool.daemon.DaemonClient;
 import io.rpcool.daemon.DaemonException;
-import io.rpcool.daemon.IdleLevels;
+import io.rpcool.idle.IdleLevels;
 import io.rpcool.layout.ConnectionDescriptor;
-import io.rpcool.layout.HeapDescriptor;
+import io.rpcool.layout.ConnectionHeaderDescriptor;
 import io.rpcool.nativeio.Native;
 import io.rpcool.nativeio.NativeException;
 import io.rpcool.nativeio.Processes;
@@ -46,7 +46,7 @@ import io.rpcool.seal.SealPolicy;
  */
 public final class Rpcool implements AutoCloseable
 {
-    static int layoutVersionForTesting = HeapDescriptor.LAYOUT_VERSION;
+    static int layoutVersionForTesting = ConnectionHeaderDescriptor.LAYOUT_VERSION;
 
     private final RpcoolContext context;
     private final Daemon embeddedDaemon;
@@ -61,9 +61,7 @@ public final class Rpcool implements AutoCloseable
     private final ScheduledExecutorService housekeeping;
     private final ExecutorService controlTasks;
     private final TcpTransport tcp;
-    private volatile CompletionPoller poller;
-    private volatile int daemonIdleLevel;
-    private final int forcedIdleLevel;
+    private final io.rpcool.idle.WaitControl waitControl;
     private volatile boolean closed;
     private final String clusterHost;
     private final ScheduledExecutorService leaseRenewer = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "rpcool-lease"));
@@ -74,7 +72,8 @@ public final class Rpcool implements AutoCloseable
     {
         this.context = context;
         this.embeddedDaemon = embeddedDaemon;
-        this.forcedIdleLevel = forcedLevel(context.idleMode());
+        this.waitControl = new io.rpcool.idle.WaitControl(forcedLevel(context.idleMode()), context.spinNs(), context.sleepNs(),
+            context.deepIdleAfterMs() * 1_000_000L, context.deepIdleParkUs() * 1000L, t -> reportError("completion poller", t));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "rpcool-watchdog"));
         this.controlTasks = Executors.newSingleThreadExecutor(r -> daemonThread(r, "rpcool-control-tasks"));
         this.tcp = new TcpTransport(this);
@@ -82,7 +81,7 @@ public final class Rpcool implements AutoCloseable
         this.daemon = holder.client;
         final DaemonClient.Reply hello = daemon.request(HELLO, m -> m.putString(context.processName()).putString(context.domain()));
         this.daemonPid = hello.getInt();
-        this.daemonIdleLevel = hello.getInt();
+        this.waitControl.daemonLevel(hello.getInt());
         hello.getLong();
         this.sealBackend = hello.getString();
         final long leaseTimeoutMs = hello.getLong();
@@ -229,26 +228,18 @@ public final class Rpcool implements AutoCloseable
     /** The current waiting mode, one of {@link IdleLevels}. */
     public int idleLevel()
     {
-        final int forced = forcedIdleLevel;
-        return forced >= 0 ? forced : daemonIdleLevel;
+        return waitControl.idleLevel();
     }
 
-    CompletionPoller poller()
+    /** How this process's threads wait. */
+    io.rpcool.idle.WaitControl waitControl()
     {
-        CompletionPoller p = poller;
-        if (p == null)
-        {
-            synchronized (this)
-            {
-                p = poller;
-                if (p == null)
-                {
-                    p = new CompletionPoller(this);
-                    poller = p;
-                }
-            }
-        }
-        return p;
+        return waitControl;
+    }
+
+    io.rpcool.idle.CompletionPoller poller()
+    {
+        return waitControl.poller();
     }
 
     /**
@@ -256,8 +247,7 @@ public final class Rpcool implements AutoCloseable
      */
     boolean quiescePoller()
     {
-        final CompletionPoller p = poller;
-        return p == null || p.quiesce();
+        return waitControl.quiescePoller();
     }
 
     /**
@@ -621,7 +611,7 @@ public final class Rpcool implements AutoCloseable
                 break;
             }
             case IDLE_LEVEL:
-                daemonIdleLevel = push.getInt();
+                waitControl.daemonLevel(push.getInt());
                 break;
             case NEW_HEAP:
                 onNewHeap(push);
@@ -947,11 +937,7 @@ public final class Rpcool implements AutoCloseable
         {
             Thread.currentThread().interrupt();
         }
-        final CompletionPoller p = poller;
-        if (p != null)
-        {
-            p.close();
-        }
+        waitControl.close();
         daemon.close();
         if (embeddedDaemon != null)
         {

@@ -62,6 +62,8 @@ public final class RpcoolContext
     private IdleMode idleMode = IdleMode.valueOf(System.getProperty("rpcool.idle", "adaptive").toUpperCase().replace('-', '_'));
     private long sleepNs = Long.getLong("rpcool.idle.sleepNs", 5_000);
     private long spinNs = Long.getLong("rpcool.idle.spinNs", 50_000);
+    private long deepIdleAfterMs = Long.getLong("rpcool.idle.deepAfterMs", 1000);
+    private long deepIdleParkUs = Long.getLong("rpcool.idle.deepParkUs", 100);
     private long callTimeoutMs = Long.getLong("rpcool.call.timeoutMs", 30_000);
     private String tcpHost = System.getProperty("rpcool.tcp.host", "127.0.0.1");
     private int slots = Integer.getInteger("rpcool.slots", 64);
@@ -164,6 +166,29 @@ public final class RpcoolContext
             throw new IllegalArgumentException("spinNs must not be negative: " + spinNs);
         }
         this.spinNs = spinNs;
+        return this;
+    }
+
+    /** After this long with no work, waiting threads park {@link #deepIdleParkUs()} between polls. */
+    public long deepIdleAfterMs()
+    {
+        return deepIdleAfterMs;
+    }
+
+    public RpcoolContext deepIdleAfterMs(final long deepIdleAfterMs)
+    {
+        this.deepIdleAfterMs = deepIdleAfterMs;
+        return this;
+    }
+
+    public long deepIdleParkUs()
+    {
+        return deepIdleParkUs;
+    }
+
+    public RpcoolContext deepIdleParkUs(final long deepIdleParkUs)
+    {
+        this.deepIdleParkUs = deepIdleParkUs;
         return this;
     }
 

@@ -19,6 +19,8 @@ import io.rpcool.seal.Protection;
  */
 public final class ServerCall
 {
+    /** The request queue entry being served, read into this handler thread's private memory. */
+    final io.rpcool.ipc.RequestEntry entry = new io.rpcool.ipc.RequestEntry();
     final UnsafeBuffer request = new UnsafeBuffer(0, 0);
     final UnsafeBuffer reply = new UnsafeBuffer(0, 0);
     int functionId;

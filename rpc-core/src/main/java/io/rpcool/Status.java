@@ -33,7 +33,14 @@ public enum Status
     /** The request is larger than the connection's buffers. */
     REQUEST_TOO_LARGE(68),
     /** The transport failed (for TCP: an I/O error). */
-    TRANSPORT_FAILED(69);
+    TRANSPORT_FAILED(69),
+    /** No call slot of the connection became free before the deadline. */
+    RESOURCE_EXHAUSTED(70),
+    /**
+     * The connection can no longer be used safely (its shared state was corrupted, or its server
+     * stopped answering so that no slot could be reused); it refuses every call. Open a new one.
+     */
+    CONNECTION_BROKEN(71);
 
     private static final Status[] BY_CODE = new Status[128];
 

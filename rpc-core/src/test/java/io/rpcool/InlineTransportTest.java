@@ -86,16 +86,16 @@ class InlineTransportTest
             try (Connection conn = rpc.connect("/inline/bad", ConnectOptions.defaults().slots(4)))
             {
                 final int inline = RequestQueueDescriptor.FLAG_INLINE;
-                assertEquals(Status.MALFORMED_REQUEST.code(), RawEntries.publish(conn, 1, 7_000_001, ECHO,
+                assertEquals(Status.MALFORMED_REQUEST.code(), RawEntries.publish(conn, 1, ECHO,
                     RequestQueueDescriptor.INLINE_MAX + 1, inline, 0, 0, 5_000));
                 assertTrue(RawEntries.replyMessage(conn, 1).contains("inline request of 17 bytes"), RawEntries.replyMessage(conn, 1));
-                assertEquals(Status.MALFORMED_REQUEST.code(), RawEntries.publish(conn, 2, 7_000_002, ECHO, 4,
+                assertEquals(Status.MALFORMED_REQUEST.code(), RawEntries.publish(conn, 2, ECHO, 4,
                     inline | RequestQueueDescriptor.FLAG_COPY, 0, 0, 5_000));
-                assertEquals(Status.MALFORMED_REQUEST.code(), RawEntries.publish(conn, 3, 7_000_003, ECHO, 4,
+                assertEquals(Status.MALFORMED_REQUEST.code(), RawEntries.publish(conn, 3, ECHO, 4,
                     inline | RequestQueueDescriptor.FLAG_SEALED, 1, RequestQueueDescriptor.SEAL_KIND_MPROTECT, 5_000));
                 assertEquals(0, served.get(), "no handler ran for a malformed entry");
                 // A well-formed inline entry is served.
-                assertEquals(Status.OK.code(), RawEntries.publish(conn, 0, 7_000_004, ECHO, 8, inline, 0, 0, 5_000));
+                assertEquals(Status.OK.code(), RawEntries.publish(conn, 0, ECHO, 8, inline, 0, 0, 5_000));
                 assertEquals(1, served.get());
             }
         }
@@ -116,9 +116,9 @@ class InlineTransportTest
                 final ClientCall call = conn.newCall(ECHO);
                 final var future = call.invokeAsync(0);
                 // A hostile server claims an inline reply longer than the line holds.
-                heap.putInt(line + ConnectionDescriptor.RESPONSE_STATUS_OFFSET, Status.OK.code());
-                heap.putInt(line + ConnectionDescriptor.RESPONSE_LENGTH_OFFSET, ConnectionDescriptor.RESPONSE_INLINE_MAX + 1);
-                heap.putInt(line + ConnectionDescriptor.RESPONSE_FLAGS_OFFSET, ConnectionDescriptor.RESPONSE_FLAG_INLINE);
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.STATUS_OFFSET, Status.OK.code());
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.LENGTH_OFFSET, io.rpcool.layout.ResponseLineDescriptor.INLINE_MAX + 1);
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.FLAGS_OFFSET, io.rpcool.layout.ResponseLineDescriptor.FLAG_INLINE);
                 heap.putLongVolatile(line, call.callId);
                 final Exception e = assertThrows(Exception.class, () -> future.get(5, TimeUnit.SECONDS));
                 assertEquals(Status.MALFORMED_REPLY, ((RpcException)e.getCause()).status(), e.getCause().getMessage());

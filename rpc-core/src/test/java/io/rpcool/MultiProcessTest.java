@@ -192,57 +192,40 @@ class MultiProcessTest
         try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local");
             Connection conn = rpc.connect("/demo/echo", ConnectOptions.defaults().slots(8)))
         {
-            final ShmConnection shm = (ShmConnection)conn;
-            final UnsafeBuffer heap = new UnsafeBuffer(shm.heapAddress(), (int)shm.heapLength());
-            final int capacity = ConnectionDescriptor.queueCapacity(8);
-            final int tailOffset = ConnectionDescriptor.QUEUE_OFFSET + RequestQueueDescriptor.TAIL_OFFSET;
             final int slot = 7;
-            final int line = (int)ConnectionDescriptor.responseLineOffset(capacity, slot);
-            // Entries a hostile client could write: bad length, bad flags, bad slot, a garbage sequence.
-            final int[][] garbage = {{slot, 1, 1 << 30, 0}, {slot, 1, 4, 0xdead}, {99, 1, 4, 0}, {-5, 1, 4, 0}};
-            long callId = 1000;
-            for (final int[] g : garbage)
+            // Entries a hostile client could write: bad length and bad flags (answered: their check
+            // words hold, so the slot and call id are real), a slot the connection does not have and
+            // a wrong check word (not answered: nothing in them can be trusted).
+            final long badLength = RawEntries.nextCallId(conn, slot);
+            long position = RawEntries.claim(conn);
+            RawEntries.write(conn, position, badLength, 1, 1 << 30, 0, 0, 0, true);
+            RawEntries.publishSequence(conn, position, position + 1);
+            assertEquals(Status.MALFORMED_REQUEST.code(), RawEntries.awaitStatus(conn, slot, badLength, 5000));
+            final long badFlags = RawEntries.nextCallId(conn, slot);
+            position = RawEntries.claim(conn);
+            RawEntries.write(conn, position, badFlags, 1, 4, 0xdead, 0, 0, true);
+            RawEntries.publishSequence(conn, position, position + 1);
+            assertEquals(Status.MALFORMED_REQUEST.code(), RawEntries.awaitStatus(conn, slot, badFlags, 5000));
+            position = RawEntries.claim(conn);
+            RawEntries.write(conn, position, RequestQueueDescriptor.callId(1, 99), 1, 4, 0, 0, 0, true);
+            RawEntries.publishSequence(conn, position, position + 1);
+            final long badCheck = RawEntries.nextCallId(conn, slot);
+            position = RawEntries.claim(conn);
+            RawEntries.write(conn, position, badCheck, TestServerMain.ECHO, 4, 0, 0, 0, false);
+            RawEntries.publishSequence(conn, position, position + 1);
+            assertEquals(-1, RawEntries.awaitStatus(conn, slot, badCheck, 300), "an entry with a wrong check is not answered");
             {
-                final long tail = heap.getLongVolatile(tailOffset);
-                heap.putLongVolatile(tailOffset, tail + 1);
-                final int e = RequestQueueDescriptor.entryOffset(ConnectionDescriptor.QUEUE_OFFSET, capacity, tail);
-                heap.putLong(e + RequestQueueDescriptor.CALL_ID_OFFSET, ++callId);
-                heap.putInt(e + RequestQueueDescriptor.SLOT_OFFSET, g[0]);
-                heap.putInt(e + RequestQueueDescriptor.FUNCTION_OFFSET, g[1]);
-                heap.putInt(e + RequestQueueDescriptor.LENGTH_OFFSET, g[2]);
-                heap.putInt(e + RequestQueueDescriptor.FLAGS_OFFSET, g[3]);
-                heap.putLongVolatile(e + RequestQueueDescriptor.SEQUENCE_OFFSET, tail + 1);
-                if (g[0] == slot)
-                {
-                    final long expect = callId;
-                    final long deadline = System.currentTimeMillis() + 5000;
-                    while (heap.getLongVolatile(line) != expect && System.currentTimeMillis() < deadline)
-                    {
-                        Thread.onSpinWait();
-                    }
-                    assertEquals(expect, heap.getLongVolatile(line), "server answered the malformed entry");
-                    assertEquals(Status.MALFORMED_REQUEST.code(), heap.getInt(line + ConnectionDescriptor.RESPONSE_STATUS_OFFSET));
-                }
+                // A garbage sequence over an otherwise valid entry: a producer claimed the position, so
+                // the server gives it a moment to publish, then takes the entry and lets its check decide.
+                final long callId = RawEntries.nextCallId(conn, slot);
+                position = RawEntries.claim(conn);
+                RawEntries.write(conn, position, callId, TestServerMain.ECHO, 4, 0, 0, 0, true);
+                RawEntries.publishSequence(conn, position, 0x7777_7777_7777L);
+                assertEquals(Status.OK.code(), RawEntries.awaitStatus(conn, slot, callId, 5000),
+                    "server served the entry whose sequence word was garbage");
             }
-            {
-                // A garbage sequence over an otherwise plausible entry: the server resets the sequence,
-                // then validates and serves the entry like any other (a hostile client only hurts its own slots).
-                final long tail = heap.getLongVolatile(tailOffset);
-                heap.putLongVolatile(tailOffset, tail + 1);
-                final int e = RequestQueueDescriptor.entryOffset(ConnectionDescriptor.QUEUE_OFFSET, capacity, tail);
-                heap.putLong(e + RequestQueueDescriptor.CALL_ID_OFFSET, 2000);
-                heap.putInt(e + RequestQueueDescriptor.SLOT_OFFSET, slot);
-                heap.putInt(e + RequestQueueDescriptor.FUNCTION_OFFSET, TestServerMain.ECHO);
-                heap.putInt(e + RequestQueueDescriptor.LENGTH_OFFSET, 4);
-                heap.putInt(e + RequestQueueDescriptor.FLAGS_OFFSET, 0);
-                heap.putLongVolatile(e + RequestQueueDescriptor.SEQUENCE_OFFSET, 0x7777_7777_7777L);
-                final long deadline = System.currentTimeMillis() + 5000;
-                while (heap.getLongVolatile(line) != 2000 && System.currentTimeMillis() < deadline)
-                {
-                    Thread.onSpinWait();
-                }
-                assertEquals(2000, heap.getLongVolatile(line), "server consumed the entry with the garbage sequence");
-            }
+            final UnsafeBuffer heap = RawEntries.heap(conn);
+            final int tailOffset = ConnectionDescriptor.QUEUE_OFFSET + RequestQueueDescriptor.TAIL_COUNTER_OFFSET;
             // The server rejected all of that and still serves this connection and new ones.
             try (ClientCall call = conn.newCall(TestServerMain.ECHO))
             {
@@ -255,9 +238,9 @@ class MultiProcessTest
                     }
                     catch (final RpcException e)
                     {
-                        final int l = (int)ConnectionDescriptor.responseLineOffset(capacity, call.slot);
+                        final int l = RawEntries.responseLineOffset(conn, call.slot);
                         throw new AssertionError("call " + i + " on slot " + call.slot + " id " + call.callId + " failed; head " +
-                            heap.getLongVolatile(ConnectionDescriptor.QUEUE_OFFSET + RequestQueueDescriptor.HEAD_OFFSET) +
+                            heap.getLongVolatile(ConnectionDescriptor.QUEUE_OFFSET + RequestQueueDescriptor.HEAD_COUNTER_OFFSET) +
                             " tail " + heap.getLongVolatile(tailOffset) + " line id " + heap.getLongVolatile(l) + " status " +
                             heap.getInt(l + 8), e);
                     }
@@ -292,7 +275,7 @@ class MultiProcessTest
                 final RpcException unsealed = assertThrows(RpcException.class, () -> call.invoke(4));
                 assertEquals(Status.REJECTED, unsealed.status());
             }
-            assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, 3, 9_000_001, TestServerMain.SEALED_PROTECTION, 4,
+            assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, 3, TestServerMain.SEALED_PROTECTION, 4,
                 RequestQueueDescriptor.FLAG_SEALED, 0x7777_0000_0001L, RequestQueueDescriptor.SEAL_KIND_MPROTECT, 10_000));
             try (ClientCall call = conn.newCall(TestServerMain.ECHO).sealed(true))
             {
@@ -318,7 +301,7 @@ class MultiProcessTest
             }
             finally
             {
-                Rpcool.layoutVersionForTesting = io.rpcool.layout.HeapDescriptor.LAYOUT_VERSION;
+                Rpcool.layoutVersionForTesting = io.rpcool.layout.ConnectionHeaderDescriptor.LAYOUT_VERSION;
             }
             assertEquals(0, rpc.embeddedDaemon().heapCount(), rpc.stat());
             try (Connection conn = rpc.connect("/demo/echo"); ClientCall call = conn.newCall(TestServerMain.HELLO))

@@ -31,15 +31,15 @@ class ReplyValidationAndIdleTest
                 final ClientCall call = conn.newCall(1);
                 final var future = call.invokeAsync(0);
                 // A hostile server answers with an unknown status, then with a length past the buffer.
-                heap.putInt(line + ConnectionDescriptor.RESPONSE_STATUS_OFFSET, 12345);
-                heap.putInt(line + ConnectionDescriptor.RESPONSE_LENGTH_OFFSET, 0);
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.STATUS_OFFSET, 12345);
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.LENGTH_OFFSET, 0);
                 heap.putLongVolatile(line, call.callId);
                 final Exception e = assertThrows(Exception.class, () -> future.get(5, TimeUnit.SECONDS));
                 assertEquals(Status.MALFORMED_REPLY, ((RpcException)e.getCause()).status(), e.getCause().getMessage());
 
                 final var second = call.invokeAsync(0);
-                heap.putInt(line + ConnectionDescriptor.RESPONSE_STATUS_OFFSET, 0);
-                heap.putInt(line + ConnectionDescriptor.RESPONSE_LENGTH_OFFSET, 1 << 30);
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.STATUS_OFFSET, 0);
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.LENGTH_OFFSET, 1 << 30);
                 heap.putLongVolatile(line, call.callId);
                 final Exception e2 = assertThrows(Exception.class, () -> second.get(5, TimeUnit.SECONDS));
                 assertEquals(Status.MALFORMED_REPLY, ((RpcException)e2.getCause()).status());

@@ -220,10 +220,10 @@ class SealedCallTest
                 final int slot = 3;
                 // Flag set, garbage seal id, either kind: rejected, handler not run.
                 seen.set(null);
-                assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, slot, 1_000_001, ECHO, 4,
+                assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, slot, ECHO, 4,
                     RequestQueueDescriptor.FLAG_SEALED, 0xdead_beef_0000_0002L, RequestQueueDescriptor.SEAL_KIND_MPROTECT, 5000));
                 assertTrue(RawEntries.replyMessage(conn, slot).contains("does not verify"), RawEntries.replyMessage(conn, slot));
-                assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, slot, 1_000_002, ECHO, 4,
+                assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, slot, ECHO, 4,
                     RequestQueueDescriptor.FLAG_SEALED, 0x1_0000_0000L, RequestQueueDescriptor.SEAL_KIND_KERNEL, 5000));
                 assertTrue(RawEntries.replyMessage(conn, slot).contains("cannot check seals of that kind"),
                     RawEntries.replyMessage(conn, slot));
@@ -236,7 +236,7 @@ class SealedCallTest
                 {
                     final CompletableFuture<ClientCall> f = victim.invokeAsync(4);
                     assertNotEquals(slot, victim.slot);
-                    assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, slot, 1_000_003, ECHO, 4,
+                    assertEquals(Status.REJECTED.code(), RawEntries.publish(conn, slot, ECHO, 4,
                         RequestQueueDescriptor.FLAG_SEALED, victim.sealId(), RequestQueueDescriptor.SEAL_KIND_MPROTECT, 5000));
                     assertTrue(RawEntries.replyMessage(conn, slot).contains("not this call's request buffer"),
                         RawEntries.replyMessage(conn, slot));

@@ -29,14 +29,14 @@ class SpinBeforeHandOffTest
                 call.request().putInt(0, 0);
                 call.invoke(4);
                 TimeUnit.MILLISECONDS.sleep(50);
-                final long before = rpc.poller().watches;
+                final long before = rpc.poller().watches();
                 for (int i = 0; i < 2000; i++)
                 {
                     call.request().putInt(0, i);
                     call.invoke(4);
                     assertEquals(i + 1, call.reply().getInt(0));
                 }
-                return rpc.poller().watches - before;
+                return rpc.poller().watches() - before;
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.rpcool.daemon;
 
+import io.rpcool.idle.IdleLevels;
 import static io.rpcool.daemon.ControlProtocol.*;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.rpcool.daemon;
 
+import io.rpcool.idle.IdleLevels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,13 +5,13 @@ import org.agrona.concurrent.AtomicBuffer;
 
 /**
  * Layout of a connection heap: header, the client's and server's state lines, the request queue,
- * one response line and one sender seal descriptor per slot, then every slot's request buffer
- * followed by every slot's reply buffer.
+ * the response and started lines, one sender seal descriptor per slot, then every slot's request
+ * buffer followed by every slot's reply buffer.
  *
  * <pre>
  *  offset
  *  0x0000 +-----------------------------------------------+
- *         | heap header ({@link HeapDescriptor})           |  client, before publishing
+ *         | header ({@link ConnectionHeaderDescriptor})     |  client, before publishing
  *  0x0040 +-----------------------------------------------+
  *         | client line: pid (8), state (4)                |  client
  *  0x0080 +-----------------------------------------------+
@@ -19,9 +19,10 @@ import org.agrona.concurrent.AtomicBuffer;
  *  0x00C0 +-----------------------------------------------+
  *         | reserved to the end of the first page          |
  *  0x1000 +-----------------------------------------------+
- *         | request queue ({@link RequestQueueDescriptor}) |
+ *         | request queue ({@link RequestQueueDescriptor}) |  client produces, server consumes
  *         +-----------------------------------------------+
- *         | response lines: slotCount x 64 bytes           |  server
+ *         | response lines, then started lines:            |  server
+ *         | 2 x slotCount x 64 ({@link ResponseLineDescriptor})
  *         +-----------------------------------------------+
  *         | sender seal descriptors: slotCount x 64 bytes  |  client; server marks complete
  *         | ({@link SealDescriptor})                       |
@@ -34,29 +35,11 @@ import org.agrona.concurrent.AtomicBuffer;
  *         +-----------------------------------------------+
  * </pre>
  *
- * <p>A connection opened for sealing ({@link HeapDescriptor#FLAG_SEALABLE}) has a buffer size
+ * <p>A connection opened for sealing ({@link ConnectionHeaderDescriptor#FLAG_SEALABLE}) has a buffer size
  * that is a multiple of the page size, so every request buffer starts on a page and covers whole
  * pages: a seal (which works on pages) of a request buffer never touches a reply buffer, a queue
  * entry or a response line, and the request buffers of neighbouring slots are adjacent, so
  * releasing the seals of several slots at once needs one permission change per run of slots.
- *
- * <p>Response line of a slot (64 bytes):
- * <pre>
- *  +---------------------------------------------------------------+
- *  |       call id (equals the request's once the reply is done)   |  0
- *  +---------------------------------------------------------------+
- *  |            status             |          reply length         |  8
- *  +---------------------------------------------------------------+
- *  |         reply flags           |           reserved            | 16
- *  +---------------------------------------------------------------+
- *  |     inline reply: up to 40 bytes (RESPONSE_FLAG_INLINE)       | 24..63
- *  +---------------------------------------------------------------+
- * </pre>
- *
- * A successful reply of at most {@link #RESPONSE_INLINE_MAX} bytes is copied by the server into
- * the response line ({@link #RESPONSE_FLAG_INLINE}) and the client reads it there: one cache line
- * moves back to the client instead of two, and the reply buffer stays in the server's cache. The
- * reply buffer holds it too. Error replies and longer ones are in the reply buffer only.
  */
 public final class ConnectionDescriptor
 {
@@ -75,19 +58,10 @@ public final class ConnectionDescriptor
 
     public static final int QUEUE_OFFSET = PAGE_SIZE;
 
-    public static final int RESPONSE_LINE_LENGTH = 64;
-    public static final int RESPONSE_CALL_ID_OFFSET = 0;
-    public static final int RESPONSE_STATUS_OFFSET = 8;
-    public static final int RESPONSE_LENGTH_OFFSET = 12;
-    public static final int RESPONSE_FLAGS_OFFSET = 16;
-    public static final int RESPONSE_INLINE_OFFSET = 24;
-    /** The longest reply that travels in the response line. */
-    public static final int RESPONSE_INLINE_MAX = 40;
-    /** The reply's bytes are in the response line at {@link #RESPONSE_INLINE_OFFSET}. */
-    public static final int RESPONSE_FLAG_INLINE = 1;
 
     public static final int MIN_BUFFER_SIZE = 64;
     public static final int MAX_BUFFER_SIZE = 16 * 1024 * 1024;
+    /** At most this many slots: a call id names its slot in {@link RequestQueueDescriptor#SLOT_BITS} bits. */
     public static final int MAX_SLOTS = 4096;
 
     private ConnectionDescriptor()
@@ -102,6 +76,9 @@ public final class ConnectionDescriptor
         return BitUtil.findNextPositivePowerOfTwo(Math.max(2, slotCount));
     }
 
+    /**
+     * @return offset of the response and started lines ({@link ResponseLineDescriptor}).
+     */
     public static int responsesOffset(final int queueCapacity)
     {
         return QUEUE_OFFSET + RequestQueueDescriptor.length(queueCapacity);
@@ -112,7 +89,7 @@ public final class ConnectionDescriptor
      */
     public static long sealDescriptorsOffset(final int slotCount, final int queueCapacity)
     {
-        return responsesOffset(queueCapacity) + (long)slotCount * RESPONSE_LINE_LENGTH;
+        return responsesOffset(queueCapacity) + (long)ResponseLineDescriptor.length(slotCount);
     }
 
     public static long sealDescriptorOffset(final int slotCount, final int queueCapacity, final int index)
@@ -130,7 +107,7 @@ public final class ConnectionDescriptor
 
     public static long responseLineOffset(final int queueCapacity, final int slot)
     {
-        return responsesOffset(queueCapacity) + (long)slot * RESPONSE_LINE_LENGTH;
+        return responsesOffset(queueCapacity) + (long)ResponseLineDescriptor.lineOffset(slot);
     }
 
     public static long requestBufferOffset(final int slotCount, final int queueCapacity, final int bufferSize, final int slot)
@@ -196,23 +173,27 @@ public final class ConnectionDescriptor
         final int layoutVersion)
     {
         final int capacity = queueCapacity(slotCount);
-        heap.putInt(HeapDescriptor.VERSION_OFFSET, layoutVersion);
-        heap.putInt(HeapDescriptor.KIND_OFFSET, HeapDescriptor.KIND_CONNECTION);
-        heap.putLong(HeapDescriptor.HEAP_ID_OFFSET, heapId);
-        heap.putLong(HeapDescriptor.BASE_ADDRESS_OFFSET, baseAddress);
-        heap.putLong(HeapDescriptor.LENGTH_OFFSET, heap.capacity());
-        heap.putInt(HeapDescriptor.SLOT_COUNT_OFFSET, slotCount);
-        heap.putInt(HeapDescriptor.BUFFER_SIZE_OFFSET, bufferSize);
-        heap.putInt(HeapDescriptor.QUEUE_CAPACITY_OFFSET, capacity);
-        heap.putInt(HeapDescriptor.FLAGS_OFFSET, isSealable(bufferSize) ? HeapDescriptor.FLAG_SEALABLE : 0);
-        heap.putLong(HeapDescriptor.CONNECTION_ID_OFFSET, connectionId);
-        RequestQueueDescriptor.initialise(heap, QUEUE_OFFSET, capacity);
-        for (int slot = 0; slot < slotCount; slot++)
+        heap.putInt(ConnectionHeaderDescriptor.VERSION_OFFSET, layoutVersion);
+        heap.putInt(ConnectionHeaderDescriptor.KIND_OFFSET, ConnectionHeaderDescriptor.KIND_CONNECTION);
+        heap.putLong(ConnectionHeaderDescriptor.HEAP_ID_OFFSET, heapId);
+        heap.putLong(ConnectionHeaderDescriptor.BASE_ADDRESS_OFFSET, baseAddress);
+        heap.putLong(ConnectionHeaderDescriptor.LENGTH_OFFSET, heap.capacity());
+        heap.putInt(ConnectionHeaderDescriptor.SLOT_COUNT_OFFSET, slotCount);
+        heap.putInt(ConnectionHeaderDescriptor.BUFFER_SIZE_OFFSET, bufferSize);
+        heap.putInt(ConnectionHeaderDescriptor.QUEUE_CAPACITY_OFFSET, capacity);
+        heap.putInt(ConnectionHeaderDescriptor.FLAGS_OFFSET, isSealable(bufferSize) ? ConnectionHeaderDescriptor.FLAG_SEALABLE : 0);
+        heap.putLong(ConnectionHeaderDescriptor.CONNECTION_ID_OFFSET, connectionId);
+        heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.TAIL_COUNTER_OFFSET, 0);
+        heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.HEAD_CACHE_OFFSET, 0);
+        heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.HEAD_COUNTER_OFFSET, 0);
+        for (int i = 0; i < capacity; i++)
         {
-            heap.putLong((int)responseLineOffset(capacity, slot) + RESPONSE_CALL_ID_OFFSET, 0);
-            heap.setMemory((int)sealDescriptorOffset(slotCount, capacity, slot), SealDescriptor.LENGTH, (byte)0);
+            heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.entryOffset(capacity, i) + RequestQueueDescriptor.SEQUENCE_OFFSET,
+                RequestQueueDescriptor.freeSequence(i, capacity));
         }
-        heap.putLongOrdered(HeapDescriptor.MAGIC_OFFSET, HeapDescriptor.MAGIC);
+        heap.setMemory(responsesOffset(capacity), ResponseLineDescriptor.length(slotCount), (byte)0);
+        heap.setMemory((int)sealDescriptorsOffset(slotCount, capacity), slotCount * SealDescriptor.LENGTH, (byte)0);
+        heap.putLongOrdered(ConnectionHeaderDescriptor.MAGIC_OFFSET, ConnectionHeaderDescriptor.MAGIC);
     }
 
     /**
@@ -221,10 +202,10 @@ public final class ConnectionDescriptor
      */
     public static void checkConnectionHeap(final AtomicBuffer heap, final long baseAddress)
     {
-        HeapDescriptor.checkHeader(heap, HeapDescriptor.KIND_CONNECTION, baseAddress);
-        final int slots = heap.getInt(HeapDescriptor.SLOT_COUNT_OFFSET);
-        final int bufferSize = heap.getInt(HeapDescriptor.BUFFER_SIZE_OFFSET);
-        final int capacity = heap.getInt(HeapDescriptor.QUEUE_CAPACITY_OFFSET);
+        ConnectionHeaderDescriptor.checkHeader(heap, ConnectionHeaderDescriptor.KIND_CONNECTION, baseAddress);
+        final int slots = heap.getInt(ConnectionHeaderDescriptor.SLOT_COUNT_OFFSET);
+        final int bufferSize = heap.getInt(ConnectionHeaderDescriptor.BUFFER_SIZE_OFFSET);
+        final int capacity = heap.getInt(ConnectionHeaderDescriptor.QUEUE_CAPACITY_OFFSET);
         try
         {
             checkCapacity(slots, bufferSize);
@@ -238,12 +219,12 @@ public final class ConnectionDescriptor
             throw new IncompatibleLayoutException(
                 "connection heap has queue capacity " + capacity + " for " + slots + " slots");
         }
-        final int flags = heap.getInt(HeapDescriptor.FLAGS_OFFSET);
-        if ((flags & ~HeapDescriptor.KNOWN_FLAGS) != 0)
+        final int flags = heap.getInt(ConnectionHeaderDescriptor.FLAGS_OFFSET);
+        if ((flags & ~ConnectionHeaderDescriptor.KNOWN_FLAGS) != 0)
         {
             throw new IncompatibleLayoutException("connection heap has unknown flags 0x" + Integer.toHexString(flags));
         }
-        if ((flags & HeapDescriptor.FLAG_SEALABLE) != 0 && !isSealable(bufferSize))
+        if ((flags & ConnectionHeaderDescriptor.FLAG_SEALABLE) != 0 && !isSealable(bufferSize))
         {
             throw new IncompatibleLayoutException(
                 "connection heap is marked sealable but its buffer size " + bufferSize + " is not a whole number of pages");

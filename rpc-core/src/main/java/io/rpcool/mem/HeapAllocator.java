@@ -1,10 +1,10 @@
 package io.rpcool.mem;
 
-import static io.rpcool.mem.HeapDescriptor.*;
+import static io.rpcool.mem.DataHeapDescriptor.*;
 
 /**
  * Lock-free, crash-safe allocator over one shared heap, with all of its metadata inside the heap
- * (layout in {@link HeapDescriptor}). Any number of threads in any number of processes that map the
+ * (layout in {@link DataHeapDescriptor}). Any number of threads in any number of processes that map the
  * heap may allocate and free concurrently.
  * <p>
  * <b>Design.</b> Memory is handed out in size-classed blocks, each with an 8-byte header recording
@@ -70,7 +70,7 @@ public final class HeapAllocator implements Allocator
      * Format a new heap over a region whose contents are all zero (a freshly created memory file or
      * direct buffer).
      *
-     * @param region to format; base 16-byte aligned, length within the limits of {@link HeapDescriptor}.
+     * @param region to format; base 16-byte aligned, length within the limits of {@link DataHeapDescriptor}.
      * @return an allocator over the new heap.
      */
     public static HeapAllocator format(final MemoryRegion region)

@@ -11,7 +11,7 @@
  *   checked to lie inside one of its regions; a wild pointer raises
  *   {@link io.rpcool.mem.SharedMemoryBoundsException}. The checks cannot be switched off.</li>
  *   <li>{@link io.rpcool.mem.HeapAllocator}: a lock-free, crash-safe size-class allocator whose
- *   metadata lives inside the heap ({@link io.rpcool.mem.HeapDescriptor}), usable by every process
+ *   metadata lives inside the heap ({@link io.rpcool.mem.DataHeapDescriptor}), usable by every process
  *   that maps the heap; {@link io.rpcool.mem.HeapSet} spans several heaps;
  *   {@link io.rpcool.mem.RpcBuffer} is a bump-allocated buffer carved from a heap.</li>
  *   <li>Containers, each a flyweight over a tagged structure with its own descriptor:

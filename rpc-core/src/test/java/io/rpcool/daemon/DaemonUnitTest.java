@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 import io.rpcool.TestDirs;
+import io.rpcool.idle.IdleLevels;
 
 class DaemonUnitTest
 {

@@ -55,7 +55,7 @@ class HeapAllocatorPropertyTest
                 final long usable = heap.usableLength(address);
                 assertTrue(usable >= op);
                 assertTrue(region.contains(address - 8, usable + 8), "block outside the heap");
-                assertTrue(address - region.base() >= HeapDescriptor.HEADER_LENGTH + 8, "block inside the header");
+                assertTrue(address - region.base() >= DataHeapDescriptor.HEADER_LENGTH + 8, "block inside the header");
                 final Map.Entry<Long, Long> below = live.floorEntry(address);
                 if (below != null)
                 {

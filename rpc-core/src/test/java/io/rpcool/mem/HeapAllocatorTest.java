@@ -13,16 +13,16 @@ class HeapAllocatorTest
     {
         for (long length = 1; length < 1 << 20; length += 7)
         {
-            final int c = HeapDescriptor.sizeClassOf(length);
-            assertTrue(HeapDescriptor.classLength(c) >= length, "class " + c + " for " + length);
+            final int c = DataHeapDescriptor.sizeClassOf(length);
+            assertTrue(DataHeapDescriptor.classLength(c) >= length, "class " + c + " for " + length);
             if (c > 0)
             {
-                assertTrue(HeapDescriptor.classLength(c - 1) < length, "class " + c + " not smallest for " + length);
+                assertTrue(DataHeapDescriptor.classLength(c - 1) < length, "class " + c + " not smallest for " + length);
             }
         }
-        assertEquals(HeapDescriptor.CLASS_COUNT - 1, HeapDescriptor.sizeClassOf(1L << 36));
-        assertEquals(-1, HeapDescriptor.sizeClassOf((1L << 36) + 1));
-        assertEquals(8192, HeapDescriptor.HEADER_LENGTH);
+        assertEquals(DataHeapDescriptor.CLASS_COUNT - 1, DataHeapDescriptor.sizeClassOf(1L << 36));
+        assertEquals(-1, DataHeapDescriptor.sizeClassOf((1L << 36) + 1));
+        assertEquals(8192, DataHeapDescriptor.HEADER_LENGTH);
     }
 
     @Test
@@ -57,7 +57,7 @@ class HeapAllocatorTest
     @Test
     void shouldReturnNullWhenOutOfMemoryAndRecoverAfterFree()
     {
-        final HeapAllocator heap = memory.heap((int)HeapDescriptor.MIN_REGION_LENGTH);
+        final HeapAllocator heap = memory.heap((int)DataHeapDescriptor.MIN_REGION_LENGTH);
         final long a = heap.allocate(2000);
         final long b = heap.allocate(2000);
         assertNotEquals(0, a);
@@ -105,7 +105,7 @@ class HeapAllocatorTest
         HeapAllocator.format(raw);
         final MemoryRegion shorter = new MemoryRegion("shorter", raw.base(), 1 << 19);
         assertThrows(SharedTypeException.class, () -> HeapAllocator.attach(shorter));
-        raw.buffer().putInt(HeapDescriptor.VERSION_OFFSET, 99);
+        raw.buffer().putInt(DataHeapDescriptor.VERSION_OFFSET, 99);
         assertThrows(SharedTypeException.class, () -> HeapAllocator.attach(raw));
     }
 
@@ -135,7 +135,7 @@ class HeapAllocatorTest
     @Test
     void shouldServeSeveralHeapsAsOne()
     {
-        final HeapAllocator first = HeapAllocator.format(memory.region("h1", (int)HeapDescriptor.MIN_REGION_LENGTH));
+        final HeapAllocator first = HeapAllocator.format(memory.region("h1", (int)DataHeapDescriptor.MIN_REGION_LENGTH));
         final HeapSet set = new HeapSet(first);
         final long a = set.allocate(3000);
         assertNotEquals(0, a);

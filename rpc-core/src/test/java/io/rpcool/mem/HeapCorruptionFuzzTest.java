@@ -42,8 +42,8 @@ class HeapCorruptionFuzzTest
         {
             final boolean inHeader = random.nextInt(3) == 0;
             final long at = inHeader ?
-                region.base() + (random.nextInt(HeapDescriptor.HEADER_LENGTH) & ~7) :
-                region.base() + HeapDescriptor.HEADER_LENGTH + (random.nextLong(top - HeapDescriptor.HEADER_LENGTH) & ~7);
+                region.base() + (random.nextInt(DataHeapDescriptor.HEADER_LENGTH) & ~7) :
+                region.base() + DataHeapDescriptor.HEADER_LENGTH + (random.nextLong(top - DataHeapDescriptor.HEADER_LENGTH) & ~7);
             final long word = random.nextBoolean() ? random.nextLong() : random.nextLong(1 << 20);
             r.putLong(at, word);
         }

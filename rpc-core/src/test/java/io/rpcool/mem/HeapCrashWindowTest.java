@@ -2,7 +2,7 @@ package io.rpcool.mem;
 
 import org.junit.jupiter.api.Test;
 
-import static io.rpcool.mem.HeapDescriptor.*;
+import static io.rpcool.mem.DataHeapDescriptor.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

@@ -70,7 +70,7 @@ class RpcBufferTest
     @Test
     void shouldReturnNullWhenHeapIsFull()
     {
-        final HeapAllocator heap = memory.heap((int)HeapDescriptor.MIN_REGION_LENGTH);
+        final HeapAllocator heap = memory.heap((int)DataHeapDescriptor.MIN_REGION_LENGTH);
         assertNull(RpcBuffer.create(heap, 1 << 20));
     }
 }

@@ -143,8 +143,8 @@ class SharedObjectsTest
         final HeapAllocator other = memory.heap(8 << 20);
         final long copy = SharedObjects.copy(heap.regions(), pointer, other);
         assertTrue(other.region().contains(copy, 8));
-        heap.regions().setMemory(heap.region().base() + HeapDescriptor.HEADER_LENGTH,
-            heap.region().length() - HeapDescriptor.HEADER_LENGTH, (byte)0);
+        heap.regions().setMemory(heap.region().base() + DataHeapDescriptor.HEADER_LENGTH,
+            heap.region().length() - DataHeapDescriptor.HEADER_LENGTH, (byte)0);
         assertOrderEquals(order, SharedObjects.materialize(other.regions(), copy, Order.class));
     }
 

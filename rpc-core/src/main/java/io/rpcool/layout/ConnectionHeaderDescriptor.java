@@ -3,8 +3,10 @@ package io.rpcool.layout;
 import org.agrona.concurrent.AtomicBuffer;
 
 /**
- * The header at offset 0 of every heap. A process that attaches to a heap checks magic, layout
- * version, kind and that the heap believes it is mapped where it is, before reading anything else.
+ * The header at offset 0 of a connection heap ({@link ConnectionDescriptor}). A process that
+ * attaches to a connection heap checks magic, layout version, kind and that the heap believes it
+ * is mapped where it is, before reading anything else. (Data heaps have a header of their own,
+ * {@code io.rpcool.mem.DataHeapDescriptor}, with another magic.)
  *
  * <pre>
  *   0                   1                   2                   3
@@ -28,16 +30,18 @@ import org.agrona.concurrent.AtomicBuffer;
  *  +---------------------------------------------------------------+
  * </pre>
  */
-public final class HeapDescriptor
+public final class ConnectionHeaderDescriptor
 {
     /** "RPCOOLHP" in little-endian byte order. */
     public static final long MAGIC = 0x50484C4F4F435052L;
     /**
      * Bump when any layout in this package changes incompatibly. Version 2: request and reply
      * buffers in two contiguous regions, one sender seal descriptor per slot, the seal fields of
-     * request queue entries.
+     * request queue entries. Version 3: inline requests and replies. Version 4: queue counters two
+     * cache lines apart with a shared head cache, call ids that name slot and generation, check
+     * words in entries and response lines, started lines.
      */
-    public static final int LAYOUT_VERSION = 3;
+    public static final int LAYOUT_VERSION = 4;
 
     public static final int KIND_CONNECTION = 1;
 
@@ -58,7 +62,7 @@ public final class HeapDescriptor
     public static final int CONNECTION_ID_OFFSET = 56;
     public static final int HEADER_LENGTH = 64;
 
-    private HeapDescriptor()
+    private ConnectionHeaderDescriptor()
     {
     }
 

@@ -1,8 +1,10 @@
-package io.rpcool;
+package io.rpcool.idle;
 
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.locks.LockSupport;
 
+import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
@@ -16,28 +18,31 @@ import io.rpcool.nativeio.SharedMemory;
  * parked threads so that one thread spins instead of many (the hand-off mode of the adaptive
  * wait). With nothing to watch it parks until something is registered.
  */
-final class CompletionPoller implements Agent
+public final class CompletionPoller implements Agent
 {
     private static final long EMPTY_PARK_NS = 100_000_000L;
 
-    private final Rpcool rpcool;
+    private static final AtomicLongFieldUpdater<CompletionPoller> SCANS =
+        AtomicLongFieldUpdater.newUpdater(CompletionPoller.class, "scans");
+    private static final AtomicLongFieldUpdater<CompletionPoller> WATCHES =
+        AtomicLongFieldUpdater.newUpdater(CompletionPoller.class, "watches");
+
+    private final ErrorHandler errorHandler;
     private final ManyToOneConcurrentArrayQueue<Watchable> registrations = new ManyToOneConcurrentArrayQueue<>(1 << 16);
     private final ArrayList<Watchable> watched = new ArrayList<>(1024);
     private final AdaptiveIdleStrategy busyIdle;
     private final AgentRunner runner;
-    private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<CompletionPoller> SCANS =
-        java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(CompletionPoller.class, "scans");
     /** Scans completed, an ordered store per scan (no fence); {@link #quiesce()} waits for it to move. */
     private volatile long scans;
     /** The polling thread itself: {@link AgentRunner#thread()} turns into a placeholder once closing begins. */
     private volatile Thread thread;
     private volatile boolean parked;
 
-    CompletionPoller(final Rpcool rpcool)
+    CompletionPoller(final WaitControl control, final ErrorHandler errorHandler)
     {
-        this.rpcool = rpcool;
-        this.busyIdle = new AdaptiveIdleStrategy(rpcool, null);
-        this.runner = new AgentRunner(new PollerIdle(), t -> rpcool.reportError("completion poller", t), null, this);
+        this.errorHandler = errorHandler;
+        this.busyIdle = new AdaptiveIdleStrategy(control, null);
+        this.runner = new AgentRunner(new PollerIdle(), errorHandler, null, this);
         AgentRunner.startOnThread(runner, r ->
         {
             final Thread t = new Thread(r, "rpcool-poller");
@@ -47,17 +52,21 @@ final class CompletionPoller implements Agent
     }
 
     /**
-     * Watch {@code w} until its {@link Watchable#pollReady()} returns true.
-     */
-    private static final java.util.concurrent.atomic.AtomicLongFieldUpdater<CompletionPoller> WATCHES =
-        java.util.concurrent.atomic.AtomicLongFieldUpdater.newUpdater(CompletionPoller.class, "watches");
-    /**
      * Waits handed to this thread (asynchronous calls, threads parked in the hand-off mode), counted
      * by this thread as it takes them in, so that the callers' path stays free of it.
      */
     volatile long watches;
 
-    void watch(final Watchable w)
+    /** Waits handed to this thread so far. */
+    public long watches()
+    {
+        return watches;
+    }
+
+    /**
+     * Watch {@code w} until its {@link Watchable#pollReady()} returns true.
+     */
+    public void watch(final Watchable w)
     {
         while (!registrations.offer(w))
         {
@@ -96,7 +105,7 @@ final class CompletionPoller implements Agent
             catch (final Throwable t)
             {
                 ready = true;
-                rpcool.reportError("completion callback failed", t);
+                errorHandler.onError(t);
             }
             if (ready)
             {
@@ -163,7 +172,7 @@ final class CompletionPoller implements Agent
      *
      * @return false if it did not within 10 s.
      */
-    boolean quiesce()
+    public boolean quiesce()
     {
         final Thread thread = this.thread;
         if (thread == null || Thread.currentThread() == thread || !thread.isAlive())
@@ -184,7 +193,7 @@ final class CompletionPoller implements Agent
         return true;
     }
 
-    void close()
+    public void close()
     {
         final Thread thread = runner.thread();
         if (thread != null)

@@ -70,7 +70,7 @@ package io.rpcool.mem;
  * then four classes per power of two (160, 192, 224, 256, 320, 384, ...), so a block wastes at
  * most a quarter of its length, up to 64 GiB.
  */
-public final class HeapDescriptor
+public final class DataHeapDescriptor
 {
     /**
      * Magic value 'RPCH' marking a formatted heap.
@@ -132,7 +132,7 @@ public final class HeapDescriptor
      */
     public static final long MIN_REGION_LENGTH = HEADER_LENGTH + 4096;
 
-    private HeapDescriptor()
+    private DataHeapDescriptor()
     {
     }
 

@@ -1,4 +1,4 @@
-package io.rpcool.daemon;
+package io.rpcool.idle;
 
 /**
  * The three waiting modes of the adaptive busy wait, chosen from the host's load.

@@ -1,9 +1,9 @@
-package io.rpcool;
+package io.rpcool.idle;
 
 /**
  * Something a thread waits for that the {@link CompletionPoller} can check on its behalf.
  */
-interface Watchable
+public interface Watchable
 {
     /**
      * Called on the poller thread. Returns true once the waiter should run again; the poller then

@@ -1,0 +1,133 @@
+package io.rpcool.idle;
+
+import org.agrona.ErrorHandler;
+
+/**
+ * How the threads of one process wait, shared by every {@link AdaptiveIdleStrategy} of the
+ * process: the waiting mode (the daemon's choice from the host's load, or pinned by
+ * configuration), the spin and sleep periods, and the process's one {@link CompletionPoller},
+ * started on first use.
+ */
+public final class WaitControl
+{
+    private final int forcedLevel;
+    private final long spinNs;
+    private final long sleepNs;
+    private final long deepIdleAfterNs;
+    private final long deepIdleParkNs;
+    private final ErrorHandler errorHandler;
+    private volatile int daemonLevel = IdleLevels.SPIN;
+    private volatile CompletionPoller poller;
+    private volatile boolean closed;
+
+    /**
+     * @param forcedLevel     a level of {@link IdleLevels} to keep whatever the daemon says, or -1 to follow it.
+     * @param spinNs          how long a waiting thread spins before it sleeps or hands off.
+     * @param sleepNs         sleep between polls in {@link IdleLevels#SLEEP}.
+     * @param deepIdleAfterNs after this long with no work, every mode parks {@code deepIdleParkNs} between polls.
+     * @param deepIdleParkNs  park between polls of a deep idle.
+     * @param errorHandler    where the poller reports failures of what it watches.
+     */
+    public WaitControl(
+        final int forcedLevel,
+        final long spinNs,
+        final long sleepNs,
+        final long deepIdleAfterNs,
+        final long deepIdleParkNs,
+        final ErrorHandler errorHandler)
+    {
+        this.forcedLevel = forcedLevel;
+        this.spinNs = spinNs;
+        this.sleepNs = sleepNs;
+        this.deepIdleAfterNs = deepIdleAfterNs;
+        this.deepIdleParkNs = deepIdleParkNs;
+        this.errorHandler = errorHandler;
+    }
+
+    /** The current waiting mode, one of {@link IdleLevels}. */
+    public int idleLevel()
+    {
+        final int forced = forcedLevel;
+        return forced >= 0 ? forced : daemonLevel;
+    }
+
+    /** The daemon moved the host to another waiting mode. */
+    public void daemonLevel(final int level)
+    {
+        daemonLevel = level;
+    }
+
+    public long spinNs()
+    {
+        return spinNs;
+    }
+
+    public long sleepNs()
+    {
+        return sleepNs;
+    }
+
+    public long deepIdleAfterNs()
+    {
+        return deepIdleAfterNs;
+    }
+
+    public long deepIdleParkNs()
+    {
+        return deepIdleParkNs;
+    }
+
+    /** The process's polling thread, started on first use. */
+    public CompletionPoller poller()
+    {
+        CompletionPoller p = poller;
+        if (p == null)
+        {
+            synchronized (this)
+            {
+                p = poller;
+                if (p == null)
+                {
+                    if (closed)
+                    {
+                        throw new IllegalStateException("the process's RPCool instance is closed");
+                    }
+                    p = new CompletionPoller(this, errorHandler);
+                    poller = p;
+                }
+            }
+        }
+        return p;
+    }
+
+    /**
+     * @return true once the poller (if any) cannot still be reading memory released before the call.
+     */
+    public boolean quiescePoller()
+    {
+        final CompletionPoller p = poller;
+        return p == null || p.quiesce();
+    }
+
+    /** Waits handed to the poller so far (asynchronous calls, parked threads). */
+    public long handOffs()
+    {
+        final CompletionPoller p = poller;
+        return p == null ? 0 : p.watches();
+    }
+
+    /** Stop the poller. */
+    public void close()
+    {
+        final CompletionPoller p;
+        synchronized (this)
+        {
+            closed = true;
+            p = poller;
+        }
+        if (p != null)
+        {
+            p.close();
+        }
+    }
+}
