@@ -65,6 +65,11 @@ public final class Channel implements AutoCloseable
         }
     }
 
+    RpcoolCounters counters()
+    {
+        return rpcool.counterSet();
+    }
+
     public String name()
     {
         return name;
@@ -294,6 +299,43 @@ public final class Channel implements AutoCloseable
             quiet &= agent.quiesce();
         }
         return quiet & rpcool.quiescePoller();
+    }
+
+    /**
+     * Stop serving {@code end} without waiting.
+     *
+     * @return a token for {@link #isPast(long[])}: once it is, no handler thread can read the end.
+     */
+    long[] detachEnd(final ShmServerEnd end)
+    {
+        synchronized (this)
+        {
+            final List<ShmServerEnd> list = new ArrayList<>(Arrays.asList(ends));
+            if (list.remove(end))
+            {
+                end.closing = true;
+                ends = list.toArray(new ShmServerEnd[0]);
+            }
+        }
+        final long[] rounds = new long[agents.length];
+        for (int i = 0; i < agents.length; i++)
+        {
+            rounds[i] = agents[i].rounds();
+        }
+        return rounds;
+    }
+
+    /** True once every handler thread is past the rounds of {@code token} ({@link #detachEnd}). */
+    boolean isPast(final long[] token)
+    {
+        for (int i = 0; i < agents.length; i++)
+        {
+            if (!agents[i].isPast(token[i]))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     ShmServerEnd end(final long connectionId)

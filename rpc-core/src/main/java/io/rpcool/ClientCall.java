@@ -439,6 +439,7 @@ public final class ClientCall implements AutoCloseable, Watchable
         {
             return false;
         }
+        connection.rpcool.counterSet().callFailed(e.status());
         notifyCompletion(e, cb, f, seal);
         return true;
     }

@@ -49,6 +49,17 @@ public abstract class Connection implements AutoCloseable
 
     abstract ClientCall newClientCall(int slot);
 
+    /** Calls made on this connection so far (each slot counts its own; summed off the call path). */
+    long callsMade()
+    {
+        long made = 0;
+        for (final ClientCall call : calls)
+        {
+            made += call.generation;
+        }
+        return made;
+    }
+
     /**
      * Take a call slot for {@code functionId}, waiting while all slots are in use, up to the
      * connection's call timeout.
@@ -224,6 +235,7 @@ public abstract class Connection implements AutoCloseable
         if (brokenReason == null)
         {
             brokenReason = reason;
+            rpcool.counterSet().connectionsBroken.increment();
             rpcool.reportError("connection to " + channelName + " is broken", new IllegalStateException(reason));
         }
         return brokenException();
@@ -333,6 +345,7 @@ public abstract class Connection implements AutoCloseable
         if (goneReason == null)
         {
             goneReason = reason;
+            rpcool.counterSet().peerFailures.increment();
         }
         reportPeerFailure();
     }

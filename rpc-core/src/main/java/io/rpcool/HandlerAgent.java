@@ -109,6 +109,23 @@ final class HandlerAgent implements Agent, Watchable
         return false;
     }
 
+    /** Duty cycles completed so far: a token for {@link #isPast(long)}. */
+    long rounds()
+    {
+        return rounds;
+    }
+
+    /**
+     * True once this agent cannot be reading a connection removed before {@code rounds} was taken:
+     * it finished a cycle begun after it, or it is parked or gone.
+     */
+    boolean isPast(final long roundsThen)
+    {
+        final Thread thread = this.thread;
+        return thread == null || Thread.currentThread() == thread || !thread.isAlive() ||
+            rounds >= roundsThen + 2 || idle.isParked();
+    }
+
     /**
      * Wait until this agent cannot be reading a connection removed before the call.
      *

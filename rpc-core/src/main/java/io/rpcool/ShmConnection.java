@@ -270,6 +270,7 @@ final class ShmConnection extends Connection
         {
             call.stale = true;
             call.staleSinceNs = System.nanoTime();
+            rpcool.counterSet().malformedReplies.increment();
         }
     }
 
@@ -350,7 +351,7 @@ final class ShmConnection extends Connection
         rpcool.detached(this);
         if (quiet)
         {
-            rpcool.releaseHeaps(io.rpcool.daemon.ControlProtocol.SCOPE_CONNECTION, connectionId);
+            rpcool.releaseHeaps(HeapOwner.connection(connectionId));
             for (final long channelHeap : mappedChannelHeaps)
             {
                 rpcool.releaseChannelHeapUse(channelHeap);

@@ -105,7 +105,7 @@ final class ShmServerEnd
                 onMalformedEntry(entry);
                 return 1;
             case RequestQueue.CORRUPT_SEQUENCE:
-                onMalformed("entry " + entry.position() + " had a corrupt sequence word");
+                onMalformed("corrupt sequence word", "entry " + entry.position() + " had a corrupt sequence word");
                 return 0;
             default:
                 return 0;
@@ -139,8 +139,8 @@ final class ShmServerEnd
             }
             if (verdict != SealRing.VALID)
             {
-                onRejectedSeal(String.format("entry %d: seal 0x%x of kind %d: %s", entry.position(), sealId, sealKind,
-                    SealRing.describe(verdict)));
+                onRejectedSeal("seal does not verify: " + SealRing.describe(verdict), String.format(
+                    "entry %d: seal 0x%x of kind %d: %s", entry.position(), sealId, sealKind, SealRing.describe(verdict)));
                 respondError(slot, callId, Status.REJECTED, String.format(
                     "seal 0x%x (kind %d) does not verify: %s", sealId, sealKind, SealRing.describe(verdict)), null, 0, null);
                 return 1;
@@ -162,7 +162,8 @@ final class ShmServerEnd
     private void onMalformedEntry(final RequestEntry entry)
     {
         final String why = queue.describe(entry);
-        onMalformed("entry " + entry.position() + " (call 0x" + Long.toHexString(entry.callId()) + "): " + why);
+        onMalformed(RequestQueue.describe(entry.malformedReason()),
+            "entry " + entry.position() + " (call 0x" + Long.toHexString(entry.callId()) + "): " + why);
         if (entry.isAnswerable())
         {
             respondError(entry.slot(), entry.callId(), Status.MALFORMED_REQUEST, why, null, 0, null);
@@ -191,7 +192,7 @@ final class ShmServerEnd
         final SealRequirement requirement = function.requirement;
         if (requirement != SealRequirement.NONE && !requirement.isMetBy(protection))
         {
-            onRejectedSeal("function " + functionId + " requires " + requirement + ", the call is " + protection);
+            onRejectedSeal("requirement not met", "function " + functionId + " requires " + requirement + ", the call is " + protection);
             respondError(slot, callId, Status.REJECTED, Channel.requirementMessage(channel.name(), functionId, requirement, protection),
                 protection, sealId, completer);
             return;
@@ -273,25 +274,40 @@ final class ShmServerEnd
         lines.publish(slot, callId, status.code(), n);
     }
 
-    private void onMalformed(final String what)
+    /**
+     * Count a malformed entry, record its kind once in the error log, and log the detail at DEBUG:
+     * a client writing garbage costs the server a counter, not a log line per entry.
+     */
+    private void onMalformed(final String kind, final String detail)
     {
-        final long count = malformed.incrementAndGet();
+        malformed.incrementAndGet();
         channel.malformedEntries.increment();
-        if (count <= 10)
-        {
-            System.err.println("rpcool: " + channel.name() + " connection " + connectionId + " (client pid " + clientPid +
-                "): rejected malformed request: " + what);
-        }
+        final RpcoolCounters counters = channel.counters();
+        counters.malformedEntries.increment();
+        counters.recordDistinct(new MalformedRequestException(channel.name() + ": malformed request entry: " + kind));
+        RpcoolCounters.debug("rpcool: " + channel.name() + " connection " + connectionId + " (client pid " + clientPid +
+            "): rejected malformed request: " + detail);
     }
 
-    private void onRejectedSeal(final String what)
+    private void onRejectedSeal(final String kind, final String detail)
     {
-        final long count = rejectedSeals.incrementAndGet();
+        rejectedSeals.incrementAndGet();
         channel.rejectedCalls.increment();
-        if (count <= 10)
+        final RpcoolCounters counters = channel.counters();
+        counters.rejectedCalls.increment();
+        counters.recordDistinct(new MalformedRequestException(channel.name() + ": rejected call: " + kind));
+        RpcoolCounters.debug("rpcool: " + channel.name() + " connection " + connectionId + " (client pid " + clientPid +
+            "): rejected call: " + detail);
+    }
+
+    /** What a client sent that the server refused, as recorded in the error log. */
+    static final class MalformedRequestException extends RuntimeException
+    {
+        private static final long serialVersionUID = 1L;
+
+        MalformedRequestException(final String message)
         {
-            System.err.println("rpcool: " + channel.name() + " connection " + connectionId + " (client pid " + clientPid +
-                "): rejected call: " + what);
+            super(message, null, false, false);
         }
     }
 

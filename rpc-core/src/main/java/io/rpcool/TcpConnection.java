@@ -74,7 +74,7 @@ final class TcpConnection extends Connection
     @Override
     void send(final ClientCall call)
     {
-        final long callId = call.callId + 1;
+        final long callId = call.nextCallId();
         call.markInFlight(callId);
         if (closed || goneReason != null)
         {

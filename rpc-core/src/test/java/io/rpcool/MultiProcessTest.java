@@ -292,7 +292,7 @@ class MultiProcessTest
         final Path dir = TestDirs.fresh("mp-layout");
         try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local"))
         {
-            Rpcool.layoutVersionForTesting = 999;
+            Connector.layoutVersionForTesting = 999;
             try
             {
                 final DaemonException e = assertThrows(DaemonException.class, () -> rpc.connect("/demo/echo"));
@@ -301,7 +301,7 @@ class MultiProcessTest
             }
             finally
             {
-                Rpcool.layoutVersionForTesting = io.rpcool.layout.ConnectionHeaderDescriptor.LAYOUT_VERSION;
+                Connector.layoutVersionForTesting = io.rpcool.layout.ConnectionHeaderDescriptor.LAYOUT_VERSION;
             }
             assertEquals(0, rpc.embeddedDaemon().heapCount(), rpc.stat());
             try (Connection conn = rpc.connect("/demo/echo"); ClientCall call = conn.newCall(TestServerMain.HELLO))

@@ -11,44 +11,44 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import io.rpcool.nativeio.PollSet;
 import io.rpcool.nativeio.SeqPacketSocket;
 import io.rpcool.nativeio.SharedMemory;
 
 /**
- * A process's connection to its daemon: synchronous requests answered by replies, plus pushes
- * (new connections for servers, peers gone, idle level changes) handed to a listener on the
- * reader thread.
+ * A process's end of the control protocol with its daemon ({@link ControlProtocol}): requests that
+ * wait for their reply, messages that do not, and answers to the daemon's pushes. It has no thread
+ * of its own: the process's conductor calls {@link #poll} in its duty cycle, which completes waiting
+ * requests and hands pushes (new connections, peers gone, idle levels, new heaps) to the conductor.
  */
 public final class DaemonClient implements AutoCloseable
 {
-    private static final long REQUEST_TIMEOUT_MS = 30_000;
+    /** A request the daemon does not answer within this long fails. */
+    public static final long REQUEST_TIMEOUT_MS = 30_000;
 
     private final SeqPacketSocket socket;
-    private final Thread reader;
+    private final Message in = new Message();
+    private final int[] receivedFd = new int[1];
+    private final PollSet pollSet = new PollSet();
     private final AtomicLong requestIds = new AtomicLong();
     private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
-    private final Consumer<Reply> pushListener;
-    private final Runnable onLost;
-    private final Object sendLock = new Object();
+    private volatile Thread driver;
     private volatile boolean closed;
 
-    private DaemonClient(final SeqPacketSocket socket, final Consumer<Reply> pushListener, final Runnable onLost)
+    private DaemonClient(final SeqPacketSocket socket)
     {
         this.socket = socket;
-        this.pushListener = pushListener;
-        this.onLost = onLost;
-        this.reader = new Thread(this::readLoop, "rpcool-control");
-        this.reader.setDaemon(true);
-        this.reader.start();
+        pollSet.add(socket.fd());
     }
 
     /**
-     * @param pushListener called on the reader thread for each push; must not block on the daemon.
-     * @param onLost       called once if the daemon goes away.
+     * Connect to the daemon listening at {@code socketPath}.
+     *
+     * @throws io.rpcool.nativeio.NativeException if none listens there.
      */
-    public static DaemonClient connect(final String socketPath, final Consumer<Reply> pushListener, final Runnable onLost)
+    public static DaemonClient connect(final String socketPath)
     {
-        return new DaemonClient(SeqPacketSocket.connect(socketPath), pushListener, onLost);
+        return new DaemonClient(SeqPacketSocket.connect(socketPath));
     }
 
     /**
@@ -87,26 +87,22 @@ public final class DaemonClient implements AutoCloseable
     }
 
     /**
-     * Send a request built by {@code writer} and wait for its reply. An {@code ERROR} reply becomes
-     * a {@link DaemonException} carrying the daemon's code and message.
+     * Send a request built by {@code writer} and wait for its reply, which the conductor's
+     * {@link #poll} delivers. An {@code ERROR} reply becomes a {@link DaemonException} carrying the
+     * daemon's code and message; no reply within {@link #REQUEST_TIMEOUT_MS} is an error too.
      */
     public Reply request(final int type, final Consumer<Message> writer)
     {
-        if (closed)
+        if (Thread.currentThread() == driver)
         {
-            throw new DaemonException(E_PEER_UNAVAILABLE, "the connection to the daemon is closed");
+            throw new IllegalStateException("the thread that polls the daemon's socket cannot wait for a reply on it");
         }
         final long id = requestIds.incrementAndGet();
         final CompletableFuture<Reply> future = new CompletableFuture<>();
         pending.put(id, future);
         try
         {
-            synchronized (sendLock)
-            {
-                final Message m = Message.outgoing().begin(type, id);
-                writer.accept(m);
-                m.send(socket);
-            }
+            send(type, id, writer);
             final Reply reply = future.get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             if (reply.type == ERROR)
             {
@@ -128,14 +124,6 @@ public final class DaemonClient implements AutoCloseable
         {
             throw new DaemonException(E_PEER_UNAVAILABLE, "the daemon did not answer within " + REQUEST_TIMEOUT_MS + " ms");
         }
-        catch (final RuntimeException e)
-        {
-            if (e instanceof DaemonException)
-            {
-                throw e;
-            }
-            throw new DaemonException(E_PEER_UNAVAILABLE, "cannot reach the daemon: " + e.getMessage());
-        }
         finally
         {
             pending.remove(id);
@@ -143,53 +131,155 @@ public final class DaemonClient implements AutoCloseable
     }
 
     /**
-     * Answer a push (ACCEPT or REJECT of a new connection).
+     * Send a request and return at once; the returned future completes with the reply (an
+     * {@code ERROR} reply included) when the conductor reads it, or exceptionally if the daemon goes
+     * away.
      */
-    public void answer(final int type, final long pushId, final Consumer<Message> writer)
+    public CompletableFuture<Reply> requestAsync(final int type, final Consumer<Message> writer)
     {
-        synchronized (sendLock)
-        {
-            final Message m = Message.outgoing().begin(type, pushId);
-            writer.accept(m);
-            m.send(socket);
-        }
-    }
-
-    private void readLoop()
-    {
-        final Message in = new Message();
+        final long id = requestIds.incrementAndGet();
+        final CompletableFuture<Reply> future = new CompletableFuture<>();
+        pending.put(id, future);
         try
         {
-            while (!closed && in.receive(socket))
-            {
-                dispatch(in);
-            }
+            send(type, id, writer);
         }
         catch (final RuntimeException e)
         {
-            if (!closed)
-            {
-                System.err.println("rpcool: control connection failed: " + e);
-            }
+            pending.remove(id);
+            future.completeExceptionally(e);
         }
-        finally
+        future.whenComplete((r, t) -> pending.remove(id));
+        return future;
+    }
+
+    /**
+     * Send a request whose reply nobody waits for (the conductor drops it); a failure to send is
+     * reported as a {@link DaemonException}.
+     */
+    public void tell(final int type, final Consumer<Message> writer)
+    {
+        send(type, requestIds.incrementAndGet(), writer);
+    }
+
+    /**
+     * A request whose OK only orders it before what follows: waited for on any thread but the
+     * conductor's, which never waits and only sends it.
+     */
+    public void requestOrTell(final int type, final Consumer<Message> writer)
+    {
+        if (Thread.currentThread() == driver)
         {
-            final boolean wasClosed = closed;
-            closed = true;
-            for (final CompletableFuture<Reply> f : pending.values())
-            {
-                f.completeExceptionally(new IllegalStateException("daemon connection closed"));
-            }
-            if (!wasClosed && onLost != null)
-            {
-                onLost.run();
-            }
+            tell(type, writer);
+        }
+        else
+        {
+            request(type, writer);
         }
     }
 
-    private void dispatch(final Message in)
+    /** The thread that calls {@link #poll} from now on (the process's conductor). */
+    public void driver(final Thread thread)
     {
-        final Reply message = new Reply(in.type(), in.requestId(), in.fd(), Fields.copyOf(in));
+        this.driver = thread;
+    }
+
+    /**
+     * Answer a push (ACCEPT or REJECT of a new connection or heap).
+     */
+    public void answer(final int type, final long pushId, final Consumer<Message> writer)
+    {
+        send(type, pushId, writer);
+    }
+
+    private void send(final int type, final long id, final Consumer<Message> writer)
+    {
+        if (closed)
+        {
+            throw new DaemonException(E_PEER_UNAVAILABLE, "the connection to the daemon is closed");
+        }
+        try
+        {
+            final Message m = Message.outgoing().begin(type, id);
+            writer.accept(m);
+            m.send(socket);
+        }
+        catch (final DaemonException e)
+        {
+            throw e;
+        }
+        catch (final RuntimeException e)
+        {
+            throw new DaemonException(E_PEER_UNAVAILABLE, "cannot reach the daemon: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Read every message waiting on the socket without blocking (conductor thread only): replies
+     * complete their requests, pushes go to {@code pushHandler}.
+     *
+     * @return messages read, or -1 once the daemon has gone away (every waiting request then fails).
+     */
+    public int poll(final Consumer<Reply> pushHandler)
+    {
+        if (closed)
+        {
+            return -1;
+        }
+        int read = 0;
+        while (true)
+        {
+            final int n;
+            try
+            {
+                n = socket.receiveNow(in.bufferAddress(), in.capacity(), receivedFd);
+            }
+            catch (final RuntimeException e)
+            {
+                lost(e.getMessage());
+                return -1;
+            }
+            if (n == SeqPacketSocket.WOULD_BLOCK)
+            {
+                return read;
+            }
+            if (n < 0)
+            {
+                lost("the daemon closed the connection");
+                return -1;
+            }
+            read++;
+            final Reply message;
+            try
+            {
+                in.received(n, receivedFd[0]);
+                message = new Reply(in.type(), in.requestId(), in.fd(), Fields.copyOf(in));
+            }
+            catch (final Message.MalformedMessageException e)
+            {
+                if (receivedFd[0] >= 0)
+                {
+                    SharedMemory.close(receivedFd[0]);
+                }
+                continue;
+            }
+            dispatch(message, pushHandler);
+        }
+    }
+
+    /**
+     * Wait up to {@code timeoutMs} for something to read (conductor thread only).
+     */
+    public void awaitReadable(final int timeoutMs)
+    {
+        if (!closed)
+        {
+            pollSet.await(timeoutMs);
+        }
+    }
+
+    private void dispatch(final Reply message, final Consumer<Reply> pushHandler)
+    {
         switch (message.type)
         {
             case OK:
@@ -210,8 +300,18 @@ public final class DaemonClient implements AutoCloseable
                 break;
             }
             default:
-                pushListener.accept(message);
+                pushHandler.accept(message);
         }
+    }
+
+    private void lost(final String why)
+    {
+        closed = true;
+        for (final CompletableFuture<Reply> f : pending.values())
+        {
+            f.completeExceptionally(new IllegalStateException(why));
+        }
+        socket.close();
     }
 
     @Override
@@ -221,6 +321,10 @@ public final class DaemonClient implements AutoCloseable
         {
             closed = true;
             socket.close();
+            for (final CompletableFuture<Reply> f : pending.values())
+            {
+                f.completeExceptionally(new IllegalStateException("daemon connection closed"));
+            }
         }
     }
 

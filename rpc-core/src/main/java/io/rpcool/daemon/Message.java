@@ -134,6 +134,34 @@ public final class Message
         socket.send(buffer.addressOffset(), limit, fd);
     }
 
+    /** Address of the message's buffer, for receiving into it directly. */
+    public long bufferAddress()
+    {
+        return buffer.addressOffset();
+    }
+
+    public int capacity()
+    {
+        return buffer.capacity();
+    }
+
+    /**
+     * A message of {@code length} bytes was received into the buffer, with {@code fd} attached (or -1).
+     *
+     * @throws MalformedMessageException if it is shorter than a header.
+     */
+    public void received(final int length, final int fd)
+    {
+        this.fd = fd;
+        if (length < HEADER_LENGTH)
+        {
+            limit = HEADER_LENGTH;
+            throw new MalformedMessageException("control message of " + length + " bytes is shorter than its header");
+        }
+        limit = length;
+        cursor = HEADER_LENGTH;
+    }
+
     /**
      * Block for the next message on {@code socket}.
      *

@@ -26,7 +26,6 @@ import org.agrona.concurrent.IdleStrategy;
 public final class AdaptiveIdleStrategy implements IdleStrategy
 {
     static final int SPINS_BEFORE_SLEEP = 64;
-    private static final long HAND_OFF_PARK_NS = 50_000_000L;
 
     private final WaitControl control;
     private final Watchable watchable;
@@ -120,8 +119,8 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
 
     private void handOff(final long deadlineNs)
     {
-        final long parkNs = deadlineNs == Long.MAX_VALUE ? HAND_OFF_PARK_NS :
-            Math.min(HAND_OFF_PARK_NS, deadlineNs - System.nanoTime());
+        final long maxParkNs = control.handOffParkNs();
+        final long parkNs = deadlineNs == Long.MAX_VALUE ? maxParkNs : Math.min(maxParkNs, deadlineNs - System.nanoTime());
         if (parkNs <= 0)
         {
             return;

@@ -166,6 +166,19 @@ public final class CompletionPoller implements Agent
         }
     }
 
+    /** Scans completed so far: a token for {@link #isPast(long)}. */
+    public long scans()
+    {
+        return scans;
+    }
+
+    /** True once nothing the poller read before {@code scansThen} was taken can still be in use. */
+    public boolean isPast(final long scansThen)
+    {
+        final Thread thread = this.thread;
+        return thread == null || Thread.currentThread() == thread || !thread.isAlive() || scans >= scansThen + 2 || parked;
+    }
+
     /**
      * Wait until the poller has finished one full scan started after this call, so that nothing it
      * read before the call is still in use.

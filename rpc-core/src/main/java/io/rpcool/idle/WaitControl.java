@@ -16,6 +16,7 @@ public final class WaitControl
     private final long deepIdleAfterNs;
     private final long deepIdleParkNs;
     private final ErrorHandler errorHandler;
+    private volatile long handOffParkNs = 50_000_000L;
     private volatile int daemonLevel = IdleLevels.SPIN;
     private volatile CompletionPoller poller;
     private volatile boolean closed;
@@ -77,6 +78,21 @@ public final class WaitControl
         return deepIdleParkNs;
     }
 
+    /**
+     * Longest park of a thread that handed its wait to the poller before it looks again itself
+     * (default 50 ms): the poller unparks it as soon as its work is there.
+     */
+    public long handOffParkNs()
+    {
+        return handOffParkNs;
+    }
+
+    public WaitControl handOffParkNs(final long handOffParkNs)
+    {
+        this.handOffParkNs = handOffParkNs;
+        return this;
+    }
+
     /** The process's polling thread, started on first use. */
     public CompletionPoller poller()
     {
@@ -107,6 +123,20 @@ public final class WaitControl
     {
         final CompletionPoller p = poller;
         return p == null || p.quiesce();
+    }
+
+    /** A token for {@link #isPollerPast(long)}. */
+    public long pollerScans()
+    {
+        final CompletionPoller p = poller;
+        return p == null ? -1 : p.scans();
+    }
+
+    /** True once the poller cannot still be reading memory released before {@code scansThen} was taken. */
+    public boolean isPollerPast(final long scansThen)
+    {
+        final CompletionPoller p = poller;
+        return p == null || scansThen < 0 || p.isPast(scansThen);
     }
 
     /** Waits handed to the poller so far (asynchronous calls, parked threads). */

@@ -10,7 +10,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * A {@code SOCK_SEQPACKET} Unix domain socket: one send is one message, received whole, and a
  * file descriptor sent with a message arrives with that message ({@code SCM_RIGHTS}). Used for
- * the daemon's control plane; blocking, one thread reads a socket at a time.
+ * the daemon's control plane. One thread reads a socket at a time: blocking ({@link #receive}), or
+ * without blocking once {@link PollSet} said it is readable ({@link #receiveNow}); sends are
+ * serialised and, with {@link #sendNow}, never block on a peer that stopped reading.
  *
  * <pre>
  *  msghdr (56 bytes)           iovec (16)         cmsghdr + one fd (24)
@@ -26,6 +28,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 public final class SeqPacketSocket implements AutoCloseable
 {
     public static final int MAX_MESSAGE = 64 * 1024;
+    /** {@link #receiveNow}: no message is waiting. */
+    public static final int WOULD_BLOCK = -2;
+    private static final int MSG_DONTWAIT = 0x40;
     private static final int SOCKADDR_UN_LENGTH = 110;
     private static final int MSGHDR = 0;
     private static final int IOVEC = 64;
@@ -86,22 +91,54 @@ public final class SeqPacketSocket implements AutoCloseable
         return new SeqPacketSocket(client);
     }
 
+    /** The socket's file descriptor, for {@link PollSet}. */
+    public int fd()
+    {
+        return fd;
+    }
+
     /**
      * @return the pid of the peer as the kernel recorded it when the connection was made.
      */
     public int peerPid()
     {
+        return peerCredentials()[0];
+    }
+
+    /**
+     * @return pid, uid and gid of the peer as the kernel recorded them when the connection was made
+     * ({@code SO_PEERCRED}): what the peer is, not what it claims.
+     */
+    public int[] peerCredentials()
+    {
         final UnsafeBuffer b = new UnsafeBuffer(BufferUtil.allocateDirectAligned(64, 64));
         b.putInt(16, 12);
         check(libc().getsockopt(fd, SOL_SOCKET, SO_PEERCRED, b.addressOffset(), b.addressOffset() + 16), "getsockopt(SO_PEERCRED)");
-        return b.getInt(0);
+        return new int[] {b.getInt(0), b.getInt(4), b.getInt(8)};
     }
 
     /**
      * Send {@code length} bytes at {@code address} as one message, with {@code passFd} attached
      * if it is not negative.
      */
-    public synchronized void send(final long address, final int length, final int passFd)
+    public void send(final long address, final int length, final int passFd)
+    {
+        if (!send(address, length, passFd, 0))
+        {
+            throw Errno.exception("sendmsg(control socket)", Errno.EAGAIN);
+        }
+    }
+
+    /**
+     * Send like {@link #send} but never block: a peer whose receive queue is full (it stopped
+     * reading) makes this return false.
+     */
+    public boolean sendNow(final long address, final int length, final int passFd)
+    {
+        return send(address, length, passFd, MSG_DONTWAIT);
+    }
+
+    private synchronized boolean send(final long address, final int length, final int passFd, final int flags)
     {
         final UnsafeBuffer s = sendScratch;
         s.setMemory(0, 128, (byte)0);
@@ -118,7 +155,23 @@ public final class SeqPacketSocket implements AutoCloseable
             s.putLong(MSGHDR + 32, s.addressOffset() + CMSG);
             s.putLong(MSGHDR + 40, CMSG_SPACE_ONE_FD);
         }
-        check(libc().sendmsg(fd, s.addressOffset() + MSGHDR, MSG_NOSIGNAL), "sendmsg(control socket)");
+        while (true)
+        {
+            if (libc().sendmsg(fd, s.addressOffset() + MSGHDR, MSG_NOSIGNAL | flags) >= 0)
+            {
+                return true;
+            }
+            final int errno = errno();
+            if (errno == Errno.EINTR)
+            {
+                continue;
+            }
+            if (errno == Errno.EAGAIN && flags != 0)
+            {
+                return false;
+            }
+            throw Errno.exception("sendmsg(control socket)", errno);
+        }
     }
 
     /**
@@ -128,6 +181,22 @@ public final class SeqPacketSocket implements AutoCloseable
      * @return the message length, or -1 when the peer has closed the connection.
      */
     public int receive(final long address, final int capacity, final int[] fdOut)
+    {
+        return receive(address, capacity, fdOut, 0);
+    }
+
+    /**
+     * Take the next message if one is waiting, without blocking.
+     *
+     * @return the message length, {@link #WOULD_BLOCK} if none is waiting, or -1 when the peer has
+     * closed the connection.
+     */
+    public int receiveNow(final long address, final int capacity, final int[] fdOut)
+    {
+        return receive(address, capacity, fdOut, MSG_DONTWAIT);
+    }
+
+    private int receive(final long address, final int capacity, final int[] fdOut, final int flags)
     {
         final UnsafeBuffer s = receiveScratch;
         s.setMemory(0, 128, (byte)0);
@@ -140,13 +209,18 @@ public final class SeqPacketSocket implements AutoCloseable
         final long n;
         while (true)
         {
-            final long r = libc().recvmsg(fd, s.addressOffset() + MSGHDR, MSG_CMSG_CLOEXEC);
+            final long r = libc().recvmsg(fd, s.addressOffset() + MSGHDR, MSG_CMSG_CLOEXEC | flags);
             if (r < 0)
             {
                 final int errno = errno();
                 if (errno == Errno.EINTR)
                 {
                     continue;
+                }
+                if (errno == Errno.EAGAIN && flags != 0)
+                {
+                    fdOut[0] = -1;
+                    return WOULD_BLOCK;
                 }
                 if (closed || errno == Errno.ECONNRESET || errno == Errno.EBADF || errno == Errno.ENOTCONN)
                 {

@@ -59,7 +59,7 @@ public final class Sandboxes
                 {
                     p.start(new ArrayList<>(DATA_HEAPS.values()));
                     started = true;
-                    System.err.println("rpcool: sandboxes: " + p.describe());
+                    System.getLogger("io.rpcool").log(System.Logger.Level.INFO, "rpcool: sandboxes: " + p.describe());
                 }
             }
         }

@@ -1,0 +1,597 @@
+package io.rpcool;
+
+import static io.rpcool.daemon.ControlProtocol.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+import io.rpcool.daemon.DaemonClient;
+import io.rpcool.layout.ConnectionDescriptor;
+import io.rpcool.nativeio.Native;
+import io.rpcool.nativeio.SharedMemory;
+import io.rpcool.seal.HeapSeals;
+
+/**
+ * The one thread of a process's RPCool instance that is not a handler or the poller: it reads the
+ * daemon's socket (replies for waiting requests, and pushes: new connections for this process's
+ * channels, peers gone, idle levels, heaps another party added), renews the process's lease,
+ * watches peers for exit, finishes closing connection ends once no handler thread can read them,
+ * and sums the counters. It never waits for the daemon; API calls that do wait run on the caller's
+ * thread, and listener callbacks run on a thread of their own.
+ */
+final class ClientConductor implements Agent
+{
+    private static final long COUNTERS_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int MAX_IDLE_MS = 10;
+
+    private final Rpcool rpcool;
+    private final DaemonClient daemon;
+    private final RpcoolCounters counters;
+    private final DataHeapRegistry heaps;
+    private final long peerCheckIntervalNs;
+    private final Map<Long, Channel> channels = new ConcurrentHashMap<>();
+    private final Map<Long, ShmConnection> connections = new ConcurrentHashMap<>();
+    private final Map<Long, ShmServerEnd> serverEnds = new ConcurrentHashMap<>();
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
+    private final List<ClosingEnd> closing = new ArrayList<>();
+    private final AgentRunner runner;
+    private volatile ExecutorService callbacks;
+    private volatile long leaseRenewNs;
+    private CompletableFuture<DaemonClient.Reply> leaseRenewal;
+    private long nextPeerCheckNs;
+    private long nextLeaseRenewalNs;
+    private long nextCountersNs;
+    private boolean daemonLost;
+    private volatile boolean closed;
+    /** Calls made and served on connections and channels closed so far. */
+    private final java.util.concurrent.atomic.AtomicLong retiredCallsMade = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong retiredCallsServed = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong retiredSeals = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong retiredBatchReleases = new java.util.concurrent.atomic.AtomicLong();
+
+    ClientConductor(final Rpcool rpcool, final DaemonClient daemon, final RpcoolCounters counters, final DataHeapRegistry heaps)
+    {
+        this.rpcool = rpcool;
+        this.daemon = daemon;
+        this.counters = counters;
+        this.heaps = heaps;
+        this.peerCheckIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, rpcool.context().peerCheckIntervalMs()));
+        this.runner = new AgentRunner(new SocketIdle(), t -> counters.onError("conductor", t), null, this);
+    }
+
+    void start()
+    {
+        AgentRunner.startOnThread(runner, r ->
+        {
+            final Thread t = new Thread(r, "rpcool-conductor");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void onStart()
+    {
+        daemon.driver(Thread.currentThread());
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "rpcool-conductor";
+    }
+
+    /** Renew the process's lease every {@code periodMs} (0: never). */
+    void leaseRenewal(final long periodMs)
+    {
+        leaseRenewNs = TimeUnit.MILLISECONDS.toNanos(periodMs);
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = 0;
+        if (!daemonLost)
+        {
+            final int read = daemon.poll(this::onPush);
+            if (read < 0)
+            {
+                daemonLost = true;
+                onDaemonLost();
+            }
+            else
+            {
+                work += read;
+            }
+        }
+        work += commands.drain(Runnable::run);
+        final long now = System.nanoTime();
+        if (now - nextPeerCheckNs >= 0)
+        {
+            nextPeerCheckNs = now + peerCheckIntervalNs;
+            work += checkPeers();
+        }
+        if (leaseRenewNs > 0 && now - nextLeaseRenewalNs >= 0 && !daemonLost)
+        {
+            nextLeaseRenewalNs = now + leaseRenewNs;
+            renewLease();
+        }
+        if (!closing.isEmpty())
+        {
+            work += finishClosing();
+        }
+        if (now - nextCountersNs >= 0)
+        {
+            nextCountersNs = now + COUNTERS_INTERVAL_NS;
+            sumCounters();
+        }
+        return work;
+    }
+
+    /** Waits in {@code poll(2)} on the daemon's socket until it is readable or the next timer is due. */
+    private final class SocketIdle implements IdleStrategy
+    {
+        @Override
+        public void idle(final int workCount)
+        {
+            if (workCount <= 0)
+            {
+                idle();
+            }
+        }
+
+        @Override
+        public void idle()
+        {
+            final long untilPeerCheckMs = TimeUnit.NANOSECONDS.toMillis(nextPeerCheckNs - System.nanoTime());
+            final int timeoutMs = (int)Math.max(0, Math.min(MAX_IDLE_MS, untilPeerCheckMs));
+            if (daemonLost)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMs)));
+            }
+            else
+            {
+                daemon.awaitReadable(timeoutMs);
+            }
+        }
+
+        @Override
+        public void reset()
+        {
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- registries
+
+    void add(final Channel channel)
+    {
+        channels.put(channel.id(), channel);
+    }
+
+    void remove(final Channel channel)
+    {
+        if (channels.remove(channel.id()) != null)
+        {
+            retiredCallsServed.addAndGet(channel.callsServed());
+        }
+    }
+
+    void add(final ShmConnection conn)
+    {
+        connections.put(conn.connectionId, conn);
+        counters.connectionsOpened.increment();
+    }
+
+    void remove(final ShmConnection conn)
+    {
+        if (connections.remove(conn.connectionId) != null)
+        {
+            retiredCallsMade.addAndGet(conn.callsMade());
+            retiredSeals.addAndGet(conn.sealing.sealsMade());
+            retiredBatchReleases.addAndGet(conn.sealing.batchReleases());
+        }
+    }
+
+    Iterable<Channel> channels()
+    {
+        return channels.values();
+    }
+
+    Iterable<ShmConnection> connections()
+    {
+        return connections.values();
+    }
+
+    /** Run {@code command} on the conductor thread, soon. */
+    void submit(final Runnable command)
+    {
+        while (!commands.offer(command))
+        {
+            Thread.onSpinWait();
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- pushes
+
+    private void onPush(final DaemonClient.Reply push)
+    {
+        switch (push.type)
+        {
+            case NEW_CONNECTION:
+                onNewConnection(push);
+                break;
+            case PEER_GONE:
+                onPeerGone(push.getLong(), push.getInt(), push.getString());
+                break;
+            case IDLE_LEVEL:
+                rpcool.waitControl().daemonLevel(push.getInt());
+                break;
+            case NEW_HEAP:
+            {
+                final HeapOwner owner = new HeapOwner(push.getInt(), push.getLong());
+                final long heapId = push.getLong();
+                final String rejection = heaps.onNewHeap(owner, heapId, push.getLong(), push.getLong(), push.fd);
+                answerPush(push.id, heapId, rejection, "a new heap");
+                break;
+            }
+            default:
+                DataHeapRegistry.closeFd(push.fd);
+        }
+    }
+
+    private void onNewConnection(final DaemonClient.Reply push)
+    {
+        final long connectionId = push.getLong();
+        final long channelId = push.getLong();
+        final long heapId = push.getLong();
+        final long address = push.getLong();
+        final long length = push.getLong();
+        final int clientPid = push.getInt();
+        final int heapKind = push.getInt();
+        final long token = push.getLong();
+        final Channel channel = channels.get(channelId);
+        String rejection = null;
+        boolean mapped = false;
+        HeapSeals seals = null;
+        try
+        {
+            if (channel == null || channel.isClosed())
+            {
+                rejection = "channel " + channelId + " is not served by process " + Native.pid();
+            }
+            else if (heapKind == HEAP_KIND_MEMFD && push.fd < 0)
+            {
+                rejection = "no memory came with the connection heap";
+            }
+            else
+            {
+                if (heapKind == HEAP_KIND_MEMFD)
+                {
+                    MappedHeaps.map(heapId, push.fd, address, length);
+                }
+                else
+                {
+                    seals = MappedHeaps.attach(heapId, heapKind, token, address, length, true);
+                }
+                mapped = true;
+                final ShmServerEnd end = new ShmServerEnd(channel, connectionId, heapId, address, length, clientPid, seals);
+                end.heap.putLong(ConnectionDescriptor.SERVER_PID_OFFSET, Native.pid());
+                end.heap.putIntVolatile(ConnectionDescriptor.SERVER_STATE_OFFSET, ConnectionDescriptor.STATE_OPEN);
+                end.dataHeap = channel.options().sharedHeap() ? channel.heap : heaps.heapOf(HeapOwner.connection(connectionId));
+                serverEnds.put(connectionId, end);
+                channel.addEnd(end);
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            rejection = e.getMessage();
+            if (seals != null)
+            {
+                seals.close();
+            }
+            if (mapped)
+            {
+                MappedHeaps.unmap(address);
+            }
+        }
+        finally
+        {
+            DataHeapRegistry.closeFd(push.fd);
+        }
+        answerPush(push.id, connectionId, rejection, "a new connection");
+    }
+
+    private void onPeerGone(final long connectionId, final int pid, final String reason)
+    {
+        final ShmConnection conn = connections.get(connectionId);
+        if (conn != null)
+        {
+            conn.peerGone(reason + " (pid " + pid + ")");
+        }
+        final ShmServerEnd end = serverEnds.get(connectionId);
+        if (end != null)
+        {
+            end.channel.clientFailed(connectionId, reason + " (pid " + pid + ")");
+            closeServerEnd(end, false);
+        }
+    }
+
+    /** Accept a pushed connection or heap ({@code rejection == null}) or refuse it with the reason. */
+    private void answerPush(final long pushId, final long id, final String rejection, final String what)
+    {
+        try
+        {
+            if (rejection == null)
+            {
+                daemon.answer(ACCEPT, pushId, m -> m.putLong(id));
+            }
+            else
+            {
+                daemon.answer(REJECT, pushId, m -> m.putLong(id).putString(rejection));
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            counters.onError("answering " + what, e);
+        }
+    }
+
+    private void onDaemonLost()
+    {
+        if (!closed)
+        {
+            RpcoolCounters.warn("rpcool: the daemon (pid " + rpcool.daemonPid() + ") went away; open connections keep working, " +
+                "new channels and connections need a running daemon");
+        }
+    }
+
+    // ------------------------------------------------------------------------------ leases, peers
+
+    private void renewLease()
+    {
+        final CompletableFuture<DaemonClient.Reply> last = leaseRenewal;
+        if (last != null && !last.isDone())
+        {
+            RpcoolCounters.warn("rpcool: the daemon has not confirmed this process's last lease renewal yet");
+        }
+        try
+        {
+            leaseRenewal = daemon.requestAsync(LEASE_RENEW, m -> { });
+            leaseRenewal.thenRun(counters.leaseRenewals::increment);
+        }
+        catch (final RuntimeException e)
+        {
+            if (!closed)
+            {
+                counters.onError("renewing this process's lease", e);
+            }
+        }
+    }
+
+    /** Liveness of every peer, so a dead peer is noticed even without the daemon. */
+    private int checkPeers()
+    {
+        int gone = 0;
+        for (final ShmConnection conn : connections.values())
+        {
+            if (conn.goneReason == null)
+            {
+                conn.checkPeer();
+                gone += conn.goneReason == null ? 0 : 1;
+            }
+        }
+        for (final ShmServerEnd end : serverEnds.values())
+        {
+            if (!end.clientAlive())
+            {
+                closeServerEnd(end, false);
+                gone++;
+            }
+        }
+        return gone;
+    }
+
+    // ------------------------------------------------------------------------- closing server ends
+
+    /**
+     * Stop serving {@code end} without waiting: it leaves its channel at once, and its heap is
+     * unmapped on a later duty cycle, once no handler thread (and not the poller) can still read it.
+     */
+    void closeServerEnd(final ShmServerEnd end, final boolean notifyPeer)
+    {
+        if (serverEnds.remove(end.connectionId) == null)
+        {
+            return;
+        }
+        final long[] rounds = end.channel.detachEnd(end);
+        closing.add(new ClosingEnd(end, rounds, rpcool.waitControl().pollerScans(), notifyPeer,
+            System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+    }
+
+    /**
+     * Stop serving {@code end} and unmap its heap before returning (an API thread: a channel closing).
+     */
+    void closeServerEndNow(final ShmServerEnd end, final boolean notifyPeer)
+    {
+        if (serverEnds.remove(end.connectionId) == null)
+        {
+            return;
+        }
+        if (!end.channel.removeEnd(end))
+        {
+            counters.onError("closing connection " + end.connectionId, new IllegalStateException(
+                "a handler thread did not finish its round within 10 s; the heap stays mapped"));
+            return;
+        }
+        unmapServerEnd(end, notifyPeer);
+    }
+
+    private int finishClosing()
+    {
+        int done = 0;
+        final long now = System.nanoTime();
+        for (int i = closing.size() - 1; i >= 0; i--)
+        {
+            final ClosingEnd c = closing.get(i);
+            final boolean quiet = c.end.channel.isPast(c.rounds) && rpcool.waitControl().isPollerPast(c.pollerScans);
+            if (quiet || now - c.deadlineNs > 0)
+            {
+                closing.remove(i);
+                done++;
+                if (quiet)
+                {
+                    unmapServerEnd(c.end, c.notifyPeer);
+                }
+                else
+                {
+                    counters.onError("closing connection " + c.end.connectionId, new IllegalStateException(
+                        "a handler thread did not finish its round within 10 s; the heap stays mapped"));
+                }
+            }
+        }
+        return done;
+    }
+
+    private void unmapServerEnd(final ShmServerEnd end, final boolean notifyPeer)
+    {
+        end.closeSeals();
+        end.heap.wrap(0, 0);
+        MappedHeaps.unmap(end.address);
+        heaps.release(HeapOwner.connection(end.connectionId));
+        SharedMemory.close(end.clientPidfd);
+        if (!daemon.isClosed())
+        {
+            try
+            {
+                if (notifyPeer)
+                {
+                    daemon.requestOrTell(CLOSE_CONNECTION, m -> m.putLong(end.connectionId));
+                }
+                daemon.requestOrTell(DETACH, m -> m.putLong(end.heapId));
+            }
+            catch (final RuntimeException e)
+            {
+                // The daemon reclaims the heap when this process exits.
+            }
+        }
+    }
+
+    /** A server end on its way out: waiting for every handler thread to finish the round that may read it. */
+    private record ClosingEnd(ShmServerEnd end, long[] rounds, long pollerScans, boolean notifyPeer, long deadlineNs)
+    {
+    }
+
+    // ---------------------------------------------------------------------------- counters, callbacks
+
+    private void sumCounters()
+    {
+        long made = retiredCallsMade.get();
+        long seals = retiredSeals.get();
+        long batches = retiredBatchReleases.get();
+        for (final ShmConnection conn : connections.values())
+        {
+            made += conn.callsMade();
+            seals += conn.sealing.sealsMade();
+            batches += conn.sealing.batchReleases();
+        }
+        counters.sealsMade.setOrdered(seals);
+        counters.sealBatchReleases.setOrdered(batches);
+        long served = retiredCallsServed.get();
+        for (final Channel channel : channels.values())
+        {
+            served += channel.callsServed();
+        }
+        counters.callsMade.setOrdered(made);
+        counters.callsServed.setOrdered(served);
+        counters.handOffs.setOrdered(rpcool.waitControl().handOffs());
+    }
+
+    /** Run a listener off the caller's thread, on the instance's callback thread. */
+    void notifyAsync(final Runnable task)
+    {
+        ExecutorService e = callbacks;
+        if (e == null)
+        {
+            synchronized (this)
+            {
+                e = callbacks;
+                if (e == null && !closed)
+                {
+                    e = Executors.newSingleThreadExecutor(r ->
+                    {
+                        final Thread t = new Thread(r, "rpcool-callbacks");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    callbacks = e;
+                }
+            }
+        }
+        if (e == null)
+        {
+            return;
+        }
+        try
+        {
+            e.execute(() ->
+            {
+                try
+                {
+                    task.run();
+                }
+                catch (final RuntimeException ex)
+                {
+                    counters.onError("a peer failure listener", ex);
+                }
+            });
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // Closing: nobody to tell.
+        }
+    }
+
+    /** Stop the conductor (after the instance closed its channels and connections). */
+    void close()
+    {
+        closed = true;
+        runner.close();
+        final ExecutorService e;
+        synchronized (this)
+        {
+            e = callbacks;
+        }
+        if (e != null)
+        {
+            e.shutdown();
+            try
+            {
+                e.awaitTermination(5, TimeUnit.SECONDS);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (final ClosingEnd c : closing)
+        {
+            if (c.end.channel.isPast(c.rounds))
+            {
+                unmapServerEnd(c.end, false);
+            }
+        }
+        closing.clear();
+    }
+}
