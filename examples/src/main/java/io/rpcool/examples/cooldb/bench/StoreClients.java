@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.rpcool.Rpcool;
-import io.rpcool.daemon.IdleLevels;
+import io.rpcool.idle.IdleLevels;
 import io.rpcool.examples.cooldb.grpc.GrpcCoolDbClient;
 import io.rpcool.examples.cooldb.nobench.NoBenchObject;
 import io.rpcool.examples.cooldb.nobench.NoBenchQuery;
