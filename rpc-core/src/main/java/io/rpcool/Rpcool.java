@@ -8,6 +8,7 @@ import io.rpcool.daemon.ChannelNames;
 import io.rpcool.daemon.Daemon;
 import io.rpcool.daemon.DaemonClient;
 import io.rpcool.daemon.DaemonException;
+import io.rpcool.daemon.RuntimeDirectory;
 import io.rpcool.idle.IdleLevels;
 import io.rpcool.idle.WaitControl;
 import io.rpcool.nativeio.Native;
@@ -113,6 +114,7 @@ public final class Rpcool implements AutoCloseable
     {
         Native.ensureAvailability();
         final String socketPath = context.directory().resolve(SOCKET_NAME).toString();
+        RuntimeDirectory.checkForClient(context.directory());
         Daemon embedded = null;
         if (context.daemonMode() == RpcoolContext.DaemonMode.EMBEDDED)
         {

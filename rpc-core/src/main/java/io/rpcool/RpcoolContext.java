@@ -3,34 +3,16 @@ package io.rpcool;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 
+import io.rpcool.config.Setting;
 import io.rpcool.daemon.DaemonConfig;
 
 /**
- * Configuration of a process's RPCool instance. Every setting has a default, and most can also be
- * given as a system property so a deployment can tune a process without code:
- *
- * <table>
- * <caption>settings</caption>
- * <tr><th>property</th><th>default</th><th>meaning</th></tr>
- * <tr><td>rpcool.dir</td><td>/dev/shm/rpcool-$USER</td><td>daemon directory (socket, lock)</td></tr>
- * <tr><td>rpcool.daemon</td><td>auto</td><td>auto: use a running daemon or embed one; external: never embed; embedded: always embed</td></tr>
- * <tr><td>rpcool.domain</td><td>local</td><td>memory domain; processes in different domains fall back to TCP</td></tr>
- * <tr><td>rpcool.idle</td><td>adaptive</td><td>adaptive, spin, sleep or hand-off</td></tr>
- * <tr><td>rpcool.idle.sleepNs</td><td>5000</td><td>sleep between polls in the sleep mode</td></tr>
- * <tr><td>rpcool.idle.spinNs</td><td>50000</td><td>how long a waiting thread spins before it sleeps or hands off (sleep and hand-off modes)</td></tr>
- * <tr><td>rpcool.call.timeoutMs</td><td>30000</td><td>default deadline of a call</td></tr>
- * <tr><td>rpcool.tcp.host</td><td>127.0.0.1</td><td>address servers bind their TCP fallback to</td></tr>
- * <tr><td>rpcool.slots</td><td>64</td><td>calls in flight per connection</td></tr>
- * <tr><td>rpcool.bufferSize</td><td>8192</td><td>bytes of each request and reply buffer</td></tr>
- * <tr><td>rpcool.heapSize</td><td>16 MiB</td><td>size of each data heap a connection adds</td></tr>
- * <tr><td>rpcool.seal.releaseThreshold</td><td>1024</td><td>completed seals a connection releases in one batch</td></tr>
- * <tr><td>rpcool.seal.copyBelow</td><td>see {@link io.rpcool.seal.SealPolicy}</td><td>copy-or-seal crossover of the seal policy</td></tr>
- * <tr><td>rpcool.seal.backend</td><td>auto</td><td>seal backend of an embedded daemon: auto, kernel or mprotect</td></tr>
- * <tr><td>rpcool.lease.renew</td><td>true</td><td>renew this process's lease with the daemon automatically</td></tr>
- * <tr><td>rpcool.lease.renewMs</td><td>timeout / 3</td><td>period of lease renewal</td></tr>
- * <tr><td>rpcool.orchestrator, rpcool.host, rpcool.pool.dir, rpcool.lease.timeoutMs</td><td></td><td>cluster settings of an
- * embedded daemon: see {@link io.rpcool.daemon.DaemonConfig}</td></tr>
- * </table>
+ * Configuration of a process's RPCool instance. Every setting has a default and can also be given
+ * as a system property (a few as an environment variable), so a deployment can tune a process
+ * without code. The settings of every module — this context's, the daemon's ({@link DaemonConfig}),
+ * the seal, sandbox and orchestrator modules' — are listed, with defaults and meanings, in one table,
+ * {@link Setting}, which is also the README's configuration table; nothing reads an {@code rpcool.*}
+ * property anywhere else.
  */
 public final class RpcoolContext
 {
@@ -56,23 +38,23 @@ public final class RpcoolContext
     }
 
     private Path directory = DaemonConfig.defaultDirectory();
-    private DaemonMode daemonMode = DaemonMode.valueOf(System.getProperty("rpcool.daemon", "auto").toUpperCase().replace('-', '_'));
-    private String domain = System.getProperty("rpcool.domain", "local");
+    private DaemonMode daemonMode = Setting.DAEMON_MODE.enumValue(DaemonMode.class);
+    private String domain = Setting.DOMAIN.string();
     private String processName = defaultProcessName();
-    private IdleMode idleMode = IdleMode.valueOf(System.getProperty("rpcool.idle", "adaptive").toUpperCase().replace('-', '_'));
-    private long sleepNs = Long.getLong("rpcool.idle.sleepNs", 5_000);
-    private long spinNs = Long.getLong("rpcool.idle.spinNs", 50_000);
-    private long deepIdleAfterMs = Long.getLong("rpcool.idle.deepAfterMs", 1000);
-    private long deepIdleParkUs = Long.getLong("rpcool.idle.deepParkUs", 100);
-    private long callTimeoutMs = Long.getLong("rpcool.call.timeoutMs", 30_000);
-    private String tcpHost = System.getProperty("rpcool.tcp.host", "127.0.0.1");
-    private int slots = Integer.getInteger("rpcool.slots", 64);
-    private int bufferSize = Integer.getInteger("rpcool.bufferSize", 8192);
-    private int sealReleaseThreshold = Integer.getInteger("rpcool.seal.releaseThreshold", 1024);
-    private long peerCheckIntervalMs = 10;
-    private boolean leaseRenewal = Boolean.parseBoolean(System.getProperty("rpcool.lease.renew", "true"));
-    private long leaseRenewMs = Long.getLong("rpcool.lease.renewMs", 0);
-    private long heapSize = Long.getLong("rpcool.heapSize", 16L * 1024 * 1024);
+    private IdleMode idleMode = Setting.IDLE.enumValue(IdleMode.class);
+    private long sleepNs = Setting.IDLE_SLEEP_NS.longValue();
+    private long spinNs = Setting.IDLE_SPIN_NS.longValue();
+    private long deepIdleAfterMs = Setting.IDLE_DEEP_AFTER_MS.longValue();
+    private long deepIdleParkUs = Setting.IDLE_DEEP_PARK_US.longValue();
+    private long callTimeoutMs = Setting.CALL_TIMEOUT_MS.longValue();
+    private String tcpHost = Setting.TCP_HOST.string();
+    private int slots = Setting.SLOTS.intValue();
+    private int bufferSize = Setting.BUFFER_SIZE.intValue();
+    private int sealReleaseThreshold = Setting.SEAL_RELEASE_THRESHOLD.intValue();
+    private long peerCheckIntervalMs = Setting.PEER_CHECK_MS.longValue();
+    private boolean leaseRenewal = Setting.LEASE_RENEW.booleanValue();
+    private long leaseRenewMs = Setting.LEASE_RENEW_MS.longValue();
+    private long heapSize = Setting.HEAP_SIZE.longValue();
     private DaemonConfig daemonConfig;
 
     private static String defaultProcessName()

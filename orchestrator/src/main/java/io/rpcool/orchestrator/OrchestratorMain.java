@@ -32,7 +32,7 @@ public final class OrchestratorMain
         boolean embedded = false;
         int port = ZkControlPlaneProvider.DEFAULT_PORT;
         String data = null;
-        Path pool = Path.of(System.getProperty("rpcool.pool.dir", "/dev/shm/rpcool-pool"));
+        Path pool = Path.of(io.rpcool.config.Setting.POOL_DIR.string());
         String id = "orchestrator-" + ProcessHandle.current().pid();
         long reclaimDelayMs = 2000;
         long sessionTimeoutMs = 10_000;

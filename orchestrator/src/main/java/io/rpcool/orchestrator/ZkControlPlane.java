@@ -89,7 +89,7 @@ public final class ZkControlPlane implements ControlPlane
         client.start();
         try
         {
-            final long waitMs = Long.getLong("rpcool.zk.connectTimeoutMs", 10_000);
+            final long waitMs = io.rpcool.config.Setting.ZK_CONNECT_TIMEOUT_MS.longValue();
             if (!client.blockUntilConnected((int)waitMs, TimeUnit.MILLISECONDS))
             {
                 throw new ControlPlaneException(ControlPlaneException.UNREACHABLE,

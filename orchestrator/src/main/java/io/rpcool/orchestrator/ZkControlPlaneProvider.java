@@ -32,7 +32,7 @@ public final class ZkControlPlaneProvider implements ControlPlaneProvider
     @Override
     public ControlPlane create(final String spec, final ClusterSettings settings)
     {
-        final String root = System.getProperty("rpcool.zk.root", "/rpcool");
+        final String root = io.rpcool.config.Setting.ZK_ROOT.string();
         if (spec.startsWith("zk:"))
         {
             return new ZkControlPlane(spec.substring(3), root, settings, null);
@@ -65,13 +65,13 @@ public final class ZkControlPlaneProvider implements ControlPlaneProvider
 
         public static EmbeddedOrchestrator start(final int port, final String root, final String id, final Path pool, final long leaseTimeoutMs)
         {
-            final Path data = Path.of(System.getProperty("rpcool.zk.dataDir", "/dev/shm/rpcool-zk-" + port));
+            final Path data = Path.of(io.rpcool.config.Setting.ZK_DATA_DIR.string("/dev/shm/rpcool-zk-" + port));
             final int tick = (int)Math.max(50, Math.min(2000, leaseTimeoutMs / 10));
             final EmbeddedZooKeeper zk = new EmbeddedZooKeeper("0.0.0.0", port, data, tick, (int)Math.max(leaseTimeoutMs, 60_000));
             try
             {
                 final Orchestrator o = new Orchestrator("127.0.0.1:" + zk.port(), root, "orchestrator@" + id, pool,
-                    Long.getLong("rpcool.orchestrator.reclaimDelayMs", 2000), Math.max(1000, leaseTimeoutMs));
+                    io.rpcool.config.Setting.RECLAIM_DELAY_MS.longValue(), Math.max(1000, leaseTimeoutMs));
                 return new EmbeddedOrchestrator(zk, o);
             }
             catch (final RuntimeException e)

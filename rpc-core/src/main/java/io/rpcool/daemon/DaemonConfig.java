@@ -2,13 +2,12 @@ package io.rpcool.daemon;
 
 import java.nio.file.Path;
 
+import io.rpcool.config.Setting;
+
 /**
- * Configuration of a daemon. Defaults come from system properties so an embedded daemon can be
- * tuned without code: {@code rpcool.dir}, {@code rpcool.quota.bytes},
- * {@code rpcool.idle.spinBelow}, {@code rpcool.idle.sleepBelow}, {@code rpcool.idle.sampleMs},
- * {@code rpcool.seal.backend}; and for a host of a cluster {@code rpcool.orchestrator} (the control plane:
- * {@code embedded[:port]} or {@code zk:host:port,...}; empty for a single host), {@code rpcool.host},
- * {@code rpcool.pool.dir}, {@code rpcool.lease.timeoutMs} (host and process leases).
+ * Configuration of a daemon. Defaults come from the settings table ({@link Setting}: system
+ * properties such as {@code rpcool.quota.bytes}, {@code rpcool.orchestrator}) so an embedded daemon
+ * can be tuned without code.
  */
 public final class DaemonConfig
 {
@@ -17,19 +16,22 @@ public final class DaemonConfig
     public static final double DEFAULT_SLEEP_BELOW = 0.30;
 
     private Path directory = defaultDirectory();
-    private long quotaBytes = Long.getLong("rpcool.quota.bytes", DEFAULT_QUOTA_BYTES);
+    private long quotaBytes = Setting.QUOTA_BYTES.longValue();
     private long windowBase = AddressSpace.DEFAULT_BASE;
     private long windowEnd = AddressSpace.DEFAULT_END;
-    private double spinBelow = Double.parseDouble(System.getProperty("rpcool.idle.spinBelow", String.valueOf(DEFAULT_SPIN_BELOW)));
-    private double sleepBelow = Double.parseDouble(System.getProperty("rpcool.idle.sleepBelow", String.valueOf(DEFAULT_SLEEP_BELOW)));
-    private long loadSampleMs = Long.getLong("rpcool.idle.sampleMs", 100);
+    private double spinBelow = Setting.IDLE_SPIN_BELOW.doubleValue();
+    private double sleepBelow = Setting.IDLE_SLEEP_BELOW.doubleValue();
+    private long loadSampleMs = Setting.IDLE_SAMPLE_MS.longValue();
     private long peerAnswerTimeoutMs = 10_000;
     private String sealBackend = io.rpcool.seal.SealBackends.configured();
-    private String orchestrator = System.getProperty("rpcool.orchestrator", System.getenv().getOrDefault("RPCOOL_ORCHESTRATOR", ""));
-    private String hostId = System.getProperty("rpcool.host", System.getenv().getOrDefault("RPCOOL_HOST", defaultHostId()));
-    private Path poolDirectory = Path.of(System.getProperty("rpcool.pool.dir",
-        System.getenv().getOrDefault("RPCOOL_POOL_DIR", "/dev/shm/rpcool-pool")));
-    private long leaseTimeoutMs = Long.getLong("rpcool.lease.timeoutMs", DEFAULT_LEASE_TIMEOUT_MS);
+    private String orchestrator = Setting.ORCHESTRATOR.string();
+    private String hostId = Setting.HOST.string(defaultHostId());
+    private Path poolDirectory = Path.of(Setting.POOL_DIR.string());
+    private long leaseTimeoutMs = Setting.LEASE_TIMEOUT_MS.longValue();
+    /** Users (uids) whose processes may use the daemon; empty: only the daemon's own user. */
+    private int[] allowedUids = Setting.ALLOW_UIDS.intList();
+    /** Groups (gids) whose processes may use the daemon, besides the allowed users. */
+    private int[] allowedGids = Setting.ALLOW_GIDS.intList();
 
     /** Host and process leases expire after this long without renewal, unless configured. */
     public static final long DEFAULT_LEASE_TIMEOUT_MS = 10_000;
@@ -99,12 +101,7 @@ public final class DaemonConfig
 
     public static Path defaultDirectory()
     {
-        final String configured = System.getProperty("rpcool.dir", System.getenv("RPCOOL_DIR"));
-        if (configured != null && !configured.isEmpty())
-        {
-            return Path.of(configured);
-        }
-        return Path.of("/dev/shm", "rpcool-" + System.getProperty("user.name", "user"));
+        return RuntimeDirectory.defaultDirectory();
     }
 
     public Path directory()
@@ -198,5 +195,69 @@ public final class DaemonConfig
     public long peerAnswerTimeoutMs()
     {
         return peerAnswerTimeoutMs;
+    }
+
+    /**
+     * Users whose processes may use the daemon, besides its own user (the default: only its own).
+     * The daemon checks every process's uid as the kernel reports it ({@code SO_PEERCRED}).
+     */
+    public DaemonConfig allowedUids(final int... uids)
+    {
+        this.allowedUids = uids.clone();
+        return this;
+    }
+
+    /** Groups whose processes (by primary gid) may use the daemon, besides the allowed users. */
+    public DaemonConfig allowedGids(final int... gids)
+    {
+        this.allowedGids = gids.clone();
+        return this;
+    }
+
+    /** True if users or groups other than the daemon's own are allowed. */
+    public boolean allowsOthers()
+    {
+        return allowedUids.length > 0 || allowedGids.length > 0;
+    }
+
+    /**
+     * @return true if a process of {@code uid} and primary group {@code gid} may use the daemon.
+     */
+    public boolean allows(final int uid, final int gid)
+    {
+        if (uid == io.rpcool.nativeio.Native.uid())
+        {
+            return true;
+        }
+        for (final int allowed : allowedUids)
+        {
+            if (allowed == uid)
+            {
+                return true;
+            }
+        }
+        for (final int allowed : allowedGids)
+        {
+            if (allowed == gid)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Who may use the daemon, for messages and reports. */
+    public String allowedUidsDescription()
+    {
+        final StringBuilder sb = new StringBuilder("uid " + io.rpcool.nativeio.Native.uid() + " (the daemon's own)");
+        for (final int uid : allowedUids)
+        {
+            sb.append(", uid ").append(uid);
+        }
+        for (final int gid : allowedGids)
+        {
+            sb.append(", group ").append(gid);
+        }
+        return sb.toString();
     }
 }

@@ -1,6 +1,5 @@
 package io.rpcool.daemon;
 
-import io.rpcool.idle.IdleLevels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,17 +8,52 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.agrona.concurrent.Agent;
+
+import io.rpcool.idle.IdleLevels;
+
 /**
  * Measures the host's CPU load that does not come from RPCool processes: busy time from
  * {@code /proc/stat} minus the CPU time of every process registered with the daemon (read from
  * {@code /proc/<pid>/stat}). RPCool's own pollers spin on purpose; counting them as load would
- * make every busy-polling pair look overloaded and stop spinning.
+ * make every busy-polling pair look overloaded and stop spinning. An agent of its own (reading
+ * {@code /proc} takes a while): it samples once per duty cycle, its idle strategy sleeps the sample
+ * period, and it hands each sample to the conductor, which decides the idle level.
  */
-final class LoadSampler
+final class LoadSampler implements Agent
 {
+    private final DaemonConductor conductor;
     private long lastTotal = -1;
     private long lastBusy;
     private final Map<Integer, Long> lastProcessTicks = new HashMap<>();
+
+    LoadSampler(final DaemonConductor conductor)
+    {
+        this.conductor = conductor;
+    }
+
+    @Override
+    public int doWork()
+    {
+        final int[] pids = conductor.pids();
+        final List<Integer> list = new java.util.ArrayList<>(pids.length);
+        for (final int pid : pids)
+        {
+            list.add(pid);
+        }
+        final double load = sample(list);
+        if (load >= 0)
+        {
+            conductor.submit(() -> conductor.onLoad(load));
+        }
+        return 0;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "rpcool-daemon-load";
+    }
 
     /**
      * @return the fraction of CPU time in the last window used by other work, in [0, 1], or -1 on

@@ -134,6 +134,16 @@ public final class Message
         socket.send(buffer.addressOffset(), limit, fd);
     }
 
+    /**
+     * Send without blocking.
+     *
+     * @return false if the peer's receive queue is full.
+     */
+    public boolean sendNow(final SeqPacketSocket socket)
+    {
+        return socket.sendNow(buffer.addressOffset(), limit, fd);
+    }
+
     /** Address of the message's buffer, for receiving into it directly. */
     public long bufferAddress()
     {

@@ -35,6 +35,10 @@ public interface LibC
 
     @IgnoreError int getpid();
 
+    @IgnoreError int getuid();
+
+    @IgnoreError int getgid();
+
     @SaveError int kill(int pid, int sig);
 
     @SaveError int socket(int domain, int type, int protocol);
@@ -58,6 +62,12 @@ public interface LibC
     @SaveError int poll(long fds, long nfds, int timeoutMs);
 
     @SaveError long syscall(long number, long arg1, long arg2);
+
+    @SaveError int eventfd(int initialValue, int flags);
+
+    @SaveError long read(int fd, long buffer, long count);
+
+    @SaveError long write(int fd, long buffer, long count);
 
     @SaveError int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 

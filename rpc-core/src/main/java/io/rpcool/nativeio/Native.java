@@ -149,4 +149,16 @@ public final class Native
     {
         return libc().getpid();
     }
+
+    /** The real user id of this process. */
+    public static int uid()
+    {
+        return libc().getuid();
+    }
+
+    /** The real group id of this process. */
+    public static int gid()
+    {
+        return libc().getgid();
+    }
 }

@@ -91,7 +91,7 @@ public final class Sandboxes
 
     private static SandboxProvider choose()
     {
-        final String pinned = System.getProperty("rpcool.sandbox.provider", "");
+        final String pinned = io.rpcool.config.Setting.SANDBOX_PROVIDER.string();
         final BoundedViewSandboxProvider bounded = new BoundedViewSandboxProvider();
         if (bounded.name().equals(pinned))
         {

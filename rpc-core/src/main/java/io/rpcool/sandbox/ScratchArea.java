@@ -18,7 +18,7 @@ import io.rpcool.nativeio.Native;
 public final class ScratchArea
 {
     /** Default size of an area: {@code rpcool.sandbox.scratchSize}, 1 MiB unless set. */
-    public static final long DEFAULT_SIZE = Long.getLong("rpcool.sandbox.scratchSize", 1024 * 1024);
+    public static final long DEFAULT_SIZE = io.rpcool.config.Setting.SANDBOX_SCRATCH_SIZE.longValue();
     private static final int PAGE_SIZE = 4096;
     private static final int ALIGNMENT = 16;
 

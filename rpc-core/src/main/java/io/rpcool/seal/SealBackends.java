@@ -92,7 +92,7 @@ public final class SealBackends
     /** The configured preference: {@code rpcool.seal.backend}, default {@link #AUTO}. */
     public static String configured()
     {
-        return System.getProperty("rpcool.seal.backend", AUTO);
+        return io.rpcool.config.Setting.SEAL_BACKEND.string(AUTO);
     }
 
     /**

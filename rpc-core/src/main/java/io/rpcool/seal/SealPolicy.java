@@ -20,7 +20,8 @@ public final class SealPolicy
     /** Requests shorter than this many bytes are copied, longer ones sealed (measured default: 1 MiB). */
     public static final int DEFAULT_COPY_BELOW = 1 << 20;
 
-    private static final int COPY_BELOW = Integer.getInteger("rpcool.seal.copyBelow", DEFAULT_COPY_BELOW);
+    private static final int COPY_BELOW = io.rpcool.config.Setting.SEAL_COPY_BELOW.configured() == null ?
+        DEFAULT_COPY_BELOW : io.rpcool.config.Setting.SEAL_COPY_BELOW.intValue();
 
     private SealPolicy()
     {

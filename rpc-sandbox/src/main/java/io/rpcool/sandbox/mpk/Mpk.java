@@ -48,7 +48,7 @@ public final class Mpk
         int allocated = 0;
         try
         {
-            if (!Boolean.parseBoolean(System.getProperty("rpcool.sandbox.mpk", "true")))
+            if (!io.rpcool.config.Setting.SANDBOX_MPK.booleanValue())
             {
                 throw new UnsupportedOperationException("turned off (rpcool.sandbox.mpk=false)");
             }

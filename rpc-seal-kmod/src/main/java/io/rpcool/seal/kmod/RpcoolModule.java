@@ -51,7 +51,7 @@ public final class RpcoolModule
         Throwable cause = null;
         try
         {
-            if (Boolean.getBoolean("rpcool.seal.kernel.disable"))
+            if (io.rpcool.config.Setting.SEAL_KERNEL_DISABLE.booleanValue())
             {
                 throw new UnsupportedOperationException("disabled by -Drpcool.seal.kernel.disable=true");
             }

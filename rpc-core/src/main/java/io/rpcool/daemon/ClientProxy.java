@@ -1,0 +1,141 @@
+package io.rpcool.daemon;
+
+import static io.rpcool.daemon.ControlProtocol.*;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Encodes what the daemon sends processes (replies to their requests, and pushes) and sends it
+ * without blocking: a process whose socket is full has stopped reading its control socket, and is
+ * disconnected rather than allowed to stall the daemon ({@code onStuck}). Conductor thread only.
+ */
+final class ClientProxy
+{
+    private static final System.Logger LOGGER = System.getLogger("io.rpcool.daemon");
+
+    private final Consumer<ProcessRecord> onStuck;
+
+    ClientProxy(final Consumer<ProcessRecord> onStuck)
+    {
+        this.onStuck = onStuck;
+    }
+
+    void ok(final ProcessRecord to, final long requestId)
+    {
+        send(to, Message.outgoing().begin(OK, requestId));
+    }
+
+    void error(final ProcessRecord to, final long requestId, final int code, final String message)
+    {
+        send(to, Message.outgoing().begin(ERROR, requestId).putInt(code).putString(message));
+    }
+
+    void hello(final ProcessRecord to, final long requestId, final int daemonPid, final int idleLevel, final long quotaBytes,
+        final String sealBackend, final long leaseTimeoutMs, final String hostId)
+    {
+        send(to, Message.outgoing().begin(OK, requestId).putInt(daemonPid).putInt(idleLevel).putLong(quotaBytes)
+            .putString(sealBackend).putLong(leaseTimeoutMs).putString(hostId));
+    }
+
+    void channelOpened(final ProcessRecord to, final long requestId, final long channelId)
+    {
+        send(to, Message.outgoing().begin(OK, requestId).putLong(channelId));
+    }
+
+    void connectHeap(final ProcessRecord to, final long requestId, final ConnectionRecord conn, final long token)
+    {
+        final HeapRecord heap = conn.heap;
+        send(to, Message.outgoing().begin(CONNECT_HEAP, requestId).putLong(conn.id).putLong(heap.id).putLong(heap.address)
+            .putLong(heap.length).putInt(heap.kind).putLong(token).fd(heap.fd));
+    }
+
+    void connectTcp(final ProcessRecord to, final long requestId, final ChannelRecord channel)
+    {
+        send(to, Message.outgoing().begin(CONNECT_TCP, requestId).putString(channel.host).putInt(channel.port)
+            .putString(channel.domain));
+    }
+
+    /** The server accepted: its pid (0 across hosts), the channel, the channel's shared heaps. */
+    void connectReady(final ProcessRecord to, final long requestId, final int serverPid, final long channelId,
+        final List<HeapRecord> sharedHeaps)
+    {
+        final Message m = Message.outgoing().begin(OK, requestId).putInt(serverPid).putLong(channelId).putInt(sharedHeaps.size());
+        for (final HeapRecord h : sharedHeaps)
+        {
+            m.putLong(h.id);
+        }
+        send(to, m);
+    }
+
+    void heap(final ProcessRecord to, final long requestId, final HeapRecord heap)
+    {
+        send(to, Message.outgoing().begin(HEAP, requestId).putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+    }
+
+    void leaseRenewed(final ProcessRecord to, final long requestId, final long leaseTimeoutMs)
+    {
+        send(to, Message.outgoing().begin(OK, requestId).putLong(leaseTimeoutMs));
+    }
+
+    void stat(final ProcessRecord to, final long requestId, final String report)
+    {
+        send(to, Message.outgoing().begin(OK, requestId).putString(report));
+    }
+
+    /** Push: a client connected to the server's channel; the server answers ACCEPT or REJECT. */
+    boolean newConnection(final ProcessRecord server, final long pushId, final ConnectionRecord conn, final int clientPid,
+        final long token)
+    {
+        final HeapRecord heap = conn.heap;
+        return send(server, Message.outgoing().begin(NEW_CONNECTION, pushId).putLong(conn.id).putLong(conn.channel.id)
+            .putLong(heap.id).putLong(heap.address).putLong(heap.length).putInt(clientPid).putInt(heap.kind).putLong(token)
+            .fd(heap.fd));
+    }
+
+    /** Push: another party added a data heap; the process maps it and answers ACCEPT or REJECT. */
+    boolean newHeap(final ProcessRecord to, final long pushId, final HeapRecord heap)
+    {
+        return send(to, Message.outgoing().begin(NEW_HEAP, pushId).putInt(heap.scope).putLong(heap.ownerId)
+            .putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+    }
+
+    /** Push: the other end of a connection went away. */
+    void peerGone(final ProcessRecord to, final long pushId, final long connectionId, final int pid, final String reason)
+    {
+        send(to, Message.outgoing().begin(PEER_GONE, pushId).putLong(connectionId).putInt(pid).putString(reason));
+    }
+
+    /** Push: the host's load moved the adaptive wait to another mode. */
+    void idleLevel(final ProcessRecord to, final int level)
+    {
+        send(to, Message.outgoing().begin(IDLE_LEVEL, 0).putInt(level));
+    }
+
+    /**
+     * @return true if sent; false if the process is gone or of another host, or its socket is full
+     * (then it is disconnected).
+     */
+    private boolean send(final ProcessRecord to, final Message message)
+    {
+        if (to.socket == null || to.gone)
+        {
+            return false;
+        }
+        try
+        {
+            if (message.sendNow(to.socket))
+            {
+                return true;
+            }
+            LOGGER.log(System.Logger.Level.WARNING, "rpcool daemon: process " + to.pid + " (" + to.name +
+                ") does not read its control socket; disconnecting it");
+        }
+        catch (final RuntimeException e)
+        {
+            // The socket failed: the process is going, the adapter will see the socket close.
+        }
+        onStuck.accept(to);
+        return false;
+    }
+}

@@ -1,0 +1,948 @@
+package io.rpcool.daemon;
+
+import static io.rpcool.daemon.ControlProtocol.*;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+
+import io.rpcool.idle.IdleLevels;
+import io.rpcool.layout.ConnectionDescriptor;
+import io.rpcool.nativeio.EventFd;
+import io.rpcool.nativeio.Native;
+import io.rpcool.nativeio.SeqPacketSocket;
+import io.rpcool.stat.CountersFile;
+
+/**
+ * The daemon's one decision maker, as Aeron's driver conductor: it owns every registry (processes,
+ * channels, connections, heaps) and every decision (who maps what, quotas, who is gone), on one
+ * thread, without locks. It never waits: what must wait — a process's answer to a push, a
+ * control-plane round trip, heaps on their way back under a quota — continues in a later duty
+ * cycle. Its collaborators each hold one role: the {@link ClientCommandAdapter} decodes what
+ * processes send, the {@link ClientProxy} encodes what they receive, the {@link HeapMapper} makes
+ * heap memory, the {@link LeaseKeeper} expires process leases, {@link RemotePeers} speaks with the
+ * daemons of other hosts, the {@link LoadSampler} (its own agent) measures load, and
+ * {@link StatReport} describes it all.
+ */
+final class DaemonConductor implements Agent
+{
+    private static final System.Logger LOGGER = System.getLogger("io.rpcool.daemon");
+
+    final DaemonConfig config;
+    final Path directory;
+    final ClientProxy proxy = new ClientProxy(this::disconnect);
+    final HeapMapper heapMapper;
+    final LeaseKeeper leases;
+    final PendingAnswers answers = new PendingAnswers();
+    final DaemonCounters counters;
+    /** The cluster's control plane, or null on a single host. */
+    final ClusterLink cluster;
+    final RemotePeers remote;
+    final Map<Long, ProcessRecord> processes = new LinkedHashMap<>();
+    final Map<String, ChannelRecord> channels = new LinkedHashMap<>();
+    final Map<Long, ConnectionRecord> connections = new LinkedHashMap<>();
+    final Map<Long, HeapRecord> heaps = new LinkedHashMap<>();
+    final long startedAtMs = System.currentTimeMillis();
+    private final List<Deferred> deferred = new ArrayList<>();
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(4096);
+    private final EventFd wake;
+    private ClientCommandAdapter adapter;
+    private long ids;
+    int idleLevel = IdleLevels.SPIN;
+    double lastLoad;
+    /** Pids of the processes served, for the load sampler (written by the conductor only). */
+    private volatile int[] pids = {Native.pid()};
+
+    DaemonConductor(
+        final DaemonConfig config,
+        final HeapMapper heapMapper,
+        final ClusterLink cluster,
+        final DaemonCounters counters,
+        final EventFd wake)
+    {
+        this.config = config;
+        this.directory = config.directory();
+        this.heapMapper = heapMapper;
+        this.leases = new LeaseKeeper(config.leaseTimeoutMs());
+        this.cluster = cluster;
+        this.remote = cluster == null ? null : new RemotePeers(this, cluster);
+        this.counters = counters;
+        this.wake = wake;
+    }
+
+    void adapter(final ClientCommandAdapter adapter)
+    {
+        this.adapter = adapter;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "rpcool-daemon-conductor";
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = adapter.poll();
+        work += commands.drain(Runnable::run);
+        final long now = System.nanoTime();
+        for (final ProcessRecord p : leases.expired(processes.values(), now))
+        {
+            LOGGER.log(System.Logger.Level.WARNING, "rpcool daemon: process " + p.pid + " (" + p.name + ") did not renew its lease for " +
+                config.leaseTimeoutMs() + " ms: treating it as dead");
+            counters.leaseExpiries.increment();
+            p.expired = true;
+            processGone(p);
+            work++;
+        }
+        work += answers.expire(now);
+        if (!deferred.isEmpty())
+        {
+            work += runDeferred(now);
+        }
+        return work;
+    }
+
+    /** Run {@code command} on the conductor thread (from any thread), waking the conductor. */
+    void submit(final Runnable command)
+    {
+        while (!commands.offer(command))
+        {
+            Thread.onSpinWait();
+        }
+        wake.signal();
+    }
+
+    long nextId()
+    {
+        return ++ids;
+    }
+
+    int[] pids()
+    {
+        return pids;
+    }
+
+    private void processesChanged()
+    {
+        final int[] now = new int[processes.size() + 1];
+        int i = 0;
+        for (final ProcessRecord p : processes.values())
+        {
+            now[i++] = p.pid;
+        }
+        now[i] = Native.pid();
+        pids = now;
+    }
+
+    // --------------------------------------------------------------------------------- processes
+
+    /** A process connected to the control socket: admit it if its user may use this daemon. */
+    void onProcessConnected(final SeqPacketSocket socket)
+    {
+        final int[] credentials;
+        try
+        {
+            credentials = socket.peerCredentials();
+        }
+        catch (final RuntimeException e)
+        {
+            socket.close();
+            return;
+        }
+        if (!config.allows(credentials[1], credentials[2]))
+        {
+            counters.processesRefused.increment();
+            counters.recordDistinct(new SecurityException("refused a process of uid " + credentials[1] +
+                " (allowed: " + config.allowedUidsDescription() + ")"));
+            LOGGER.log(System.Logger.Level.WARNING, "rpcool daemon: refused process " + credentials[0] + " of uid " +
+                credentials[1] + ": only " + config.allowedUidsDescription() + " may use this daemon");
+            socket.close();
+            return;
+        }
+        final ProcessRecord process = new ProcessRecord(nextId(), credentials[0], credentials[1], socket);
+        processes.put(process.id, process);
+        processesChanged();
+        counters.processesConnected.increment();
+        adapter.add(process);
+    }
+
+    /** The daemon stops serving a process that does not read its control socket. */
+    private void disconnect(final ProcessRecord process)
+    {
+        if (!process.gone)
+        {
+            counters.processesDisconnected.increment();
+            processGone(process);
+        }
+    }
+
+    /** A process went away (socket closed, lease expired, disconnected): tell its peers, unmap its heaps. */
+    void processGone(final ProcessRecord process)
+    {
+        if (process.gone)
+        {
+            return;
+        }
+        process.gone = true;
+        processes.remove(process.id);
+        processesChanged();
+        if (process.socket != null)
+        {
+            adapter.remove(process);
+            process.socket.close();
+        }
+        final List<String> withdrawn = new ArrayList<>();
+        channels.values().removeIf(c ->
+        {
+            if (c.owner == process)
+            {
+                withdrawn.add(c.name);
+                return true;
+            }
+            return false;
+        });
+        withdraw(withdrawn);
+        final String reason = process.expired ?
+            "process " + process.pid + " (" + process.name + ") stopped renewing its lease" :
+            "process " + process.pid + " (" + process.name + ") exited";
+        answers.failAll(process, reason);
+        // Tell the other ends first: unmapping the last local use of a heap forgets its connections,
+        // and the other end of a connection across hosts maps the heap on its own host, not here.
+        for (final ConnectionRecord conn : new ArrayList<>(connections.values()))
+        {
+            if (conn.client == process || conn.channel.owner == process)
+            {
+                closeConnection(conn, process, reason);
+            }
+        }
+        for (final HeapRecord heap : new ArrayList<>(heaps.values()))
+        {
+            final int[] uses = heap.mappers.get(process);
+            if (uses != null)
+            {
+                uses[0] = 1;
+                unmap(heap, process);
+            }
+        }
+        CountersFile.delete(directory, process.pid);
+    }
+
+    // ----------------------------------------------------------------------------------- requests
+
+    void onHello(final ProcessRecord process, final long requestId, final String name, final String domain)
+    {
+        process.name = name;
+        process.domain = domain;
+        process.registered = true;
+        proxy.hello(process, requestId, Native.pid(), idleLevel, config.quotaBytes(), heapMapper.sealBackendName(),
+            config.leaseTimeoutMs(), cluster == null ? "" : cluster.hostId());
+    }
+
+    void onLeaseRenew(final ProcessRecord process, final long requestId)
+    {
+        leases.renewed(process, System.nanoTime());
+        proxy.leaseRenewed(process, requestId, config.leaseTimeoutMs());
+    }
+
+    void onOpenChannel(
+        final ProcessRecord process, final long requestId, final String name, final String domain, final String host, final int port)
+    {
+        final String problem = ChannelNames.validate(name);
+        if (problem != null)
+        {
+            proxy.error(process, requestId, E_BAD_REQUEST, problem);
+            return;
+        }
+        final ChannelRecord existing = channels.get(name);
+        if (existing != null)
+        {
+            proxy.error(process, requestId, E_CHANNEL_EXISTS, "channel " + name + " is already open (by process " + existing.owner.pid + ")");
+            return;
+        }
+        final ChannelRecord channel = new ChannelRecord(nextId(), name, process, domain, host, port);
+        channels.put(name, channel);
+        counters.channelsOpened.increment();
+        if (remote == null)
+        {
+            proxy.channelOpened(process, requestId, channel.id);
+            return;
+        }
+        remote.publish(channel, failure ->
+        {
+            if (failure == null)
+            {
+                proxy.channelOpened(process, requestId, channel.id);
+            }
+            else
+            {
+                channels.remove(name, channel);
+                proxy.error(process, requestId, failure.code, failure.getMessage());
+            }
+        });
+    }
+
+    void onCloseChannel(final ProcessRecord process, final long requestId, final long channelId)
+    {
+        final ChannelRecord channel = channelById(channelId);
+        if (channel != null && channel.owner == process)
+        {
+            channels.remove(channel.name);
+            withdraw(List.of(channel.name));
+            for (final ConnectionRecord conn : new ArrayList<>(connections.values()))
+            {
+                if (conn.channel == channel)
+                {
+                    closeConnection(conn, process, "channel " + channel.name + " was closed by its server");
+                }
+            }
+        }
+        proxy.ok(process, requestId);
+    }
+
+    void onConnect(
+        final ProcessRecord process, final long requestId, final String name, final int slots, final int bufferSize,
+        final String domain)
+    {
+        final long length;
+        try
+        {
+            length = ConnectionDescriptor.heapLength(slots, bufferSize);
+        }
+        catch (final IllegalArgumentException e)
+        {
+            proxy.error(process, requestId, E_BAD_REQUEST, e.getMessage());
+            return;
+        }
+        final ConnectRequest request = new ConnectRequest(process, requestId, name, slots, length, domain);
+        final ChannelRecord channel = channels.get(name);
+        if (channel == null && remote != null)
+        {
+            remote.find(name, (found, failure) ->
+            {
+                if (failure != null)
+                {
+                    proxy.error(process, requestId, E_PEER_UNAVAILABLE, failure.getMessage());
+                }
+                else
+                {
+                    connect(request, found, false);
+                }
+            });
+            return;
+        }
+        connect(request, channel, false);
+    }
+
+    private void connect(final ConnectRequest r, final ChannelRecord channel, final boolean waited)
+    {
+        final ProcessRecord process = r.client;
+        if (process.gone)
+        {
+            return;
+        }
+        if (channel == null)
+        {
+            proxy.error(process, r.requestId, E_NO_SUCH_CHANNEL, "no channel named " + r.name + " is open" +
+                (cluster == null ? "" : " in the cluster"));
+            return;
+        }
+        if (!channel.domain.equals(r.domain))
+        {
+            proxy.connectTcp(process, r.requestId, channel);
+            return;
+        }
+        for (final ProcessRecord p : new ProcessRecord[] {process, channel.owner})
+        {
+            if (p.isLocal() && p.quotaUsed + r.length > config.quotaBytes())
+            {
+                if (!waited && !p.releasing.isEmpty())
+                {
+                    // Heaps of connections closed a moment ago are still on their way back: wait for them.
+                    defer(p, r.length, () -> connect(r, channel, true));
+                    return;
+                }
+                refuseQuota(process, r.requestId, String.format(
+                    "a connection heap of %d bytes would take %s process %d over its shared-memory quota of %d bytes " +
+                    "(%d in use; set with --quota or rpcool.quota.bytes)",
+                    r.length, p == process ? "this" : "server", p.pid, config.quotaBytes(), p.quotaUsed));
+                return;
+            }
+        }
+        if (remote != null)
+        {
+            remote.createHeap(process, r.requestId, r.length, "connection heap of " + r.name, heap ->
+            {
+                final ConnectionRecord conn = new ConnectionRecord(nextId(), channel, process, heap);
+                connections.put(conn.id, conn);
+                map(heap, process);
+                counters.connectionsMade.increment();
+                proxy.connectHeap(process, r.requestId, conn, 0);
+            });
+            return;
+        }
+        final HeapRecord heap;
+        final long token;
+        try
+        {
+            heap = heapMapper.create(nextId(), r.length, r.slots);
+            try
+            {
+                token = heapMapper.grant(heap, process.pid, false);
+            }
+            catch (final RuntimeException e)
+            {
+                heapMapper.release(heap);
+                throw new HeapMapper.HeapRefusal(E_BAD_REQUEST, "cannot grant the connection heap: " + e.getMessage());
+            }
+        }
+        catch (final HeapMapper.HeapRefusal e)
+        {
+            proxy.error(process, r.requestId, e.code, e.getMessage());
+            return;
+        }
+        heaps.put(heap.id, heap);
+        counters.heapsCreated.increment();
+        final ConnectionRecord conn = new ConnectionRecord(nextId(), channel, process, heap);
+        connections.put(conn.id, conn);
+        map(heap, process);
+        counters.connectionsMade.increment();
+        proxy.connectHeap(process, r.requestId, conn, token);
+    }
+
+    void onConnectReady(final ProcessRecord process, final long requestId, final long connectionId)
+    {
+        connectReady(process, requestId, connectionId, false);
+    }
+
+    private void connectReady(final ProcessRecord process, final long requestId, final long connectionId, final boolean waited)
+    {
+        final ConnectionRecord conn = connections.get(connectionId);
+        if (process.gone)
+        {
+            return;
+        }
+        if (conn == null || conn.client != process)
+        {
+            proxy.error(process, requestId, E_BAD_REQUEST, "no pending connection " + connectionId);
+            return;
+        }
+        final ProcessRecord owner = conn.channel.owner;
+        if (!owner.isLocal())
+        {
+            remote.connect(process, requestId, conn);
+            return;
+        }
+        if (!conn.heap.mappers.containsKey(owner) && owner.quotaUsed + conn.heap.length > config.quotaBytes())
+        {
+            if (!waited && !owner.releasing.isEmpty())
+            {
+                defer(owner, conn.heap.length, () -> connectReady(process, requestId, connectionId, true));
+                return;
+            }
+            refuseQuota(process, requestId, String.format("the server process %d of %s is at its shared-memory quota of %d bytes",
+                owner.pid, conn.channel.name, config.quotaBytes()));
+            return;
+        }
+        final long serverToken;
+        try
+        {
+            serverToken = heapMapper.grant(conn.heap, owner.pid, true);
+        }
+        catch (final RuntimeException e)
+        {
+            proxy.error(process, requestId, E_BAD_REQUEST, "cannot grant the server the connection heap: " + e.getMessage());
+            return;
+        }
+        map(conn.heap, owner);
+        final long pushId = nextId();
+        answers.awaitFrom(owner, pushId, deadline(), "server process " + owner.pid + " did not answer within " +
+            config.peerAnswerTimeoutMs() + " ms", reason ->
+            {
+                if (reason.isEmpty() && connections.get(conn.id) == conn)
+                {
+                    conn.accepted = true;
+                    proxy.connectReady(process, requestId, owner.pid, conn.channel.id, conn.channel.sharedHeaps);
+                }
+                else
+                {
+                    connections.remove(conn.id, conn);
+                    unmap(conn.heap, owner);
+                    proxy.error(process, requestId, E_REJECTED, reason.isEmpty() ? "the connection was closed" : reason);
+                }
+            });
+        if (!proxy.newConnection(owner, pushId, conn, process.pid, serverToken))
+        {
+            answers.complete(pushId, "server process " + owner.pid + " is not reachable");
+        }
+    }
+
+    void onConnectAbort(final ProcessRecord process, final long requestId, final long connectionId)
+    {
+        final ConnectionRecord conn = connections.get(connectionId);
+        if (conn != null && conn.client == process)
+        {
+            connections.remove(connectionId);
+        }
+        proxy.ok(process, requestId);
+    }
+
+    void onAnswer(final ProcessRecord process, final long pushId, final String reason)
+    {
+        answers.completeFrom(process, pushId, reason);
+    }
+
+    void onDetach(final ProcessRecord process, final long requestId, final long heapId)
+    {
+        final HeapRecord heap = heaps.get(heapId);
+        if (heap != null)
+        {
+            unmap(heap, process);
+        }
+        proxy.ok(process, requestId);
+    }
+
+    void onCloseConnection(final ProcessRecord process, final long requestId, final long connectionId)
+    {
+        final ConnectionRecord conn = connections.get(connectionId);
+        if (conn != null && (conn.client == process || conn.channel.owner == process))
+        {
+            closeConnection(conn, process, (conn.client == process ? "client " : "server ") + process.pid + " closed the connection");
+        }
+        proxy.ok(process, requestId);
+    }
+
+    void onStat(final ProcessRecord process, final long requestId)
+    {
+        final String local = StatReport.of(this);
+        if (cluster == null)
+        {
+            proxy.stat(process, requestId, local);
+            return;
+        }
+        cluster.call(() -> cluster.control().describe(), (described, failure) -> proxy.stat(process, requestId,
+            local + (failure == null ? described : "cluster state unavailable: " + failure.getMessage() + "\n")));
+    }
+
+    // -------------------------------------------------------------------------------- data heaps
+
+    void onAddHeap(final ProcessRecord process, final long requestId, final int scope, final long ownerId, final long length)
+    {
+        if (length <= 0 || length > Integer.MAX_VALUE || (scope != SCOPE_CONNECTION && scope != SCOPE_CHANNEL))
+        {
+            proxy.error(process, requestId, E_BAD_REQUEST, "bad heap request: scope " + scope + ", length " + length);
+            return;
+        }
+        final long size = (length + 4095) & ~4095L;
+        final List<ProcessRecord> parties = parties(scope, ownerId);
+        if (parties == null || !parties.contains(process))
+        {
+            proxy.error(process, requestId, E_BAD_REQUEST,
+                "process " + process.pid + " is not a party of " + (scope == SCOPE_CHANNEL ? "channel " : "connection ") + ownerId);
+            return;
+        }
+        for (final ProcessRecord p : parties)
+        {
+            if (p.isLocal() && p.quotaUsed + size > config.quotaBytes())
+            {
+                refuseQuota(process, requestId, String.format(
+                    "a heap of %d bytes would take %s process %d over its shared-memory quota of %d bytes " +
+                    "(%d in use; set with --quota or rpcool.quota.bytes)",
+                    size, p == process ? "this" : "peer", p.pid, config.quotaBytes(), p.quotaUsed));
+                return;
+            }
+        }
+        if (remote != null)
+        {
+            if (scope == SCOPE_CHANNEL && RemotePeers.hasRemoteParty(parties))
+            {
+                proxy.error(process, requestId, E_BAD_REQUEST, "channel " + ownerId + " has clients on other hosts: " +
+                    "its shared heaps cannot grow across hosts");
+                return;
+            }
+            remote.createHeap(process, requestId, size, (scope == SCOPE_CHANNEL ? "channel " : "connection ") + ownerId + " data",
+                heap -> heapAdded(process, requestId, heap, scope, ownerId));
+            return;
+        }
+        final HeapRecord heap;
+        try
+        {
+            heap = heapMapper.create(nextId(), size, 0);
+        }
+        catch (final HeapMapper.HeapRefusal e)
+        {
+            proxy.error(process, requestId, e.code, e.getMessage());
+            return;
+        }
+        heaps.put(heap.id, heap);
+        heapAdded(process, requestId, heap, scope, ownerId);
+    }
+
+    private void heapAdded(final ProcessRecord process, final long requestId, final HeapRecord heap, final int scope, final long ownerId)
+    {
+        counters.heapsCreated.increment();
+        heap.scope = scope;
+        heap.ownerId = ownerId;
+        heap.creator = process;
+        final ChannelRecord channel = scope == SCOPE_CHANNEL ? channelById(ownerId) : null;
+        final ConnectionRecord conn = scope == SCOPE_CONNECTION ? connections.get(ownerId) : null;
+        if (channel == null && conn == null)
+        {
+            heaps.remove(heap.id);
+            heapMapper.release(heap);
+            proxy.error(process, requestId, E_BAD_REQUEST, "the " + heap.describeOwner() + " heap's owner is gone");
+            return;
+        }
+        if (channel != null)
+        {
+            channel.sharedHeaps.add(heap);
+        }
+        else
+        {
+            conn.dataHeaps.add(heap);
+        }
+        map(heap, process);
+        proxy.heap(process, requestId, heap);
+    }
+
+    /**
+     * The creator formatted a new heap: every other party maps it before the creator may hand out
+     * pointers into it.
+     */
+    void onHeapReady(final ProcessRecord process, final long requestId, final long heapId)
+    {
+        final HeapRecord heap = heaps.get(heapId);
+        if (heap == null || heap.creator != process)
+        {
+            proxy.error(process, requestId, E_BAD_REQUEST, "no heap " + heapId + " of this process");
+            return;
+        }
+        final List<ProcessRecord> others = new ArrayList<>();
+        final List<ProcessRecord> parties = parties(heap.scope, heap.ownerId);
+        if (parties != null)
+        {
+            for (final ProcessRecord p : parties)
+            {
+                if (p != process && !heap.mappers.containsKey(p))
+                {
+                    others.add(p);
+                }
+            }
+        }
+        final Barrier barrier = new Barrier(others.size(), problems ->
+        {
+            if (problems.isEmpty())
+            {
+                proxy.ok(process, requestId);
+            }
+            else
+            {
+                proxy.error(process, requestId, E_REJECTED, String.join("; ", problems));
+            }
+        });
+        for (final ProcessRecord other : others)
+        {
+            if (!other.isLocal())
+            {
+                remote.shareHeap(heap, other, barrier::arrive);
+                continue;
+            }
+            map(heap, other);
+            final long pushId = nextId();
+            answers.awaitFrom(other, pushId, deadline(), "process " + other.pid + " did not map the heap within " +
+                config.peerAnswerTimeoutMs() + " ms", reason ->
+                {
+                    if (!reason.isEmpty())
+                    {
+                        unmap(heap, other);
+                        barrier.arrive("process " + other.pid + ": " + reason);
+                    }
+                    else
+                    {
+                        barrier.arrive(null);
+                    }
+                });
+            if (!proxy.newHeap(other, pushId, heap))
+            {
+                answers.complete(pushId, "not reachable");
+            }
+        }
+    }
+
+    void onMapHeap(final ProcessRecord process, final long requestId, final long heapId)
+    {
+        final HeapRecord heap = heaps.get(heapId);
+        final List<ProcessRecord> parties = heap == null ? null : parties(heap.scope, heap.ownerId);
+        if (parties == null || !parties.contains(process))
+        {
+            proxy.error(process, requestId, E_BAD_REQUEST, "heap " + heapId + " is not shared with process " + process.pid);
+            return;
+        }
+        if (!heap.mappers.containsKey(process))
+        {
+            if (process.quotaUsed + heap.length > config.quotaBytes())
+            {
+                refuseQuota(process, requestId, String.format(
+                    "mapping heap %d of %d bytes would take this process %d over its shared-memory quota of %d bytes (%d in use)",
+                    heapId, heap.length, process.pid, config.quotaBytes(), process.quotaUsed));
+                return;
+            }
+            // A process maps a data heap once, however many of its connections use it.
+            map(heap, process);
+        }
+        proxy.heap(process, requestId, heap);
+    }
+
+    /** The processes a data heap of this scope is shared between, or null if the owner is gone. */
+    List<ProcessRecord> parties(final int scope, final long ownerId)
+    {
+        final List<ProcessRecord> parties = new ArrayList<>();
+        if (scope == SCOPE_CONNECTION)
+        {
+            final ConnectionRecord conn = connections.get(ownerId);
+            if (conn == null)
+            {
+                return null;
+            }
+            parties.add(conn.client);
+            parties.add(conn.channel.owner);
+            return parties;
+        }
+        final ChannelRecord channel = channelById(ownerId);
+        if (channel == null)
+        {
+            return null;
+        }
+        parties.add(channel.owner);
+        for (final ConnectionRecord conn : connections.values())
+        {
+            if (conn.channel == channel && conn.accepted && !parties.contains(conn.client))
+            {
+                parties.add(conn.client);
+            }
+        }
+        return parties;
+    }
+
+    ChannelRecord channelById(final long id)
+    {
+        for (final ChannelRecord c : channels.values())
+        {
+            if (c.id == id)
+            {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------------- connections, maps
+
+    /** Forget a connection and tell the end that did not close it. */
+    void closeConnection(final ConnectionRecord conn, final ProcessRecord closer, final String reason)
+    {
+        if (connections.remove(conn.id) == null)
+        {
+            return;
+        }
+        final ProcessRecord other = conn.other(closer);
+        if (conn.heap.mappers.containsKey(other))
+        {
+            // Told below that the peer is gone, it unmaps the heap: count it as on its way back.
+            other.releasing.add(conn.heap);
+        }
+        if (!other.isLocal())
+        {
+            remote.peerGone(other.host, conn, closer.pid, reason);
+            return;
+        }
+        proxy.peerGone(other, nextId(), conn.id, closer.pid, reason);
+    }
+
+    /**
+     * Count one use of the heap by the process (a process that is both client and server of a
+     * connection uses it twice, through one mapping); the quota counts the heap once per process.
+     */
+    void map(final HeapRecord heap, final ProcessRecord process)
+    {
+        final int[] uses = heap.mappers.get(process);
+        if (uses != null)
+        {
+            uses[0]++;
+            return;
+        }
+        heap.mappers.put(process, new int[] {1});
+        process.quotaUsed += heap.length;
+        if (heap.pooled && process.isLocal())
+        {
+            if (heap.initialLeasePid == process.pid)
+            {
+                heap.initialLeasePid = 0;   // taken with the heap
+            }
+            else
+            {
+                remote.acquireLease(heap, process.pid);
+            }
+        }
+    }
+
+    /** Drop one use; free the heap's memory and address once nobody maps it. */
+    void unmap(final HeapRecord heap, final ProcessRecord process)
+    {
+        final int[] uses = heap.mappers.get(process);
+        if (uses != null && --uses[0] == 0)
+        {
+            heap.mappers.remove(process);
+            process.quotaUsed -= heap.length;
+            process.releasing.remove(heap);
+            if (heap.pooled && process.isLocal())
+            {
+                remote.releaseLease(heap, process.pid);
+            }
+        }
+        if (heap.mappers.isEmpty() && heaps.remove(heap.id) != null)
+        {
+            connections.values().removeIf(c -> c.heap == heap);
+            for (final ConnectionRecord c : connections.values())
+            {
+                c.dataHeaps.remove(heap);
+            }
+            for (final ChannelRecord c : channels.values())
+            {
+                c.sharedHeaps.remove(heap);
+            }
+            heapMapper.release(heap);
+        }
+    }
+
+    private void refuseQuota(final ProcessRecord process, final long requestId, final String message)
+    {
+        counters.quotaRefusals.increment();
+        proxy.error(process, requestId, E_QUOTA_EXCEEDED, message);
+    }
+
+    private void withdraw(final List<String> names)
+    {
+        if (remote != null)
+        {
+            for (final String name : names)
+            {
+                remote.withdraw(name);
+            }
+        }
+    }
+
+    long deadline()
+    {
+        return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.peerAnswerTimeoutMs());
+    }
+
+    // ------------------------------------------------------------------------------ deferred work
+
+    /**
+     * Run {@code retry} once {@code process} has room for {@code length} more bytes, or holds no
+     * heaps on their way back any more, or the peer answer timeout passed.
+     */
+    private void defer(final ProcessRecord process, final long length, final Runnable retry)
+    {
+        deferred.add(new Deferred(process, length, deadline(), retry));
+    }
+
+    private int runDeferred(final long now)
+    {
+        int ran = 0;
+        for (int i = deferred.size() - 1; i >= 0; i--)
+        {
+            final Deferred d = deferred.get(i);
+            if (d.process.quotaUsed + d.length <= config.quotaBytes() || d.process.releasing.isEmpty() ||
+                d.process.gone || now - d.deadlineNs > 0)
+            {
+                deferred.remove(i);
+                d.retry.run();
+                ran++;
+            }
+        }
+        return ran;
+    }
+
+    private record Deferred(ProcessRecord process, long length, long deadlineNs, Runnable retry)
+    {
+    }
+
+    private record ConnectRequest(ProcessRecord client, long requestId, String name, int slots, long length, String domain)
+    {
+    }
+
+    /** Waits for {@code count} arrivals (null: fine; else a problem), then runs {@code then} with the problems. */
+    static final class Barrier
+    {
+        private final List<String> problems = new ArrayList<>();
+        private final java.util.function.Consumer<List<String>> then;
+        private int outstanding;
+
+        Barrier(final int count, final java.util.function.Consumer<List<String>> then)
+        {
+            this.outstanding = count;
+            this.then = then;
+            if (count == 0)
+            {
+                then.accept(problems);
+            }
+        }
+
+        void arrive(final String problem)
+        {
+            if (problem != null)
+            {
+                problems.add(problem);
+            }
+            if (--outstanding == 0)
+            {
+                then.accept(problems);
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- load
+
+    /** The load sampler measured {@code load} (fraction of the host's CPU used by other work). */
+    void onLoad(final double load)
+    {
+        lastLoad = load;
+        final int level = LoadSampler.level(load, config.spinBelow(), config.sleepBelow());
+        if (level != idleLevel)
+        {
+            idleLevel = level;
+            for (final ProcessRecord p : new ArrayList<>(processes.values()))
+            {
+                if (p.registered)
+                {
+                    proxy.idleLevel(p, level);
+                }
+            }
+        }
+    }
+
+    /** Stop: every process's socket closes (they see the daemon go), heaps' descriptors close. */
+    void close()
+    {
+        for (final ProcessRecord p : new ArrayList<>(processes.values()))
+        {
+            p.gone = true;
+            p.socket.close();
+        }
+        processes.clear();
+        for (final HeapRecord h : heaps.values())
+        {
+            io.rpcool.nativeio.SharedMemory.close(h.fd);
+        }
+        heaps.clear();
+    }
+}
