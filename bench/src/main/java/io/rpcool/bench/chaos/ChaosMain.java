@@ -1,4 +1,4 @@
-package io.rpcool.orchestrator.chaos;
+package io.rpcool.bench.chaos;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import io.rpcool.daemon.DaemonMain;
+import io.rpcool.harness.jvm.ChildJvm;
+import io.rpcool.harness.jvm.ChildJvmException;
 import io.rpcool.orchestrator.ClusterInspector;
 import io.rpcool.orchestrator.LocalCluster;
 import io.rpcool.orchestrator.PoolUsage;
@@ -31,6 +34,9 @@ import io.rpcool.orchestrator.PoolUsage;
  */
 public final class ChaosMain
 {
+    private static final String STATS = "STATS ";
+    private static final String FINAL = "FINAL ";
+
     private ChaosMain()
     {
     }
@@ -93,8 +99,11 @@ public final class ChaosMain
             final long baseline = PoolUsage.usedBytes(pool);
             for (final String host : List.of("hostA", "hostB"))
             {
-                daemons.add(ChildJvm.start("daemon-" + host, ChaosDaemonMain.class, List.of(),
-                    dir(host), host, "zk:" + connect, pool.toString(), String.valueOf(leaseMs)).awaitReady(30_000));
+                final ChildJvm daemon = start("daemon-" + host, DaemonMain.class, List.of(), "--dir", dir(host), "--host", host,
+                    "--orchestrator", "zk:" + connect, "--pool", pool.toString(), "--lease-timeout-ms", String.valueOf(leaseMs),
+                    "--seal-backend", "mprotect");
+                daemons.add(daemon);
+                daemon.awaitLine(DaemonMain.LISTENING, 30_000);
             }
             for (int s = 0; s < servers.length; s++)
             {
@@ -132,16 +141,23 @@ public final class ChaosMain
             long bad = 0;
             for (final ChildJvm c : clients)
             {
-                c.send("stop");
+                try
+                {
+                    c.send("stop");
+                }
+                catch (final ChildJvmException ignore)
+                {
+                    // it died on its own: its last STATS line counts
+                }
             }
             final List<ChildJvm> all = new ArrayList<>(retiredClients);
             all.addAll(List.of(clients));
             for (final ChildJvm c : all)
             {
-                String s = c.process.isAlive() || c.fin != null ? c.awaitFinal(hangMs + 10_000) : null;
+                String s = finalReport(c, hangMs + 10_000);
                 if (s == null)
                 {
-                    s = c.stats;   // killed: its last report
+                    s = lastReport(c);   // killed: its last report
                 }
                 if (s == null)
                 {
@@ -220,6 +236,52 @@ public final class ChaosMain
         return passed;
     }
 
+    /**
+     * A child JVM with the chaos run's small heap and quick start; lines other than its reports are
+     * echoed with its name.
+     */
+    private static ChildJvm start(final String name, final Class<?> main, final List<String> jvmFlags, final String... args)
+    {
+        return ChildJvm.builder(main).name(name)
+            .jvmFlags("-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto").jvmFlags(jvmFlags).args(args)
+            .onLine(line ->
+            {
+                if (!line.startsWith("READY") && !line.startsWith(STATS) && !line.startsWith(FINAL) &&
+                    !line.startsWith(DaemonMain.LISTENING))
+                {
+                    System.out.println("  [" + name + "] " + line);
+                }
+            })
+            .start();
+    }
+
+    /** The client's {@code FINAL} report, or null if it ends (or was killed) without one. */
+    private static String finalReport(final ChildJvm client, final long timeoutMs)
+    {
+        try
+        {
+            return client.awaitLine(FINAL, timeoutMs).substring(FINAL.length());
+        }
+        catch (final ChildJvmException ex)
+        {
+            return null;
+        }
+    }
+
+    /** The client's latest {@code STATS} report, or null if it made none. */
+    private static String lastReport(final ChildJvm client)
+    {
+        final List<String> lines = client.lines();
+        for (int i = lines.size() - 1; i >= 0; i--)
+        {
+            if (lines.get(i).startsWith(STATS))
+            {
+                return lines.get(i).substring(STATS.length());
+            }
+        }
+        return null;
+    }
+
     private String dir(final String host)
     {
         return base.resolve(host).toString();
@@ -231,18 +293,22 @@ public final class ChaosMain
     }
 
     /** Server 0 on hostA, server 1 on hostB. */
-    private ChildJvm startServer(final int s) throws InterruptedException
+    private ChildJvm startServer(final int s)
     {
-        return ChildJvm.start("server-" + s, ChaosServerMain.class, List.of("-Drpcool.lease.renewMs=500"),
-            dir(s == 0 ? "hostA" : "hostB"), channel(s), "pool-1").awaitReady(40_000);
+        final ChildJvm server = start("server-" + s, ChaosServerMain.class, List.of("-Drpcool.lease.renewMs=500"),
+            dir(s == 0 ? "hostA" : "hostB"), channel(s), "pool-1");
+        server.awaitLine("READY", 40_000);
+        return server;
     }
 
     /** Clients 0 and 1 on hostB call server 0 (across hosts), client 2 on hostA calls server 0, client 3 on hostA calls server 1. */
-    private ChildJvm startClient(final int c) throws InterruptedException
+    private ChildJvm startClient(final int c)
     {
         final String host = c < 2 ? "hostB" : "hostA";
         final int server = c < 3 ? 0 : 1;
-        return ChildJvm.start("client-" + c, ChaosClientMain.class, List.of("-Drpcool.lease.renewMs=500"),
-            dir(host), channel(server), "pool-1", String.valueOf(hangMs)).awaitReady(30_000);
+        final ChildJvm client = start("client-" + c, ChaosClientMain.class, List.of("-Drpcool.lease.renewMs=500"),
+            dir(host), channel(server), "pool-1", String.valueOf(hangMs));
+        client.awaitLine("READY", 30_000);
+        return client;
     }
 }

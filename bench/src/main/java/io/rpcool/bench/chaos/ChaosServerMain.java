@@ -1,4 +1,4 @@
-package io.rpcool.orchestrator.chaos;
+package io.rpcool.bench.chaos;
 
 import java.nio.file.Path;
 

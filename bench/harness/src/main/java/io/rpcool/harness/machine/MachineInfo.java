@@ -1,4 +1,4 @@
-package io.rpcool.bench;
+package io.rpcool.harness.machine;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.rpcool.bench.harness;
+package io.rpcool.harness.machine;
 
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;

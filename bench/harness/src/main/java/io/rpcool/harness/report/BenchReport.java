@@ -1,4 +1,4 @@
-package io.rpcool.bench.report;
+package io.rpcool.harness.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

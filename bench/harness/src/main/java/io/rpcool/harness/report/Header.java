@@ -1,4 +1,4 @@
-package io.rpcool.bench.report;
+package io.rpcool.harness.report;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

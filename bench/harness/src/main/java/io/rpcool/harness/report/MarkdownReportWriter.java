@@ -1,4 +1,4 @@
-package io.rpcool.bench.report;
+package io.rpcool.harness.report;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -221,7 +221,7 @@ public final class MarkdownReportWriter
         if (!figures.isEmpty())
         {
             final long far = figures.stream().filter(ns -> ns > header.probeFarThresholdNs()).count();
-            final double median = ReportBuilder.median(figures.stream().mapToDouble(Double::doubleValue).toArray());
+            final double median = Medians.of(figures.stream().mapToDouble(Double::doubleValue).toArray());
             md.append(String.format(Locale.ROOT, " %d probes: median %.0f ns, %d in the far mode.",
                 figures.size(), median, far));
         }

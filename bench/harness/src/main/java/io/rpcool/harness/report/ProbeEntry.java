@@ -1,4 +1,4 @@
-package io.rpcool.bench.report;
+package io.rpcool.harness.report;
 
 /**
  * Placement probe figures around one system in one run, plus the CPU other processes used meanwhile.

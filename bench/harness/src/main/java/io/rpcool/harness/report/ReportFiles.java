@@ -1,7 +1,4 @@
-package io.rpcool.bench;
-
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.JsonReportWriter;
+package io.rpcool.harness.report;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +8,13 @@ import java.nio.file.Path;
 /**
  * Writes a suite's {@code <suite>.json}, {@code .md} and {@code .png} and echoes the Markdown.
  */
-final class ReportFiles
+public final class ReportFiles
 {
     /**
      * Renders a suite's chart.
      */
     @FunctionalInterface
-    interface ChartRenderer
+    public interface ChartRenderer
     {
         void write(BenchReport report, Path file) throws IOException;
     }
@@ -33,7 +30,7 @@ final class ReportFiles
      * @param outDir    output directory.
      * @throws IOException if a file cannot be written.
      */
-    static void write(final BenchReport report, final String markdown, final ChartRenderer chart, final Path outDir)
+    public static void write(final BenchReport report, final String markdown, final ChartRenderer chart, final Path outDir)
         throws IOException
     {
         final String suite = report.header().suite();
