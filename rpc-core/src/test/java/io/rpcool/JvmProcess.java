@@ -1,128 +1,54 @@
 package io.rpcool;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+
+import io.rpcool.harness.jvm.ChildJvm;
 
 /**
- * A separate JVM running a main class of the test classpath, with its stdout readable line by
- * line. {@link #kill9()} sends SIGKILL.
+ * The former test launcher's signature, over {@link ChildJvm}: a JVM of the test class path with
+ * {@code -Xmx256m} and the given flags.
+ *
+ * @deprecated start child JVMs with {@link ChildJvm#builder(Class)}; this adapter remains only for
+ * callers not yet ported.
  */
+@Deprecated
 public final class JvmProcess implements AutoCloseable
 {
-    private final Process process;
-    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    private final List<String> seen = new ArrayList<>();
+    private final ChildJvm jvm;
 
-    private JvmProcess(final Process process)
+    private JvmProcess(final ChildJvm jvm)
     {
-        this.process = process;
-        final Thread reader = new Thread(() ->
-        {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-            {
-                String line;
-                while ((line = r.readLine()) != null)
-                {
-                    lines.add(line);
-                }
-            }
-            catch (final IOException e)
-            {
-                // process ended
-            }
-        }, "jvm-output");
-        reader.setDaemon(true);
-        reader.start();
+        this.jvm = jvm;
     }
 
     public static JvmProcess start(final Class<?> main, final List<String> properties, final String... args)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--add-exports");
-        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-        command.add("-Xmx256m");
-        command.addAll(properties);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(List.of(args));
-        try
-        {
-            return new JvmProcess(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        }
-        catch (final IOException e)
-        {
-            throw new IllegalStateException(e);
-        }
+        return new JvmProcess(ChildJvm.builder(main).jvmFlags("-Xmx256m").jvmFlags(properties).args(args).start());
     }
 
-    /**
-     * Wait for a line starting with {@code prefix}.
-     *
-     * @return the line.
-     */
     public String awaitLine(final String prefix, final long timeoutMs)
     {
-        final long deadline = System.currentTimeMillis() + timeoutMs;
-        while (true)
-        {
-            final long left = deadline - System.currentTimeMillis();
-            final String line;
-            try
-            {
-                line = left <= 0 ? null : lines.poll(left, TimeUnit.MILLISECONDS);
-            }
-            catch (final InterruptedException e)
-            {
-                throw new IllegalStateException(e);
-            }
-            if (line == null)
-            {
-                throw new AssertionError("no line starting with '" + prefix + "' within " + timeoutMs + " ms; saw " + seen +
-                    (process.isAlive() ? "" : " (process exited with " + process.exitValue() + ")"));
-            }
-            seen.add(line);
-            if (line.startsWith(prefix))
-            {
-                return line;
-            }
-        }
+        return jvm.awaitLine(prefix, timeoutMs);
     }
 
     public long pid()
     {
-        return process.pid();
+        return jvm.pid();
     }
 
-    public void kill9() throws InterruptedException
+    public void kill9()
     {
-        process.destroyForcibly();
-        process.waitFor(10, TimeUnit.SECONDS);
+        jvm.kill9();
     }
 
-    public int waitFor(final long timeoutMs) throws InterruptedException
+    public int waitFor(final long timeoutMs)
     {
-        if (!process.waitFor(timeoutMs, TimeUnit.MILLISECONDS))
-        {
-            throw new AssertionError("process did not exit within " + timeoutMs + " ms");
-        }
-        return process.exitValue();
+        return jvm.awaitExit(timeoutMs);
     }
 
     @Override
-    public void close() throws InterruptedException
+    public void close()
     {
-        if (process.isAlive())
-        {
-            kill9();
-        }
+        jvm.close();
     }
 }

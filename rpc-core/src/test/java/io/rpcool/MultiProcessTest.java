@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Timeout;
 import io.rpcool.daemon.ControlProtocol;
 import io.rpcool.daemon.DaemonConfig;
 import io.rpcool.daemon.DaemonException;
+import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.layout.ConnectionDescriptor;
 import io.rpcool.layout.RequestQueueDescriptor;
 
@@ -28,9 +29,9 @@ import io.rpcool.layout.RequestQueueDescriptor;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MultiProcessTest
 {
-    private static JvmProcess server(final Path dir, final String channel, final String domain)
+    private static ChildJvm server(final Path dir, final String channel, final String domain)
     {
-        final JvmProcess p = JvmProcess.start(TestServerMain.class, List.of(), dir.toString(), channel, domain);
+        final ChildJvm p = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m").args(dir.toString(), channel, domain).start();
         p.awaitLine("READY", 30_000);
         return p;
     }
@@ -44,7 +45,7 @@ class MultiProcessTest
     void shouldCallServerInAnotherJvmWithZeroCopyBuffersSyncAsyncAndFromManyThreads() throws Exception
     {
         final Path dir = TestDirs.fresh("mp-basic");
-        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local");
+        try (Rpcool rpc = embedded(dir); ChildJvm srv = server(dir, "/demo/echo", "local");
             Connection conn = rpc.connect("/demo/echo"))
         {
             assertEquals(Transport.SHARED_MEMORY, conn.transport());
@@ -113,7 +114,7 @@ class MultiProcessTest
     void shouldFailEveryPendingCallWhenTheServerIsKilled() throws Exception
     {
         final Path dir = TestDirs.fresh("mp-kill-server");
-        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/slow", "local");
+        try (Rpcool rpc = embedded(dir); ChildJvm srv = server(dir, "/demo/slow", "local");
             Connection conn = rpc.connect("/demo/slow"))
         {
             final List<CompletableFuture<ClientCall>> pending = new ArrayList<>();
@@ -160,8 +161,8 @@ class MultiProcessTest
     void shouldKeepServingOthersAndReclaimTheHeapWhenAClientIsKilled() throws Exception
     {
         final Path dir = TestDirs.fresh("mp-kill-client");
-        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local");
-            JvmProcess client = JvmProcess.start(TestClientLoopMain.class, List.of(), dir.toString(), "/demo/echo");
+        try (Rpcool rpc = embedded(dir); ChildJvm srv = server(dir, "/demo/echo", "local");
+            ChildJvm client = ChildJvm.builder(TestClientLoopMain.class).jvmFlags("-Xmx256m").args(dir.toString(), "/demo/echo").start();
             Connection conn = rpc.connect("/demo/echo"); ClientCall call = conn.newCall(TestServerMain.ECHO))
         {
             client.awaitLine("CALLS 2000", 30_000);
@@ -189,7 +190,7 @@ class MultiProcessTest
     void shouldRejectGarbageQueueEntriesAndKeepServing() throws Exception
     {
         final Path dir = TestDirs.fresh("mp-garbage");
-        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local");
+        try (Rpcool rpc = embedded(dir); ChildJvm srv = server(dir, "/demo/echo", "local");
             Connection conn = rpc.connect("/demo/echo", ConnectOptions.defaults().slots(8)))
         {
             final int slot = 7;
@@ -259,7 +260,7 @@ class MultiProcessTest
     void shouldServeSealedCallsFromAnotherJvmAndRejectUnsealedAndForgedOnes() throws Exception
     {
         final Path dir = TestDirs.fresh("mp-sealed");
-        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/sealed", "local");
+        try (Rpcool rpc = embedded(dir); ChildJvm srv = server(dir, "/demo/sealed", "local");
             Connection conn = rpc.connect("/demo/sealed", ConnectOptions.defaults().slots(4)))
         {
             try (ClientCall call = conn.newCall(TestServerMain.SEALED_PROTECTION).sealed(true))
@@ -290,7 +291,7 @@ class MultiProcessTest
     void shouldRefuseAHeapWithAnIncompatibleLayoutVersion() throws Exception
     {
         final Path dir = TestDirs.fresh("mp-layout");
-        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/demo/echo", "local"))
+        try (Rpcool rpc = embedded(dir); ChildJvm srv = server(dir, "/demo/echo", "local"))
         {
             Connector.layoutVersionForTesting = 999;
             try
@@ -315,7 +316,7 @@ class MultiProcessTest
     void shouldFallBackToTcpAcrossMemoryDomains() throws Exception
     {
         final Path dir = TestDirs.fresh("mp-tcp");
-        try (Rpcool rpc = embedded(dir); JvmProcess srv = server(dir, "/remote/echo", "other-domain"))
+        try (Rpcool rpc = embedded(dir); ChildJvm srv = server(dir, "/remote/echo", "other-domain"))
         {
             try (Connection conn = rpc.connect("/remote/echo"); ClientCall call = conn.newCall(TestServerMain.ECHO))
             {
@@ -343,7 +344,7 @@ class MultiProcessTest
         final Path dir = TestDirs.fresh("mp-quota");
         final RpcoolContext ctx = TestDirs.context(dir).daemonMode(RpcoolContext.DaemonMode.EMBEDDED)
             .daemonConfig(new DaemonConfig().quotaBytes(2L * 1024 * 1024));
-        try (Rpcool rpc = Rpcool.launch(ctx); JvmProcess srv = server(dir, "/demo/echo", "local"))
+        try (Rpcool rpc = Rpcool.launch(ctx); ChildJvm srv = server(dir, "/demo/echo", "local"))
         {
             try (Connection small = rpc.connect("/demo/echo", ConnectOptions.defaults().slots(4).bufferSize(4096)))
             {

@@ -17,6 +17,7 @@ import io.rpcool.TestServerMain.Order;
 import io.rpcool.daemon.ControlProtocol;
 import io.rpcool.daemon.DaemonConfig;
 import io.rpcool.daemon.DaemonException;
+import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.mem.RpcBuffer;
 import io.rpcool.mem.SharedMemoryBoundsException;
 import io.rpcool.mem.SharedString;
@@ -29,9 +30,9 @@ import io.rpcool.mem.SharedString;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PointerRichTest
 {
-    private static JvmProcess server(final Path dir, final String channel, final String heapMode)
+    private static ChildJvm server(final Path dir, final String channel, final String heapMode)
     {
-        final JvmProcess p = JvmProcess.start(TestServerMain.class, List.of(), dir.toString(), channel, "local", heapMode);
+        final ChildJvm p = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m").args(dir.toString(), channel, "local", heapMode).start();
         p.awaitLine("READY", 30_000);
         return p;
     }
@@ -46,7 +47,7 @@ class PointerRichTest
     void shouldPassAnObjectGraphByPointerAndReadItInPlaceInAnotherJvm() throws Exception
     {
         final Path dir = TestDirs.fresh("ptr-graph");
-        try (Rpcool rpc = embedded(dir, new DaemonConfig()); JvmProcess srv = server(dir, "/shop/orders", "private");
+        try (Rpcool rpc = embedded(dir, new DaemonConfig()); ChildJvm srv = server(dir, "/shop/orders", "private");
             Connection conn = rpc.connect("/shop/orders"); ClientCall call = conn.newCall(TestServerMain.TOTAL))
         {
             final Order order = new Order("o-1", List.of(new Line("apple", 3, 50), new Line("pear", 2, 125)),
@@ -65,7 +66,7 @@ class PointerRichTest
     void shouldReturnAPointerTheClientReadsAtTheSameAddress() throws Exception
     {
         final Path dir = TestDirs.fresh("ptr-greeting");
-        try (Rpcool rpc = embedded(dir, new DaemonConfig()); JvmProcess srv = server(dir, "/demo/greeting", "private");
+        try (Rpcool rpc = embedded(dir, new DaemonConfig()); ChildJvm srv = server(dir, "/demo/greeting", "private");
             Connection conn = rpc.connect("/demo/greeting"); ClientCall call = conn.newCall(TestServerMain.GREETING))
         {
             call.invoke(0);
@@ -81,7 +82,7 @@ class PointerRichTest
     {
         final Path dir = TestDirs.fresh("ptr-grow");
         try (Rpcool rpc = embedded(dir, new DaemonConfig().quotaBytes(8L * 1024 * 1024));
-            JvmProcess srv = server(dir, "/shop/orders", "private");
+            ChildJvm srv = server(dir, "/shop/orders", "private");
             Connection conn = rpc.connect("/shop/orders", ConnectOptions.defaults().slots(4).bufferSize(4096));
             ClientCall call = conn.newCall(TestServerMain.TOTAL))
         {
@@ -115,7 +116,7 @@ class PointerRichTest
     void shouldShareOneHeapAmongAllConnectionsOfAChannel() throws Exception
     {
         final Path dir = TestDirs.fresh("ptr-shared");
-        try (Rpcool rpc = embedded(dir, new DaemonConfig()); JvmProcess srv = server(dir, "/db/docs", "shared");
+        try (Rpcool rpc = embedded(dir, new DaemonConfig()); ChildJvm srv = server(dir, "/db/docs", "shared");
             Connection writer = rpc.connect("/db/docs"); ClientCall store = writer.newCall(TestServerMain.STORE))
         {
             final long pointer = writer.copyFrom(new Order("shared-1", List.of(new Line("book", 1, 999)), Map.of("k", "v")));
@@ -123,11 +124,11 @@ class PointerRichTest
             store.request().putLong(8, pointer);
             store.invoke(16);
             // A second client process reads the document the first one stored, through the server.
-            try (JvmProcess reader = JvmProcess.start(SharedHeapReaderMain.class, List.of(), dir.toString(), "/db/docs", "42"))
+            try (ChildJvm reader = ChildJvm.builder(SharedHeapReaderMain.class).jvmFlags("-Xmx256m").args(dir.toString(), "/db/docs", "42").start())
             {
                 final String line = reader.awaitLine("ORDER", 30_000);
                 assertEquals(String.format("ORDER 0x%x shared-1 999", pointer), line);
-                assertEquals(0, reader.waitFor(10_000));
+                assertEquals(0, reader.awaitExit(10_000));
             }
         }
     }
@@ -136,7 +137,7 @@ class PointerRichTest
     void shouldRefuseAPointerOutsideEveryHeapOfTheConnection() throws Exception
     {
         final Path dir = TestDirs.fresh("ptr-wild");
-        try (Rpcool rpc = embedded(dir, new DaemonConfig()); JvmProcess srv = server(dir, "/shop/orders", "private");
+        try (Rpcool rpc = embedded(dir, new DaemonConfig()); ChildJvm srv = server(dir, "/shop/orders", "private");
             Connection conn = rpc.connect("/shop/orders"); ClientCall call = conn.newCall(TestServerMain.TOTAL))
         {
             for (final long wild : new long[] {0L, 8L, 0x7fff_0000_0000L, ((ShmConnection)conn).heapAddress()})

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.rpcool.daemon.DaemonConfig;
+import io.rpcool.harness.jvm.ChildJvm;
 
 /**
  * Process leases on one host: the library renews its process's lease with the daemon; a process
@@ -32,17 +33,12 @@ class ProcessLeaseTest
             .daemonConfig(new DaemonConfig().leaseTimeoutMs(LEASE_MS)));
     }
 
-    private static void signal(final JvmProcess p, final String signal) throws Exception
-    {
-        new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor();
-    }
-
     @Test
     void shouldTreatAServerThatStopsRenewingItsLeaseAsDeadAndTellItsClients() throws Exception
     {
         final Path dir = TestDirs.fresh("lease-stop");
         try (Rpcool rpc = embedded(dir);
-            JvmProcess srv = JvmProcess.start(TestServerMain.class, List.of("-Drpcool.lease.renewMs=300"), dir.toString(), "/lease/x", "local"))
+            ChildJvm srv = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m", "-Drpcool.lease.renewMs=300").args(dir.toString(), "/lease/x", "local").start())
         {
             srv.awaitLine("READY", 30_000);
             final Connection conn = rpc.connect("/lease/x");
@@ -57,7 +53,7 @@ class ProcessLeaseTest
             final CompletableFuture<ClientCall> pending = slow.invokeAsync(4);
             Thread.sleep(200);
             final long stoppedAt = System.nanoTime();
-            signal(srv, "STOP");
+            srv.signal("STOP");
             try
             {
                 final String message = told.poll(LEASE_MS + 5000, TimeUnit.MILLISECONDS);
@@ -77,7 +73,7 @@ class ProcessLeaseTest
             }
             finally
             {
-                signal(srv, "CONT");
+                srv.signal("CONT");
             }
             conn.close();
         }
@@ -88,7 +84,7 @@ class ProcessLeaseTest
     {
         final Path dir = TestDirs.fresh("lease-keep");
         try (Rpcool rpc = embedded(dir);
-            JvmProcess srv = JvmProcess.start(TestServerMain.class, List.of("-Drpcool.lease.renewMs=300"), dir.toString(), "/lease/y", "local");
+            ChildJvm srv = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m", "-Drpcool.lease.renewMs=300").args(dir.toString(), "/lease/y", "local").start();
             Connection conn = rpc.connect(awaitReady(srv, "/lease/y")))
         {
             final long start = rpc.leaseRenewals();
@@ -104,7 +100,7 @@ class ProcessLeaseTest
         }
     }
 
-    private static String awaitReady(final JvmProcess p, final String channel)
+    private static String awaitReady(final ChildJvm p, final String channel)
     {
         p.awaitLine("READY", 30_000);
         return channel;

@@ -10,13 +10,15 @@ import io.rpcool.bench.alloc.AllocationProbeMain;
 import io.rpcool.bench.alloc.JmhResult;
 import io.rpcool.bench.alloc.NoopCallFixture;
 import io.rpcool.bench.fork.ForkProtocol;
-import io.rpcool.bench.harness.CpuAccounting;
 import io.rpcool.bench.harness.Harness;
-import io.rpcool.bench.harness.JvmLauncher;
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Header;
-import io.rpcool.bench.report.MarkdownReportWriter;
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.machine.CpuAccounting;
+import io.rpcool.harness.machine.MachineInfo;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Header;
+import io.rpcool.harness.report.MarkdownReportWriter;
+import io.rpcool.harness.report.Record;
+import io.rpcool.harness.report.ReportFiles;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -74,7 +76,7 @@ final class AllocCommand implements Callable<Integer>
         final AllocSuite settings = AllocSuite.settings(quick);
         final String date = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         final Path logDir = Files.createDirectories(outDir.resolve("tmp").resolve(AllocSuite.NAME));
-        final Harness harness = new Harness(JvmLauncher.forCurrentJdk(), logDir, logDir, 0, System.out);
+        final Harness harness = new Harness(Harness.forkClassPath(), logDir, logDir, 0, System.out);
         System.out.println(AllocSuite.NAME + ": " + runCount + " per-thread run(s)" + (noJmh ? "" : " and JMH") +
             (quick ? ", quick" : "") + "; fork logs in " + logDir);
 

@@ -1,8 +1,8 @@
 package io.rpcool.bench;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.MarkdownReportWriter;
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.MarkdownReportWriter;
+import io.rpcool.harness.report.Record;
 
 import java.util.Optional;
 

@@ -1,8 +1,26 @@
 package io.rpcool.bench;
 
-import java.io.BufferedReader;
+import io.rpcool.bench.lease.LeaseBenchClient;
+import io.rpcool.bench.lease.LeaseBenchServer;
+import io.rpcool.bench.lease.LeaseChartWriter;
+import io.rpcool.control.ClusterSettings;
+import io.rpcool.control.ControlPlane;
+import io.rpcool.control.PoolHeap;
+import io.rpcool.daemon.DaemonMain;
+import io.rpcool.harness.jvm.ChildJvm;
+import io.rpcool.harness.machine.MachineInfo;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Header;
+import io.rpcool.harness.report.JsonReportWriter;
+import io.rpcool.harness.report.Medians;
+import io.rpcool.harness.report.Record;
+import io.rpcool.nativeio.SharedMemory;
+import io.rpcool.orchestrator.ClusterInspector;
+import io.rpcool.orchestrator.LocalCluster;
+import io.rpcool.orchestrator.PoolUsage;
+import io.rpcool.orchestrator.ZkControlPlane;
+
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,26 +33,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import io.rpcool.bench.lease.LeaseChartWriter;
-import io.rpcool.bench.lease.LeaseBenchClient;
-import io.rpcool.bench.lease.LeaseBenchServer;
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Header;
-import io.rpcool.bench.report.JsonReportWriter;
-import io.rpcool.bench.report.Record;
-import io.rpcool.control.ClusterSettings;
-import io.rpcool.control.ControlPlane;
-import io.rpcool.control.PoolHeap;
-import io.rpcool.nativeio.SharedMemory;
-import io.rpcool.orchestrator.ClusterInspector;
-import io.rpcool.orchestrator.JavaCommand;
-import io.rpcool.orchestrator.LocalCluster;
-import io.rpcool.orchestrator.PoolUsage;
-import io.rpcool.orchestrator.ZkControlPlane;
-import io.rpcool.orchestrator.chaos.ChaosDaemonMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -76,7 +76,7 @@ final class LeaseCommand implements Callable<Integer>
     Path outDir;
 
     private final Map<String, List<Long>> samples = new LinkedHashMap<>();
-    private final List<Proc> procs = new ArrayList<>();
+    private final List<ChildJvm> procs = new ArrayList<>();
     private Path base;
     private long lastKillMs;
     private final List<String> runLines = new ArrayList<>();
@@ -96,9 +96,9 @@ final class LeaseCommand implements Callable<Integer>
         }
         finally
         {
-            for (final Proc p : procs)
+            for (final ChildJvm p : procs)
             {
-                p.kill();
+                p.kill9();
             }
             deleteTree(base);
         }
@@ -138,30 +138,29 @@ final class LeaseCommand implements Callable<Integer>
         samples.computeIfAbsent(key, k -> new ArrayList<>()).add(value);
     }
 
-    private static double median(final List<Long> sorted)
+    private static double median(final List<Long> values)
     {
-        final int n = sorted.size();
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+        return Medians.of(values.stream().mapToDouble(Long::doubleValue).toArray());
     }
 
     /** No-op RTT with and without renewal, and the cost of one renewal, on one host. */
     private void rtt(final int runCount, final int calls) throws Exception
     {
         final Path dir = base.resolve("single");
-        final Proc server = start("server", LeaseBenchServer.class, List.of(), dir.toString(), "/lease/noop", "local", "embedded", "10000");
-        server.await("READY", 30_000);
+        final ChildJvm server = start("server", LeaseBenchServer.class, List.of(), dir.toString(), "/lease/noop", "local", "embedded", "10000");
+        server.awaitLine("READY", 30_000);
         final String[][] modes = {{"rpcool-shm-no-renewal", "-1"}, {"rpcool-shm-renew-default", "0"}, {"rpcool-shm-renew-1ms", "1"}};
         for (int run = 0; run < runCount; run++)
         {
             for (int m = 0; m < modes.length; m++)
             {
                 final String[] mode = modes[(m + run) % modes.length];
-                final Proc client = start("client", LeaseBenchClient.class, List.of(), dir.toString(), "local", mode[1]);
-                client.await("READY", 30_000);
+                final ChildJvm client = start("client", LeaseBenchClient.class, List.of(), dir.toString(), "local", mode[1]);
+                client.awaitLine("READY", 30_000);
                 client.send("connect /lease/noop");
-                client.await("CONNECTED", 30_000);
+                client.awaitLine("CONNECTED", 30_000);
                 client.send("noop " + calls);
-                final String[] r = client.await("NOOP", 300_000).split(" ");
+                final String[] r = client.awaitLine("NOOP", 300_000).split(" ");
                 sample("lease-noop-rtt|" + mode[0], Long.parseLong(r[1]));
                 sample("lease-noop-rtt|" + mode[0] + "|p99", Long.parseLong(r[2]));
                 final String runLine = String.format(Locale.ROOT, "run %d: %-26s no-op p50 %d ns p99 %d ns", run + 1, mode[0],
@@ -171,16 +170,16 @@ final class LeaseCommand implements Callable<Integer>
                 if (mode[1].equals("0"))
                 {
                     client.send("renew 2000");
-                    final String[] n = client.await("RENEW", 60_000).split(" ");
+                    final String[] n = client.awaitLine("RENEW", 60_000).split(" ");
                     sample("lease-renew|rpcool-daemon", Long.parseLong(n[1]));
                     sample("lease-renew|rpcool-daemon|p99", Long.parseLong(n[2]));
                     System.out.printf(Locale.ROOT, "run %d: one lease renewal p50 %d ns p99 %d ns%n", run + 1, Long.parseLong(n[1]),
                         Long.parseLong(n[2]));
                 }
-                client.kill();
+                client.kill9();
             }
         }
-        server.kill();
+        server.kill9();
     }
 
     /** Kill-to-notification and orphan reclaim in a two-host cluster. */
@@ -197,8 +196,8 @@ final class LeaseCommand implements Callable<Integer>
             {
                 final String a = "hostA" + rep;
                 final String b = "hostB" + rep;
-                final Proc daemonA = daemon(a, connect, pool);
-                final Proc daemonB = daemon(b, connect, pool);
+                final ChildJvm daemonA = daemon(a, connect, pool);
+                final ChildJvm daemonB = daemon(b, connect, pool);
                 // one host
                 long notify = killAndNotify(a, a, daemonA, false);
                 sample("lease-kill-to-notify|same-host", notify);
@@ -212,7 +211,7 @@ final class LeaseCommand implements Callable<Integer>
                 sample("lease-kill-to-notify|host-failure", notify);
                 awaitPool(inspector, pool, baseline, CLUSTER_LEASE_MS + RECLAIM_DELAY_MS + 15_000);
                 sample("lease-orphan-reclaim|after-host-kill", TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis() - lastKillMs));
-                daemonB.kill();
+                daemonB.kill9();
                 System.out.printf(Locale.ROOT, "rep %d: notified %.0f ms same host, %.0f ms across hosts, %.0f ms host failure; " +
                     "reclaimed %.0f ms after close, %.0f ms after the host's kill%n", rep + 1, last("lease-kill-to-notify|same-host"),
                     last("lease-kill-to-notify|cross-host"), last("lease-kill-to-notify|host-failure"),
@@ -269,11 +268,12 @@ final class LeaseCommand implements Callable<Integer>
         }
     }
 
-    private Proc daemon(final String host, final String connect, final Path pool) throws Exception
+    private ChildJvm daemon(final String host, final String connect, final Path pool)
     {
-        final Proc d = start("daemon-" + host, ChaosDaemonMain.class, List.of(), base.resolve(host).toString(), host, "zk:" + connect,
-            pool.toString(), String.valueOf(CLUSTER_LEASE_MS));
-        d.await("READY", 30_000);
+        final ChildJvm d = start("daemon-" + host, DaemonMain.class, List.of(), "--dir", base.resolve(host).toString(), "--host", host,
+            "--orchestrator", "zk:" + connect, "--pool", pool.toString(), "--lease-timeout-ms", String.valueOf(CLUSTER_LEASE_MS),
+            "--seal-backend", "mprotect");
+        d.awaitLine(DaemonMain.LISTENING, 30_000);
         return d;
     }
 
@@ -281,30 +281,30 @@ final class LeaseCommand implements Callable<Integer>
      * Server on {@code serverHost}, client on {@code clientHost}; kill the server (and first its daemon,
      * for a host failure); return ns from the kill to the client's failure listener.
      */
-    private long killAndNotify(final String serverHost, final String clientHost, final Proc daemon, final boolean hostFailure)
+    private long killAndNotify(final String serverHost, final String clientHost, final ChildJvm daemon, final boolean hostFailure)
         throws Exception
     {
-        final Proc server = start("server", LeaseBenchServer.class, List.of(), base.resolve(serverHost).toString(), "/lease/kill", "pool-1",
+        final ChildJvm server = start("server", LeaseBenchServer.class, List.of(), base.resolve(serverHost).toString(), "/lease/kill", "pool-1",
             "external", "0");
-        server.await("READY", 30_000);
-        final Proc client = start("client", LeaseBenchClient.class, List.of(), base.resolve(clientHost).toString(), "pool-1", "0");
-        client.await("READY", 30_000);
+        server.awaitLine("READY", 30_000);
+        final ChildJvm client = start("client", LeaseBenchClient.class, List.of(), base.resolve(clientHost).toString(), "pool-1", "0");
+        client.awaitLine("READY", 30_000);
         client.send("connect /lease/kill");
-        client.await("CONNECTED", 30_000);
+        client.awaitLine("CONNECTED", 30_000);
         client.send("noop 1000");
-        client.await("NOOP", 30_000);
+        client.awaitLine("NOOP", 30_000);
         Thread.sleep(200);
         final long killedAt = System.currentTimeMillis();
         lastKillMs = killedAt;
         if (hostFailure)
         {
-            daemon.kill();
+            daemon.kill9();
         }
-        server.kill();
-        final long toldAt = Long.parseLong(client.await("PEER_FAILED", CLUSTER_LEASE_MS + 15_000).split(" ")[1]);
+        server.kill9();
+        final long toldAt = Long.parseLong(client.awaitLine("PEER_FAILED", CLUSTER_LEASE_MS + 15_000).split(" ")[1]);
         client.send("close");
-        client.await("CLOSED", 10_000);
-        client.kill();
+        client.awaitLine("CLOSED", 10_000);
+        client.kill9();
         return TimeUnit.MILLISECONDS.toNanos(toldAt - killedAt);
     }
 
@@ -312,26 +312,26 @@ final class LeaseCommand implements Callable<Integer>
     private long[] killNotifyAndClose(final String serverHost, final String clientHost, final ClusterInspector inspector,
         final long baseline, final Path pool) throws Exception
     {
-        final Proc server = start("server", LeaseBenchServer.class, List.of(), base.resolve(serverHost).toString(), "/lease/x", "pool-1",
+        final ChildJvm server = start("server", LeaseBenchServer.class, List.of(), base.resolve(serverHost).toString(), "/lease/x", "pool-1",
             "external", "0");
-        server.await("READY", 30_000);
-        final Proc client = start("client", LeaseBenchClient.class, List.of(), base.resolve(clientHost).toString(), "pool-1", "0");
-        client.await("READY", 30_000);
+        server.awaitLine("READY", 30_000);
+        final ChildJvm client = start("client", LeaseBenchClient.class, List.of(), base.resolve(clientHost).toString(), "pool-1", "0");
+        client.awaitLine("READY", 30_000);
         client.send("connect /lease/x");
-        client.await("CONNECTED", 30_000);
+        client.awaitLine("CONNECTED", 30_000);
         client.send("noop 1000");
-        client.await("NOOP", 30_000);
+        client.awaitLine("NOOP", 30_000);
         Thread.sleep(200);
         final long killedAt = System.currentTimeMillis();
-        server.kill();
-        final long toldAt = Long.parseLong(client.await("PEER_FAILED", CLUSTER_LEASE_MS + 15_000).split(" ")[1]);
+        server.kill9();
+        final long toldAt = Long.parseLong(client.awaitLine("PEER_FAILED", CLUSTER_LEASE_MS + 15_000).split(" ")[1]);
         Thread.sleep(300);
         client.send("close");
-        client.await("CLOSED", 10_000);
+        client.awaitLine("CLOSED", 10_000);
         final long closedAt = System.currentTimeMillis();
         awaitPool(inspector, pool, baseline, RECLAIM_DELAY_MS + 15_000);
         final long reclaimMs = System.currentTimeMillis() - closedAt;
-        client.kill();
+        client.kill9();
         return new long[] {TimeUnit.MILLISECONDS.toNanos(toldAt - killedAt), TimeUnit.MILLISECONDS.toNanos(reclaimMs)};
     }
 
@@ -405,12 +405,11 @@ final class LeaseCommand implements Callable<Integer>
         return String.format(Locale.ROOT, "%.0f ns", ns);
     }
 
-    private Proc start(final String name, final Class<?> main, final List<String> props, final String... args) throws IOException
+    private ChildJvm start(final String name, final Class<?> main, final List<String> props, final String... args)
     {
-        final List<String> cmd = JavaCommand.of(List.of("-Xmx256m", "-XX:+UseSerialGC"), props, main, args);
-        final Proc p = new Proc(name, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
-        procs.add(p);
-        return p;
+        final ChildJvm jvm = ChildJvm.builder(main).name(name).jvmFlags("-Xmx256m", "-XX:+UseSerialGC").jvmFlags(props).args(args).start();
+        procs.add(jvm);
+        return jvm;
     }
 
     private static void deleteTree(final Path dir)
@@ -422,67 +421,6 @@ final class LeaseCommand implements Callable<Integer>
         catch (final IOException e)
         {
             // best effort
-        }
-    }
-
-    /** A forked JVM with line-by-line stdout and commands on stdin. */
-    private static final class Proc
-    {
-        final String name;
-        final Process process;
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-
-        Proc(final String name, final Process process)
-        {
-            this.name = name;
-            this.process = process;
-            final Thread t = new Thread(() ->
-            {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-                {
-                    String line;
-                    while ((line = r.readLine()) != null)
-                    {
-                        lines.add(line);
-                    }
-                }
-                catch (final IOException e)
-                {
-                    // ended
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-        }
-
-        String await(final String prefix, final long timeoutMs) throws InterruptedException
-        {
-            final long deadline = System.currentTimeMillis() + timeoutMs;
-            while (true)
-            {
-                final String line = lines.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-                if (line == null)
-                {
-                    throw new IllegalStateException(name + ": no '" + prefix + "' within " + timeoutMs + " ms" +
-                        (process.isAlive() ? "" : " (exited " + process.exitValue() + ")"));
-                }
-                if (line.startsWith(prefix))
-                {
-                    return line;
-                }
-            }
-        }
-
-        void send(final String command) throws IOException
-        {
-            process.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
-            process.getOutputStream().flush();
-        }
-
-        void kill() throws InterruptedException
-        {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 }

@@ -2,11 +2,9 @@ package io.rpcool.bench;
 
 import io.rpcool.bench.fork.ForkProtocol;
 import io.rpcool.bench.harness.Harness;
-import io.rpcool.bench.harness.JvmLauncher;
-import io.rpcool.bench.harness.PlacementProbe;
 import io.rpcool.bench.ops.IncludedRecords;
-import io.rpcool.bench.ops.OpsCases;
 import io.rpcool.bench.ops.OpsCaseResult;
+import io.rpcool.bench.ops.OpsCases;
 import io.rpcool.bench.ops.OpsChartWriter;
 import io.rpcool.bench.ops.OpsClient;
 import io.rpcool.bench.ops.OpsMarkdownWriter;
@@ -14,12 +12,16 @@ import io.rpcool.bench.ops.OpsOptions;
 import io.rpcool.bench.ops.OpsReportBuilder;
 import io.rpcool.bench.ops.OpsResult;
 import io.rpcool.bench.ops.OpsSuite;
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Header;
-import io.rpcool.bench.report.MarkdownReportWriter;
-import io.rpcool.bench.report.ProbeEntry;
-import io.rpcool.bench.report.Record;
 import io.rpcool.bench.systems.rpcool.RpcoolBenchServer;
+import io.rpcool.harness.machine.MachineInfo;
+import io.rpcool.harness.machine.PlacementProbe;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Header;
+import io.rpcool.harness.report.MarkdownReportWriter;
+import io.rpcool.harness.report.ProbeEntry;
+import io.rpcool.harness.report.Record;
+import io.rpcool.harness.report.ReportFiles;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -94,7 +96,7 @@ final class OpsCommand implements Callable<Integer>
         Files.createDirectories(outDir);
         final Path logDir = outDir.resolve("tmp").resolve(OpsCases.SUITE);
         final Harness harness = new Harness(
-            JvmLauncher.forCurrentJdk(), logDir, Harness.defaultScratchRoot(), probeMs, System.out);
+            Harness.forkClassPath(), logDir, Harness.defaultScratchRoot(), probeMs, System.out);
         System.out.println(OpsCases.SUITE + ": " + runCount + " run(s)" + (quick ? ", quick" : "") +
             "; fork logs in " + logDir);
 

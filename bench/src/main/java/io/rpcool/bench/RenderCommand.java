@@ -14,8 +14,8 @@ import org.knowm.xchart.CategoryChart;
 
 import io.rpcool.bench.ops.IncludedRecords;
 import io.rpcool.bench.ops.OpsMarkdownWriter;
-import io.rpcool.bench.report.Charts;
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.Charts;
+import io.rpcool.harness.report.Record;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

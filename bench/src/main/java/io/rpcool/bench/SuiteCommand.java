@@ -2,17 +2,19 @@ package io.rpcool.bench;
 
 import io.rpcool.bench.fork.ClientOptions;
 import io.rpcool.bench.harness.Harness;
-import io.rpcool.bench.harness.JvmLauncher;
-import io.rpcool.bench.harness.PlacementProbe;
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.ChartWriter;
-import io.rpcool.bench.report.Header;
-import io.rpcool.bench.report.MarkdownReportWriter;
-import io.rpcool.bench.report.Record;
 import io.rpcool.bench.report.ReportBuilder;
 import io.rpcool.bench.report.SystemRun;
 import io.rpcool.bench.suite.NoopSuite;
 import io.rpcool.bench.suite.Suite;
+import io.rpcool.harness.machine.MachineInfo;
+import io.rpcool.harness.machine.PlacementProbe;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.ChartWriter;
+import io.rpcool.harness.report.Header;
+import io.rpcool.harness.report.MarkdownReportWriter;
+import io.rpcool.harness.report.Record;
+import io.rpcool.harness.report.ReportFiles;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -116,7 +118,7 @@ final class SuiteCommand implements Callable<Integer>
         Files.createDirectories(outDir);
         final Path logDir = outDir.resolve("tmp").resolve(suite.name());
         final Harness harness = new Harness(
-            JvmLauncher.forCurrentJdk(), logDir, Harness.defaultScratchRoot(), probeMs, System.out);
+            Harness.forkClassPath(), logDir, Harness.defaultScratchRoot(), probeMs, System.out);
         System.out.println(suite.name() + ": " + names(selected) + ", " + runCount + " run(s)" +
             (quick ? ", quick" : "") + "; fork logs in " + logDir);
         final List<SystemRun> results = harness.run(selected, options, runCount);

@@ -7,7 +7,6 @@ import io.rpcool.bench.alloc.AllocSuite;
 import io.rpcool.bench.alloc.JmhResult;
 import io.rpcool.bench.fork.ForkProtocol;
 import io.rpcool.bench.harness.Harness;
-import io.rpcool.bench.harness.JvmLauncher;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,7 +69,7 @@ class AllocSmokeTest
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void shouldReportJmhsAllocationRateNormalisedPerCall(@TempDir final Path dir) throws Exception
     {
-        final Harness harness = new Harness(JvmLauncher.forCurrentJdk(), dir, dir, 0,
+        final Harness harness = new Harness(Harness.forkClassPath(), dir, dir, 0,
             new PrintStream(OutputStream.nullOutputStream()));
 
         final String json = harness.runSingle("jmh", 1, AllocJmhMain.class, List.of(), List.of("transports=shm",

@@ -1,8 +1,8 @@
 package io.rpcool.bench;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Header;
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Header;
+import io.rpcool.harness.report.Record;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

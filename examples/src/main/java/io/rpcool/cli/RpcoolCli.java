@@ -1,33 +1,32 @@
 package io.rpcool.cli;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import io.rpcool.Rpcool;
 import io.rpcool.RpcoolContext;
-import io.rpcool.daemon.Daemon;
 import io.rpcool.daemon.DaemonConfig;
 import io.rpcool.examples.cooldb.bench.CoolDbBenchmark;
 import io.rpcool.examples.cooldb.bench.StoreClients;
 import io.rpcool.examples.pingpong.PingPongClient;
 import io.rpcool.examples.pingpong.PingPongServer;
+import io.rpcool.harness.jvm.ChildJvm;
+import io.rpcool.harness.jvm.ChildJvmException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code rpcool} command line: run the daemon, show its state, run the demo and the CoolDB experiment.
+ * The {@code rpcool} command line: show the daemon's state, run the demo and the CoolDB experiment. The daemon
+ * itself is {@code io.rpcool.daemon.DaemonMain} in rpc-core, which {@code ./rpcool daemon} runs with the runtime
+ * modules only.
  */
 @Command(name = "rpcool", mixinStandardHelpOptions = true, version = "rpcool 0.1.0",
     description = "Shared-memory RPC for the JVM.",
-    subcommands = {RpcoolCli.DaemonCommand.class, RpcoolCli.StatCommand.class, RpcoolCli.DemoCommand.class,
+    subcommands = {RpcoolCli.StatCommand.class, RpcoolCli.DemoCommand.class,
         RpcoolCli.CoolDbCommand.class})
 public final class RpcoolCli implements Callable<Integer>
 {
@@ -41,53 +40,6 @@ public final class RpcoolCli implements Callable<Integer>
     public static void main(final String[] args)
     {
         System.exit(new CommandLine(new RpcoolCli()).execute(args));
-    }
-
-    @Command(name = "daemon", description = "Run the per-host daemon in the foreground until interrupted.")
-    static final class DaemonCommand implements Callable<Integer>
-    {
-        @Option(names = "--dir", description = "Daemon directory (default: ${DEFAULT-VALUE}).")
-        Path dir = DaemonConfig.defaultDirectory();
-
-        @Option(names = "--quota", description = "Shared memory each process may map, in bytes (default: ${DEFAULT-VALUE}).")
-        long quota = DaemonConfig.DEFAULT_QUOTA_BYTES;
-
-        @Option(names = "--spin-below", description = "Spin while other load is below this fraction (default: ${DEFAULT-VALUE}).")
-        double spinBelow = DaemonConfig.DEFAULT_SPIN_BELOW;
-
-        @Option(names = "--sleep-below", description = "Sleep between polls below this fraction, hand off above (default: ${DEFAULT-VALUE}).")
-        double sleepBelow = DaemonConfig.DEFAULT_SLEEP_BELOW;
-
-        @Option(names = "--seal-backend", description = "Seal backend: auto (the kernel module when /dev/rpcool is usable, " +
-            "else mprotect), kernel or mprotect (default: ${DEFAULT-VALUE}).")
-        String sealBackend = io.rpcool.seal.SealBackends.configured();
-
-        @Option(names = "--orchestrator", description = "Join a cluster that shares a memory pool: 'embedded[:port]' (run " +
-            "ZooKeeper and an orchestrator in this daemon) or 'zk:host:port[,...]'; empty for a single host (default: '${DEFAULT-VALUE}').")
-        String orchestrator = new DaemonConfig().orchestrator();
-
-        @Option(names = "--host", description = "This host's name in the cluster (default: ${DEFAULT-VALUE}).")
-        String host = new DaemonConfig().hostId();
-
-        @Option(names = "--pool", description = "The cluster's shared memory pool, a directory every host sees (default: ${DEFAULT-VALUE}).")
-        Path pool = new DaemonConfig().poolDirectory();
-
-        @Option(names = "--lease-timeout-ms", description = "Processes (and, in a cluster, this host) that do not renew their lease " +
-            "for this long are treated as dead; 0: process leases off (default: ${DEFAULT-VALUE}).")
-        long leaseTimeoutMs = new DaemonConfig().leaseTimeoutMs();
-
-        @Override
-        public Integer call() throws Exception
-        {
-            final Daemon daemon = Daemon.start(new DaemonConfig().directory(dir).quotaBytes(quota).idleThresholds(spinBelow, sleepBelow)
-                .sealBackend(sealBackend).orchestrator(orchestrator).hostId(host).poolDirectory(pool).leaseTimeoutMs(leaseTimeoutMs));
-            Runtime.getRuntime().addShutdownHook(new Thread(daemon::close));
-            System.out.println("rpcool daemon listening on " + daemon.socketPath() + " (quota " + quota + " bytes per process, " +
-                "seal backend " + daemon.sealBackend() + (orchestrator.isEmpty() ? "" :
-                ", host " + host + " of the cluster at " + orchestrator + ", pool " + pool) + ")");
-            Thread.currentThread().join();
-            return 0;
-        }
     }
 
     @Command(name = "stat", description = "Show the daemon's channels, connections, heaps and quotas, and whether sandboxes have the MPK hardware layer here.")
@@ -121,6 +73,8 @@ public final class RpcoolCli implements Callable<Integer>
     @Command(name = "demo", description = "Start a server and a client as two JVMs talking over shared memory.")
     static final class DemoCommand implements Callable<Integer>
     {
+        private static final long START_TIMEOUT_MS = 60_000;
+
         @Option(names = "--calls", description = "No-op calls to time (default: ${DEFAULT-VALUE}).")
         int calls = 200_000;
 
@@ -128,87 +82,52 @@ public final class RpcoolCli implements Callable<Integer>
         public Integer call() throws Exception
         {
             final Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "rpcool-demo-");
-            final List<String> props = List.of("-Drpcool.dir=" + dir);
             System.out.println("starting server JVM (it embeds the daemon, directory " + dir + ")");
-            final Process server = java(PingPongServer.class, props).start();
+            final ChildJvm server = java(PingPongServer.class, dir)
+                .onLine(line ->
+                {
+                    if (!line.startsWith("READY"))
+                    {
+                        System.out.println("[server JVM] " + line);
+                    }
+                })
+                .start();
             try
             {
-                final BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-                final String ready = out.readLine();
-                if (ready == null || !ready.startsWith("READY"))
+                final String ready;
+                try
                 {
-                    System.err.println("server did not start: " + ready);
+                    ready = server.awaitLine("READY", START_TIMEOUT_MS);
+                }
+                catch (final ChildJvmException ex)
+                {
+                    System.err.println("server did not start: " + ex.getMessage());
                     return 1;
                 }
                 final String port = ready.split(" ")[1];
-                final Thread serverOutput = new Thread(() ->
-                {
-                    try
-                    {
-                        String line;
-                        while ((line = out.readLine()) != null)
-                        {
-                            System.out.println("[server JVM] " + line);
-                        }
-                    }
-                    catch (final java.io.IOException e)
-                    {
-                        // server gone
-                    }
-                }, "demo-server-output");
-                serverOutput.setDaemon(true);
-                serverOutput.start();
                 System.out.println("server ready; starting client JVM");
-                final Process client = java(PingPongClient.class, props, port, String.valueOf(calls)).start();
-                try (BufferedReader clientOut = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)))
+                try (ChildJvm client = java(PingPongClient.class, dir).args(port, String.valueOf(calls)).onLine(System.out::println).start())
                 {
-                    String line;
-                    while ((line = clientOut.readLine()) != null)
-                    {
-                        System.out.println(line);
-                    }
+                    return client.awaitExit(TimeUnit.MINUTES.toMillis(5));
                 }
-                if (!client.waitFor(5, TimeUnit.MINUTES))
+                catch (final ChildJvmException ex)
                 {
-                    client.destroyForcibly();
                     System.err.println("client did not finish within 5 minutes");
                     return 1;
                 }
-                server.getOutputStream().close();
-                serverOutput.join(10_000);
-                return client.exitValue();
             }
             finally
             {
-                server.getOutputStream().close();
-                if (!server.waitFor(10, TimeUnit.SECONDS))
-                {
-                    server.destroyForcibly();
-                }
+                server.stop(10_000, 2_000);
                 Files.deleteIfExists(dir.resolve("daemon.lock"));
                 Files.deleteIfExists(dir.resolve("daemon.sock"));
                 Files.deleteIfExists(dir);
             }
         }
 
-        private static ProcessBuilder java(final Class<?> main, final List<String> props, final String... args)
+        private static ChildJvm.Builder java(final Class<?> main, final Path dir)
         {
-            final List<String> cmd = new ArrayList<>();
-            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            cmd.add("--add-exports");
-            cmd.add("java.base/jdk.internal.misc=ALL-UNNAMED");
-            if (Runtime.version().feature() >= 24)
-            {
-                cmd.add("--sun-misc-unsafe-memory-access=allow");
-            }
-            cmd.add("-Xms256m");
-            cmd.add("-Xmx256m");
-            cmd.addAll(props);
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(main.getName());
-            cmd.addAll(List.of(args));
-            return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+            return ChildJvm.builder(main).jvmFlags("-Xms256m", "-Xmx256m").property("rpcool.dir", dir.toString());
         }
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.layout.ConnectionDescriptor;
 
 /**
@@ -30,17 +31,17 @@ class ClusterTest
         return TestCluster.netnsUnavailable() == null;
     }
 
-    static void assertLine(final HostJvm jvm, final String command, final String expected)
+    static void assertLine(final ChildJvm jvm, final String command, final String expected)
     {
         jvm.send(command);
         final String line = jvm.awaitLine(expected.split(" ")[0], 30_000);
-        assertEquals(expected, line, jvm.name + " after '" + command + "'");
+        assertEquals(expected, line, jvm.name() + " after '" + command + "'");
     }
 
-    static void connect(final HostJvm client, final String channel, final String transport)
+    static void connect(final ChildJvm client, final String channel, final String transport)
     {
         client.send("connect " + channel);
-        assertEquals("CONNECTED " + transport, client.awaitLine("CONNECT", 30_000), client.name);
+        assertEquals("CONNECTED " + transport, client.awaitLine("CONNECT", 30_000), client.name());
     }
 
     @Test
@@ -52,10 +53,10 @@ class ClusterTest
             cluster.daemon("hostB", BIG_QUOTA);
             cluster.daemon("hostC", BIG_QUOTA);
             cluster.server("hostA", "/shop/cart", "pool-1");
-            final HostJvm local = cluster.client("hostA", "pool-1");
-            final HostJvm b = cluster.client("hostB", "pool-1");
-            final HostJvm c = cluster.client("hostC", "pool-1");
-            for (final HostJvm client : List.of(local, b, c))
+            final ChildJvm local = cluster.client("hostA", "pool-1");
+            final ChildJvm b = cluster.client("hostB", "pool-1");
+            final ChildJvm c = cluster.client("hostC", "pool-1");
+            for (final ChildJvm client : List.of(local, b, c))
             {
                 connect(client, "/shop/cart", "SHARED_MEMORY");
                 assertLine(client, "call 500", "CALLS 500 0");
@@ -87,10 +88,10 @@ class ClusterTest
             cluster.daemon("hostA", BIG_QUOTA);
             cluster.daemon("hostB", BIG_QUOTA);
             cluster.daemon("hostC", BIG_QUOTA);
-            final HostJvm server = cluster.server("hostA", "/x", "pool-1");
-            final HostJvm b = cluster.client("hostB", "pool-1");
-            final HostJvm c = cluster.client("hostC", "pool-1");
-            for (final HostJvm client : List.of(b, c))
+            final ChildJvm server = cluster.server("hostA", "/x", "pool-1");
+            final ChildJvm b = cluster.client("hostB", "pool-1");
+            final ChildJvm c = cluster.client("hostC", "pool-1");
+            for (final ChildJvm client : List.of(b, c))
             {
                 connect(client, "/x", "SHARED_MEMORY");
                 assertLine(client, "call 100", "CALLS 100 0");
@@ -101,19 +102,19 @@ class ClusterTest
             Thread.sleep(200);
             final long killedAt = System.currentTimeMillis();
             server.kill9();
-            for (final HostJvm client : List.of(b, c))
+            for (final ChildJvm client : List.of(b, c))
             {
-                final String failed = client.findOrAwait("PEER_FAILED", LEASE_MS + 5_000);
+                final String failed = client.awaitUnclaimedLine(ChildJvm.startingWith("PEER_FAILED"), LEASE_MS + 5_000);
                 final long notifiedAt = Long.parseLong(failed.split(" ")[1]);
-                assertTrue(notifiedAt - killedAt < LEASE_MS, client.name + " told after " + (notifiedAt - killedAt) + " ms");
+                assertTrue(notifiedAt - killedAt < LEASE_MS, client.name() + " told after " + (notifiedAt - killedAt) + " ms");
                 assertTrue(failed.contains("server of /x failed"), failed);
-                assertEquals("PENDING_FAILED PEER_GONE", client.findOrAwait("PENDING_", 10_000));
+                assertEquals("PENDING_FAILED PEER_GONE", client.awaitUnclaimedLine(ChildJvm.startingWith("PENDING_"), 10_000));
                 assertLine(client, "try", "REFUSED PEER_GONE");
                 // The heap stays mapped and readable until the client closes.
                 assertLine(client, "read", "READ 5eedcafe");
             }
             assertEquals(2, cluster.inspect().heapCount(), "the clients still hold their heaps");
-            for (final HostJvm client : List.of(b, c))
+            for (final ChildJvm client : List.of(b, c))
             {
                 assertLine(client, "close", "CLOSED");
             }
@@ -128,8 +129,8 @@ class ClusterTest
         {
             cluster.daemon("hostA", BIG_QUOTA);
             cluster.daemon("hostB", BIG_QUOTA);
-            final HostJvm server = cluster.server("hostA", "/hung", "pool-1");
-            final HostJvm b = cluster.client("hostB", "pool-1");
+            final ChildJvm server = cluster.server("hostA", "/hung", "pool-1");
+            final ChildJvm b = cluster.client("hostB", "pool-1");
             connect(b, "/hung", "SHARED_MEMORY");
             assertLine(b, "call 10", "CALLS 10 0");
             final long stoppedAt = System.currentTimeMillis();
@@ -155,10 +156,10 @@ class ClusterTest
         try (TestCluster cluster = new TestCluster("cl-host", netns(), LEASE_MS, RECLAIM_DELAY_MS))
         {
             final long baseline = cluster.poolUsed();
-            final HostJvm daemonA = cluster.daemon("hostA", BIG_QUOTA);
+            final ChildJvm daemonA = cluster.daemon("hostA", BIG_QUOTA);
             cluster.daemon("hostB", BIG_QUOTA);
-            final HostJvm server = cluster.server("hostA", "/h", "pool-1");
-            final HostJvm b = cluster.client("hostB", "pool-1");
+            final ChildJvm server = cluster.server("hostA", "/h", "pool-1");
+            final ChildJvm b = cluster.client("hostB", "pool-1");
             connect(b, "/h", "SHARED_MEMORY");
             assertLine(b, "call 10", "CALLS 10 0");
             // Host A dies: its daemon first (so nobody on A reports the server's death), then the server.
@@ -180,13 +181,13 @@ class ClusterTest
         try (TestCluster cluster = new TestCluster("cl-orphans", netns(), LEASE_MS, RECLAIM_DELAY_MS))
         {
             final long baseline = cluster.poolUsed();
-            final List<HostJvm> all = new java.util.ArrayList<>();
+            final List<ChildJvm> all = new java.util.ArrayList<>();
             all.add(cluster.daemon("hostA", BIG_QUOTA));
             all.add(cluster.daemon("hostB", BIG_QUOTA));
             all.add(cluster.server("hostA", "/o", "pool-1"));
             for (int i = 0; i < 2; i++)
             {
-                final HostJvm b = cluster.client("hostB", "pool-1");
+                final ChildJvm b = cluster.client("hostB", "pool-1");
                 connect(b, "/o", "SHARED_MEMORY");
                 assertLine(b, "call 10", "CALLS 10 0");
                 all.add(b);
@@ -195,7 +196,7 @@ class ClusterTest
             assertTrue(cluster.poolUsed() > baseline);
             // No orchestrator while everything dies: the heaps' state stays in ZooKeeper.
             cluster.orchestrator.close();
-            for (final HostJvm j : all)
+            for (final ChildJvm j : all)
             {
                 j.kill9();
             }
@@ -219,15 +220,15 @@ class ClusterTest
             final List<String> orchestratorArgs = List.of("--embedded", "--port", String.valueOf(port), "--data",
                 cluster.base.resolve("zk-data").toString(), "--pool", cluster.pool.toString(), "--id", "embedded",
                 "--reclaim-delay-ms", String.valueOf(RECLAIM_DELAY_MS), "--session-timeout-ms", "3000");
-            final HostJvm orchestrator = cluster.track(HostJvm.start("orchestrator", null, OrchestratorMain.class, List.of(),
+            final ChildJvm orchestrator = cluster.track(TestCluster.hostJvm("orchestrator", null, OrchestratorMain.class, List.of(),
                 orchestratorArgs.toArray(new String[0])));
             orchestrator.awaitLine("LEADER", 30_000);
             final long baseline = cluster.poolUsed();
-            final List<HostJvm> all = new java.util.ArrayList<>();
+            final List<ChildJvm> all = new java.util.ArrayList<>();
             all.add(cluster.daemon("hostA", BIG_QUOTA));
             all.add(cluster.daemon("hostB", BIG_QUOTA));
             all.add(cluster.server("hostA", "/all", "pool-1"));
-            final HostJvm b = cluster.client("hostB", "pool-1");
+            final ChildJvm b = cluster.client("hostB", "pool-1");
             all.add(b);
             connect(b, "/all", "SHARED_MEMORY");
             b.send("greet");
@@ -239,13 +240,13 @@ class ClusterTest
             // Every process dies at once, ZooKeeper and the orchestrator with them; only the pool and
             // ZooKeeper's data directory remain.
             orchestrator.kill9();
-            for (final HostJvm j : all)
+            for (final ChildJvm j : all)
             {
                 j.kill9();
             }
             assertEquals(2, PoolUsage.heapFiles(cluster.pool));
             final long restartedAt = System.currentTimeMillis();
-            final HostJvm again = cluster.track(HostJvm.start("orchestrator-again", null, OrchestratorMain.class, List.of(),
+            final ChildJvm again = cluster.track(TestCluster.hostJvm("orchestrator-again", null, OrchestratorMain.class, List.of(),
                 orchestratorArgs.toArray(new String[0])));
             again.awaitLine("LEADER", 30_000);
             // The dead hosts' sessions come back from ZooKeeper's log and expire; then their heaps are orphans.
@@ -261,10 +262,10 @@ class ClusterTest
         final long heap = ConnectionDescriptor.heapLength(64, 8192);
         try (TestCluster cluster = new TestCluster("cl-quota", netns(), LEASE_MS, RECLAIM_DELAY_MS))
         {
-            final HostJvm daemonA = cluster.daemon("hostA", heap + heap / 2);
-            final HostJvm daemonB = cluster.daemon("hostB", heap + heap / 2);
-            final HostJvm server = cluster.server("hostA", "/q", "pool-1");
-            final HostJvm b = cluster.client("hostB", "pool-1");
+            final ChildJvm daemonA = cluster.daemon("hostA", heap + heap / 2);
+            final ChildJvm daemonB = cluster.daemon("hostB", heap + heap / 2);
+            final ChildJvm server = cluster.server("hostA", "/q", "pool-1");
+            final ChildJvm b = cluster.client("hostB", "pool-1");
             connect(b, "/q", "SHARED_MEMORY");
             assertLine(b, "call 10", "CALLS 10 0");
             // The one heap counts against the client on B and the server on A.
@@ -282,7 +283,7 @@ class ClusterTest
 
             // A client on C with quota to spare: now the server on A is the one over quota.
             cluster.daemon("hostC", 1L << 30);
-            final HostJvm c = cluster.client("hostC", "pool-1");
+            final ChildJvm c = cluster.client("hostC", "pool-1");
             c.send("connect /q");
             final String serverOver = c.awaitLine("CONNECT", 30_000);
             assertTrue(serverOver.startsWith("CONNECT_FAILED") && serverOver.contains("server process " + server.pid()) &&
@@ -304,8 +305,8 @@ class ClusterTest
             final long baseline = cluster.poolUsed();
             cluster.daemon("hostA", BIG_QUOTA);
             cluster.daemon("hostB", BIG_QUOTA);
-            final HostJvm server = cluster.server("hostA", "/data", "pool-1");
-            final HostJvm b = cluster.client("hostB", "pool-1");
+            final ChildJvm server = cluster.server("hostA", "/data", "pool-1");
+            final ChildJvm b = cluster.client("hostB", "pool-1");
             connect(b, "/data", "SHARED_MEMORY");
             // The server allocates a string in a data heap it adds; the client on B reads it in place.
             b.send("greet");
@@ -336,7 +337,7 @@ class ClusterTest
             cluster.daemon("hostA", BIG_QUOTA);
             cluster.daemon("hostD", BIG_QUOTA);
             cluster.server("hostA", "/far", "pool-1");
-            final HostJvm d = cluster.client("hostD", "other");
+            final ChildJvm d = cluster.client("hostD", "other");
             connect(d, "/far", "TCP");
             assertLine(d, "call 200", "CALLS 200 0");
             assertEquals(0, cluster.inspect().heapCount(), "no pool heap for a TCP connection");

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import io.rpcool.harness.jvm.ChildJvm;
 
 /**
  * The four-host emulated cluster of {@code cluster.sh}: hostA..hostC in memory domain "pool-1"
@@ -27,18 +28,18 @@ class EmulatedClusterTest
         try (TestCluster cluster = new TestCluster("emulated", true, ClusterTest.LEASE_MS, ClusterTest.RECLAIM_DELAY_MS))
         {
             final long baseline = cluster.poolUsed();
-            final HostJvm daemonA = cluster.daemon("hostA", ClusterTest.BIG_QUOTA);
+            final ChildJvm daemonA = cluster.daemon("hostA", ClusterTest.BIG_QUOTA);
             cluster.daemon("hostB", ClusterTest.BIG_QUOTA);
             cluster.daemon("hostC", ClusterTest.BIG_QUOTA);
             cluster.daemon("hostD", ClusterTest.BIG_QUOTA);
-            final HostJvm server = cluster.server("hostA", "/svc/echo", "pool-1");
-            final HostJvm b = cluster.client("hostB", "pool-1");
-            final HostJvm c = cluster.client("hostC", "pool-1");
-            final HostJvm d = cluster.client("hostD", "other");
+            final ChildJvm server = cluster.server("hostA", "/svc/echo", "pool-1");
+            final ChildJvm b = cluster.client("hostB", "pool-1");
+            final ChildJvm c = cluster.client("hostC", "pool-1");
+            final ChildJvm d = cluster.client("hostD", "other");
             ClusterTest.connect(b, "/svc/echo", "SHARED_MEMORY");
             ClusterTest.connect(c, "/svc/echo", "SHARED_MEMORY");
             ClusterTest.connect(d, "/svc/echo", "TCP");
-            for (final HostJvm client : List.of(b, c, d))
+            for (final ChildJvm client : List.of(b, c, d))
             {
                 ClusterTest.assertLine(client, "call 1000", "CALLS 1000 0");
             }
@@ -49,9 +50,9 @@ class EmulatedClusterTest
             assertEquals(2, cluster.inspect().heapCount(), "two pool heaps (B and C); D's connection copies over TCP");
             assertTrue(cluster.poolUsed() > baseline);
             server.kill9();
-            for (final HostJvm client : List.of(b, c))
+            for (final ChildJvm client : List.of(b, c))
             {
-                client.findOrAwait("PEER_FAILED", ClusterTest.LEASE_MS + 5000);
+                client.awaitUnclaimedLine(ChildJvm.startingWith("PEER_FAILED"), ClusterTest.LEASE_MS + 5000);
                 ClusterTest.assertLine(client, "close", "CLOSED");
             }
             cluster.awaitPoolBackTo(baseline, ClusterTest.RECLAIM_DELAY_MS + 10_000);

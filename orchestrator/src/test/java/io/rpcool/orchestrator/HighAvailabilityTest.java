@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import io.rpcool.control.ClusterSettings;
 import io.rpcool.control.ControlPlane;
 import io.rpcool.control.PoolHeap;
+import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.nativeio.SharedMemory;
 
 /**
@@ -44,14 +45,14 @@ class HighAvailabilityTest
                 ensemble.getConnectString()))
             {
                 final long baseline = cluster.poolUsed();
-                final HostJvm o1 = cluster.orchestratorJvm("o1", ClusterTest.RECLAIM_DELAY_MS, ORCHESTRATOR_SESSION_MS);
+                final ChildJvm o1 = cluster.orchestratorJvm("o1", ClusterTest.RECLAIM_DELAY_MS, ORCHESTRATOR_SESSION_MS);
                 assertEquals("LEADER", o1.awaitLine("LEADER", 30_000));
-                final HostJvm o2 = cluster.orchestratorJvm("o2", ClusterTest.RECLAIM_DELAY_MS, ORCHESTRATOR_SESSION_MS);
+                final ChildJvm o2 = cluster.orchestratorJvm("o2", ClusterTest.RECLAIM_DELAY_MS, ORCHESTRATOR_SESSION_MS);
                 assertEquals("STANDBY", o2.awaitLine("STANDBY", 30_000));
                 cluster.daemon("hostA", ClusterTest.BIG_QUOTA);
                 cluster.daemon("hostB", ClusterTest.BIG_QUOTA);
                 cluster.server("hostA", "/ha", "pool-1");
-                final HostJvm c1 = cluster.client("hostB", "pool-1");
+                final ChildJvm c1 = cluster.client("hostB", "pool-1");
                 ClusterTest.connect(c1, "/ha", "SHARED_MEMORY");
                 ClusterTest.assertLine(c1, "call 100", "CALLS 100 0");
 
@@ -69,7 +70,7 @@ class HighAvailabilityTest
                 final InstanceSpec victim = ensemble.getInstances().iterator().next();
                 assertTrue(ensemble.killServer(victim));
                 Thread.sleep(1500);
-                final HostJvm c2 = cluster.client("hostB", "pool-1");
+                final ChildJvm c2 = cluster.client("hostB", "pool-1");
                 ClusterTest.connect(c2, "/ha", "SHARED_MEMORY");
                 ClusterTest.assertLine(c2, "call 100", "CALLS 100 0");
                 ClusterTest.assertLine(c1, "call 100", "CALLS 100 0");

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 
 import io.rpcool.TestDirs;
 import io.rpcool.TestServerMain;
+import io.rpcool.harness.jvm.ChildJvm;
 
 /**
  * A cluster for tests: ZooKeeper and one orchestrator in the test JVM; a daemon JVM per host;
@@ -31,7 +32,7 @@ final class TestCluster implements AutoCloseable
     Orchestrator orchestrator;
     ClusterInspector inspector;
     private final boolean mounted;
-    private final List<HostJvm> jvms = new ArrayList<>();
+    private final List<ChildJvm> jvms = new ArrayList<>();
 
     TestCluster(final String name, final boolean netns, final long leaseTimeoutMs, final long reclaimDelayMs) throws Exception
     {
@@ -133,9 +134,9 @@ final class TestCluster implements AutoCloseable
     }
 
     /** An orchestrator JVM (a standby if another leads); prints LEADER or STANDBY. */
-    HostJvm orchestratorJvm(final String id, final long reclaimDelayMs, final long sessionTimeoutMs)
+    ChildJvm orchestratorJvm(final String id, final long reclaimDelayMs, final long sessionTimeoutMs)
     {
-        final HostJvm jvm = track(HostJvm.start(id, null, OrchestratorMain.class, List.of(), "--zk", zkLocal(), "--id", id,
+        final ChildJvm jvm = track(hostJvm(id, null, OrchestratorMain.class, List.of(), "--zk", zkLocal(), "--id", id,
             "--pool", pool.toString(), "--reclaim-delay-ms", String.valueOf(reclaimDelayMs),
             "--session-timeout-ms", String.valueOf(sessionTimeoutMs)));
         jvm.awaitLine("ORCHESTRATOR", 30_000);
@@ -158,36 +159,48 @@ final class TestCluster implements AutoCloseable
         return base.resolve(host);
     }
 
-    HostJvm daemon(final String host, final long quotaBytes)
+    ChildJvm daemon(final String host, final long quotaBytes)
     {
         return daemon(host, quotaBytes, zkSpec());
     }
 
-    HostJvm daemon(final String host, final long quotaBytes, final String spec)
+    ChildJvm daemon(final String host, final long quotaBytes, final String spec)
     {
-        final HostJvm jvm = track(HostJvm.start("daemon-" + host, namespace(host), ClusterHostMain.class, List.of(),
+        final ChildJvm jvm = track(hostJvm("daemon-" + host, namespace(host), ClusterHostMain.class, List.of(),
             dir(host).toString(), host, spec, pool.toString(), String.valueOf(leaseTimeoutMs), String.valueOf(quotaBytes)));
         jvm.awaitLine("READY", 30_000);
         return jvm;
     }
 
-    HostJvm server(final String host, final String channel, final String domain)
+    ChildJvm server(final String host, final String channel, final String domain)
     {
-        final HostJvm jvm = track(HostJvm.start("server-" + host, namespace(host), TestServerMain.class,
+        final ChildJvm jvm = track(hostJvm("server-" + host, namespace(host), TestServerMain.class,
             List.of("-Drpcool.tcp.host=" + ip(host), "-Drpcool.lease.renewMs=500"), dir(host).toString(), channel, domain));
         jvm.awaitLine("READY", 30_000);
         return jvm;
     }
 
-    HostJvm client(final String host, final String domain)
+    ChildJvm client(final String host, final String domain)
     {
-        final HostJvm jvm = track(HostJvm.start("client-" + host, namespace(host), ClusterClientMain.class,
+        final ChildJvm jvm = track(hostJvm("client-" + host, namespace(host), ClusterClientMain.class,
             List.of("-Drpcool.lease.renewMs=500"), dir(host).toString(), domain));
         jvm.awaitLine("READY", 30_000);
         return jvm;
     }
 
-    HostJvm track(final HostJvm jvm)
+    /**
+     * A JVM of the test class path on one emulated host: in the host's network namespace (or this one
+     * for null), small heap and quick start, since a test runs several at once on two cores.
+     */
+    static ChildJvm hostJvm(final String name, final String netns, final Class<?> main, final List<String> properties,
+        final String... args)
+    {
+        return ChildJvm.builder(main).name(name).netns(netns)
+            .jvmFlags("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto").jvmFlags(properties).args(args)
+            .start();
+    }
+
+    ChildJvm track(final ChildJvm jvm)
     {
         jvms.add(jvm);
         return jvm;
@@ -224,10 +237,18 @@ final class TestCluster implements AutoCloseable
             " bytes used, " + PoolUsage.heapFiles(pool) + " heap files, cluster state:\n" + inspect().describe());
     }
 
-    static String stat(final HostJvm daemon)
+    static String stat(final ChildJvm daemon)
     {
         daemon.send("stat");
-        return daemon.awaitBlock("END", 10_000);
+        // The lines up to END, whatever they hold.
+        final StringBuilder block = new StringBuilder();
+        final long deadlineMs = System.currentTimeMillis() + 10_000;
+        for (String line = daemon.awaitLine(any -> true, 10_000); !line.equals("END");
+            line = daemon.awaitLine(any -> true, Math.max(1, deadlineMs - System.currentTimeMillis())))
+        {
+            block.append(line).append('\n');
+        }
+        return block.toString();
     }
 
     @Override
@@ -245,7 +266,7 @@ final class TestCluster implements AutoCloseable
 
     private void closeAll() throws Exception
     {
-        for (final HostJvm j : jvms)
+        for (final ChildJvm j : jvms)
         {
             j.close();
         }

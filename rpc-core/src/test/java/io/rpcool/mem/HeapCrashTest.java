@@ -1,17 +1,14 @@
 package io.rpcool.mem;
 
+import io.rpcool.harness.jvm.ChildJvm;
 import org.agrona.BufferUtil;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,12 +48,9 @@ class HeapCrashTest
 
             for (int round = 0; round < ROUNDS; round++)
             {
-                final Process child = startChild(path, round);
-                try
+                try (ChildJvm child = startChild(path, round))
                 {
-                    final BufferedReader out = new BufferedReader(
-                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-                    assertEquals("READY", out.readLine(), "child did not start");
+                    child.awaitLine("READY", 60_000);
 
                     final long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50 + random.nextInt(250));
                     while (System.nanoTime() < deadline)
@@ -64,11 +58,7 @@ class HeapCrashTest
                         churn(heap, r, random, mine);
                     }
                     assertTrue(child.isAlive(), "child stopped by itself");
-                }
-                finally
-                {
-                    child.destroyForcibly();
-                    child.waitFor(30, TimeUnit.SECONDS);
+                    child.kill9();
                 }
 
                 final HeapReport before = heap.validate();
@@ -124,18 +114,11 @@ class HeapCrashTest
         }
     }
 
-    private static Process startChild(final Path heapFile, final int seed) throws Exception
+    private static ChildJvm startChild(final Path heapFile, final int seed)
     {
-        final String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
-        final List<String> command = new ArrayList<>(List.of(
-            java,
-            "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "--add-opens", "java.base/java.nio=ALL-UNNAMED",
-            "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-            "-cp", System.getProperty("java.class.path"),
-            HeapCrashChild.class.getName(),
-            heapFile.toString(),
-            Integer.toString(seed)));
-        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return ChildJvm.builder(HeapCrashChild.class)
+            .jvmFlags("--add-opens", "java.base/java.nio=ALL-UNNAMED", "-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto")
+            .args(heapFile.toString(), Integer.toString(seed))
+            .start();
     }
 }

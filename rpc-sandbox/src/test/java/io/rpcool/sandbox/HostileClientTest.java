@@ -13,12 +13,12 @@ import org.junit.jupiter.api.Timeout;
 
 import io.rpcool.ClientCall;
 import io.rpcool.Connection;
-import io.rpcool.JvmProcess;
 import io.rpcool.RpcException;
 import io.rpcool.Rpcool;
 import io.rpcool.RpcoolContext;
 import io.rpcool.Status;
 import io.rpcool.TestDirs;
+import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.mem.RpcBuffer;
 import io.rpcool.mem.SharedString;
 
@@ -37,7 +37,7 @@ class HostileClientTest
     {
         final Path dir = TestDirs.fresh("sb-hostile");
         try (Rpcool rpc = Rpcool.launch(TestDirs.context(dir).daemonMode(RpcoolContext.DaemonMode.EMBEDDED).heapSize(1 << 20));
-            JvmProcess server = JvmProcess.start(SandboxServerMain.class, List.of(), dir.toString(), "/sb/walk"))
+            ChildJvm server = ChildJvm.builder(SandboxServerMain.class).jvmFlags("-Xmx256m").args(dir.toString(), "/sb/walk").start())
         {
             server.awaitLine("READY", 30_000);
             try (Connection conn = rpc.connect("/sb/walk"); Connection victim = rpc.connect("/sb/walk");

@@ -1,8 +1,8 @@
 package io.rpcool.bench.alloc;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Charts;
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Charts;
+import io.rpcool.harness.report.Record;
 import org.knowm.xchart.CategoryChart;
 
 import java.io.IOException;

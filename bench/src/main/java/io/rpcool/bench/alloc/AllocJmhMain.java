@@ -1,7 +1,8 @@
 package io.rpcool.bench.alloc;
 
 import io.rpcool.bench.fork.ForkProtocol;
-import io.rpcool.bench.harness.JvmLauncher;
+import io.rpcool.bench.harness.Harness;
+import io.rpcool.harness.jvm.JvmFlags;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 /**
  * Forked JVM of the {@code alloc} suite that runs {@link NoopCallBenchmark} with JMH's GC profiler
  * and reports {@code gc.alloc.rate.norm} per transport. JMH forks its own JVMs for the measurement,
- * with this JVM's class path, the harness's common flags and the build's flags (Agrona's exports).
+ * with this JVM's class path, the harness's common flags and the flags every JVM of the project needs ({@code JvmFlags.required()}).
  * <pre>
  *   java ... AllocJmhMain transports=shm,tcp warmupIterations=N warmupMs=N iterations=N iterationMs=N forks=N
  *   stdout: JMH's own report, then RESULT {"entries": [{"system": ..., "alloc_bytes_per_op": ...}, ...]}
@@ -75,8 +76,8 @@ public final class AllocJmhMain
             .measurementIterations(iterations)
             .measurementTime(TimeValue.milliseconds(iterationMs))
             .forks(forks)
-            .jvmArgs(JvmLauncher.COMMON_FLAGS.toArray(new String[0]))
-            .jvmArgsAppend(JvmLauncher.readBuildFlags().toArray(new String[0]))
+            .jvmArgs(Harness.COMMON_FLAGS.toArray(new String[0]))
+            .jvmArgsAppend(JvmFlags.required().toArray(new String[0]))
             .shouldFailOnError(true)
             .build();
         final Collection<RunResult> results = new Runner(options).run();

@@ -1,9 +1,9 @@
 package io.rpcool.bench.alloc;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Header;
-import io.rpcool.bench.report.MarkdownReportWriter;
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Header;
+import io.rpcool.harness.report.MarkdownReportWriter;
+import io.rpcool.harness.report.Record;
 
 import java.util.ArrayList;
 import java.util.List;

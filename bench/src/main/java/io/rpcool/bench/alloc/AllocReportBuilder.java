@@ -1,7 +1,7 @@
 package io.rpcool.bench.alloc;
 
-import io.rpcool.bench.report.Record;
-import io.rpcool.bench.report.ReportBuilder;
+import io.rpcool.harness.report.Medians;
+import io.rpcool.harness.report.Record;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -60,6 +60,6 @@ public final class AllocReportBuilder
     private static double median(final List<AllocationProbe.Result> runs,
         final ToDoubleFunction<AllocationProbe.Result> metric)
     {
-        return ReportBuilder.median(runs.stream().mapToDouble(metric).toArray());
+        return Medians.of(runs.stream().mapToDouble(metric).toArray());
     }
 }

@@ -4,12 +4,17 @@ import io.rpcool.bench.BenchSystem;
 import io.rpcool.bench.fork.ClientOptions;
 import io.rpcool.bench.fork.ClientResult;
 import io.rpcool.bench.fork.ForkProtocol;
-import io.rpcool.bench.report.MarkdownReportWriter;
-import io.rpcool.bench.report.ProbeEntry;
 import io.rpcool.bench.report.SystemRun;
+import io.rpcool.harness.jvm.ChildJvm;
+import io.rpcool.harness.machine.CpuAccounting;
+import io.rpcool.harness.machine.PlacementProbe;
+import io.rpcool.harness.report.MarkdownReportWriter;
+import io.rpcool.harness.report.ProbeEntry;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +43,24 @@ public final class Harness
      */
     public static final long CLIENT_SLACK_MS = 60_000;
 
-    private final JvmLauncher launcher;
+    /**
+     * Heap and collector flags of every fork, before a system's own: a fixed, pre-touched heap, so no
+     * fork grows its heap while it is timed.
+     */
+    public static final List<String> COMMON_FLAGS = List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC");
+
+    /**
+     * System property that sets the forks' class path.
+     */
+    public static final String CLASSPATH_PROPERTY = "rpcool.bench.classpath";
+
+    /**
+     * How long a fork gets to leave after its stdin closed, then after SIGTERM, before SIGKILL.
+     */
+    static final long STDIN_GRACE_MS = 3000;
+    static final long TERM_GRACE_MS = 2000;
+
+    private final String forkClassPath;
     private final Path logDir;
     private final Path scratchRoot;
     private final PlacementProbe probe;
@@ -46,16 +68,16 @@ public final class Harness
     private double lastProbeNs = Double.NaN;
 
     /**
-     * @param launcher     builds the fork command lines.
+     * @param forkClassPath  class path of every fork, see {@link #forkClassPath()}.
      * @param logDir       where each fork's stdout and stderr logs go.
      * @param scratchRoot  parent of the servers' scratch directories; deleted afterwards.
      * @param probeMs      duration of each placement probe.
      * @param console      progress output.
      */
-    public Harness(final JvmLauncher launcher, final Path logDir, final Path scratchRoot, final long probeMs,
+    public Harness(final String forkClassPath, final Path logDir, final Path scratchRoot, final long probeMs,
         final PrintStream console)
     {
-        this.launcher = launcher;
+        this.forkClassPath = forkClassPath;
         this.logDir = logDir;
         this.scratchRoot = scratchRoot;
         this.probe = new PlacementProbe(probeMs);
@@ -73,6 +95,52 @@ public final class Harness
         final String prefix = "rpcool-bench-";
         return Files.isDirectory(shm) && Files.isWritable(shm) ?
             Files.createTempDirectory(shm, prefix) : Files.createTempDirectory(prefix);
+    }
+
+    /**
+     * The forks' class path, in order of preference: the {@value #CLASSPATH_PROPERTY} system property;
+     * this module's classes plus the dependency list the build writes to {@code target/bench-classpath.txt};
+     * this JVM's own {@code java.class.path}.
+     *
+     * @return the class path.
+     */
+    public static String forkClassPath()
+    {
+        final String explicit = System.getProperty(CLASSPATH_PROPERTY);
+        if (explicit != null && !explicit.isBlank())
+        {
+            return explicit;
+        }
+        try
+        {
+            final Path codeLocation = Path.of(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            final Path listFile = codeLocation.getParent().resolve("bench-classpath.txt");
+            if (Files.isRegularFile(listFile))
+            {
+                final String dependencies = Files.readString(listFile).trim();
+                return dependencies.isEmpty() ? codeLocation.toString() : codeLocation + File.pathSeparator + dependencies;
+            }
+        }
+        catch (final URISyntaxException | IOException | RuntimeException ignore)
+        {
+            // fall back to this JVM's class path
+        }
+        return System.getProperty("java.class.path");
+    }
+
+    /**
+     * @param name     name of the fork and of its log files {@code name.out.log} and {@code name.err.log}.
+     * @param main     class to run.
+     * @param jvmArgs  flags after {@link #COMMON_FLAGS}.
+     * @param args     program arguments.
+     * @param logs     directory of the log files.
+     * @return the fork, ready to start: the forks' class path, stdout copied and stderr written to the log files.
+     */
+    public ChildJvm.Builder fork(final String name, final Class<?> main, final List<String> jvmArgs, final List<String> args,
+        final Path logs)
+    {
+        return ChildJvm.builder(main).name(name).classPath(forkClassPath).jvmFlags(COMMON_FLAGS).jvmFlags(jvmArgs).args(args)
+            .stdoutCopy(logs.resolve(name + ".out.log")).stderrTo(logs.resolve(name + ".err.log"));
     }
 
     /**
@@ -233,69 +301,70 @@ public final class Harness
      * @param name       short name for logs and errors.
      * @param run        run index, from 1, used in log names.
      * @param main       class to run.
-     * @param jvmArgs    extra JVM arguments after the common and build flags.
+     * @param jvmArgs    extra JVM arguments after the required and common flags.
      * @param args       program arguments.
      * @param timeoutMs  how long it may take to print its result.
      * @return the result JSON.
-     * @throws IOException if it fails, times out or exits non-zero.
-     * @throws InterruptedException if interrupted; the JVM is then stopped.
+     * @throws IOException if it exits non-zero after its result.
+     * @throws io.rpcool.harness.jvm.ChildJvmException if it ends or times out without a result.
      */
     public String runSingle(final String name, final int run, final Class<?> main, final List<String> jvmArgs,
-        final List<String> args, final long timeoutMs) throws IOException, InterruptedException
+        final List<String> args, final long timeoutMs) throws IOException
     {
-        final ForkedJvm jvm = ForkedJvm.start(name, launcher.command(main, jvmArgs, args), logDir.resolve("run" + run),
-            ForkProtocol.RESULT_PREFIX);
+        final ChildJvm jvm = fork(name, main, jvmArgs, args, logDir.resolve("run" + run)).start();
         try
         {
-            final String json = jvm.awaitLine(timeoutMs);
-            final int exit = jvm.awaitExit(10_000);
-            if (exit != 0)
-            {
-                throw new IOException(name + " exited with " + exit + " after its result");
-            }
-            return json;
+            return result(jvm, name, timeoutMs);
         }
         finally
         {
-            jvm.stop();
+            jvm.stop(STDIN_GRACE_MS, TERM_GRACE_MS);
         }
     }
 
-    private String runForks(final ForkPair pair, final Path scratch, final Path logs)
-        throws IOException, InterruptedException
+    private String runForks(final ForkPair pair, final Path scratch, final Path logs) throws IOException
     {
-        final List<String> serverCommand = launcher.command(pair.serverMain(), pair.jvmArgs(),
-            List.of(scratch.toString()));
-        final ForkedJvm server = ForkedJvm.start(pair.name() + "-server", serverCommand, logs,
-            ForkProtocol.READY_PREFIX);
+        final ChildJvm server = fork(pair.name() + "-server", pair.serverMain(), pair.jvmArgs(), List.of(scratch.toString()), logs)
+            .start();
         try
         {
-            final String endpoint = server.awaitLine(READY_TIMEOUT_MS);
+            final String endpoint = rest(server.awaitLine(ForkProtocol.READY_PREFIX, READY_TIMEOUT_MS), ForkProtocol.READY_PREFIX);
             final List<String> clientArgs = new ArrayList<>();
             clientArgs.add(endpoint);
             clientArgs.addAll(pair.clientArgs());
-            final List<String> clientCommand = launcher.command(pair.clientMain(), pair.jvmArgs(), clientArgs);
-            final ForkedJvm client = ForkedJvm.start(pair.name() + "-client", clientCommand, logs,
-                ForkProtocol.RESULT_PREFIX);
+            final ChildJvm client = fork(pair.name() + "-client", pair.clientMain(), pair.jvmArgs(), clientArgs, logs).start();
             try
             {
-                final String json = client.awaitLine(pair.clientTimeoutMs());
-                final int exit = client.awaitExit(10_000);
-                if (exit != 0)
-                {
-                    throw new IOException(pair.name() + "-client exited with " + exit + " after its result");
-                }
-                return json;
+                return result(client, pair.name() + "-client", pair.clientTimeoutMs());
             }
             finally
             {
-                client.stop();
+                client.stop(STDIN_GRACE_MS, TERM_GRACE_MS);
             }
         }
         finally
         {
-            server.stop();
+            server.stop(STDIN_GRACE_MS, TERM_GRACE_MS);
         }
+    }
+
+    /**
+     * @return the JSON of the fork's {@code RESULT} line, once it exited 0 after printing it.
+     */
+    private static String result(final ChildJvm jvm, final String name, final long timeoutMs) throws IOException
+    {
+        final String json = rest(jvm.awaitLine(ForkProtocol.RESULT_PREFIX, timeoutMs), ForkProtocol.RESULT_PREFIX);
+        final int exit = jvm.awaitExit(10_000);
+        if (exit != 0)
+        {
+            throw new IOException(name + " exited with " + exit + " after its result");
+        }
+        return json;
+    }
+
+    private static String rest(final String line, final String prefix)
+    {
+        return line.substring(prefix.length()).trim();
     }
 
     /**

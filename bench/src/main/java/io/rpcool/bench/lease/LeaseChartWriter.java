@@ -7,9 +7,9 @@ import java.util.List;
 
 import org.knowm.xchart.CategoryChart;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Charts;
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Charts;
+import io.rpcool.harness.report.Record;
 
 /**
  * Renders {@code lease.png}: the median of every lease figure, one bar per case and system, on a

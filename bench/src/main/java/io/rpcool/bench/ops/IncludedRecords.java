@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.Record;
 
 /**
  * Records of the seal and sandbox operations, measured by their own harnesses (the seal benchmark

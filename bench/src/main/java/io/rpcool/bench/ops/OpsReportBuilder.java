@@ -1,7 +1,7 @@
 package io.rpcool.bench.ops;
 
-import io.rpcool.bench.report.Record;
-import io.rpcool.bench.report.ReportBuilder;
+import io.rpcool.harness.report.Medians;
+import io.rpcool.harness.report.Record;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,6 +65,6 @@ public final class OpsReportBuilder
 
     private static double median(final List<OpsCaseResult> results, final ToDoubleFunction<OpsCaseResult> metric)
     {
-        return ReportBuilder.median(results.stream().mapToDouble(metric).toArray());
+        return Medians.of(results.stream().mapToDouble(metric).toArray());
     }
 }

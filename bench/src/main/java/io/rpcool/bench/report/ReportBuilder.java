@@ -1,9 +1,10 @@
 package io.rpcool.bench.report;
 
 import io.rpcool.bench.fork.ClientResult;
+import io.rpcool.harness.report.Medians;
+import io.rpcool.harness.report.Record;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,24 +66,8 @@ public final class ReportBuilder
         return records;
     }
 
-    /**
-     * @param values  values; not empty.
-     * @return the median; the mean of the middle two for an even count.
-     */
-    public static double median(final double... values)
-    {
-        if (values.length == 0)
-        {
-            throw new IllegalArgumentException("no values");
-        }
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        final int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2.0;
-    }
-
     private static double median(final List<ClientResult> results, final ToDoubleFunction<ClientResult> metric)
     {
-        return median(results.stream().mapToDouble(metric).toArray());
+        return Medians.of(results.stream().mapToDouble(metric).toArray());
     }
 }

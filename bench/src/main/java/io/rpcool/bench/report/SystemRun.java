@@ -1,6 +1,7 @@
 package io.rpcool.bench.report;
 
 import io.rpcool.bench.fork.ClientResult;
+import io.rpcool.harness.report.ProbeEntry;
 
 /**
  * Outcome of one system in one run, as the harness saw it.

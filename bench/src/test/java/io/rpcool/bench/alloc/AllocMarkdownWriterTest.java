@@ -1,7 +1,7 @@
 package io.rpcool.bench.alloc;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Header;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Header;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -47,14 +47,14 @@ class HarnessFailureTest
             }
         };
         final Path scratch = Files.createDirectories(dir.resolve("scratch"));
-        final Harness harness = new Harness(JvmLauncher.forCurrentJdk(), dir.resolve("logs"), scratch, 50,
+        final Harness harness = new Harness(Harness.forkClassPath(), dir.resolve("logs"), scratch, 50,
             new PrintStream(OutputStream.nullOutputStream()));
 
         final SystemRun run = harness.runOnce(broken, new NoopSuite().clientOptions(true), 1);
 
         assertNull(run.result());
         assertFalse(run.probe().ok());
-        assertTrue(run.probe().status().contains("exited without a 'READY' line"), run.probe().status());
+        assertTrue(run.probe().status().contains("closed its stdout without a line starting with 'READY '"), run.probe().status());
         assertTrue(run.probe().status().contains("Main method not found"), run.probe().status());
         assertEquals(0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count());
     }

@@ -1,8 +1,11 @@
 package io.rpcool.bench.harness;
 
 import io.rpcool.bench.BenchSystem;
+import io.rpcool.harness.jvm.JvmFlags;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,23 +48,16 @@ class HarnessTest
     }
 
     @Test
-    void shouldBuildForkCommandsWithCommonBuildAndSystemFlags()
+    void shouldBuildForkCommandsWithRequiredCommonAndSystemFlagsAndTheForkClassPath(@TempDir final Path dir)
     {
-        final JvmLauncher launcher = JvmLauncher.forCurrentJdk();
+        final Harness harness = new Harness("fork-cp", dir, dir, 0, System.out);
 
-        final List<String> command = launcher.command(HarnessTest.class, List.of("-Dx=1"), List.of("arg"));
+        final List<String> command = harness.fork("x-server", HarnessTest.class, List.of("-Dx=1"), List.of("arg"), dir).command();
 
-        assertEquals(List.of("-Xms512m", "-Xmx512m", "-XX:+AlwaysPreTouch", "-XX:+UseG1GC"), command.subList(1, 5));
-        final int exports = command.indexOf("--add-exports");
-        assertEquals("java.base/jdk.internal.misc=ALL-UNNAMED", command.get(exports + 1));
-        assertEquals(List.of("-Dx=1", "-cp", launcher.classpath(), HarnessTest.class.getName(), "arg"),
+        final List<String> required = JvmFlags.required();
+        assertEquals(required, command.subList(1, 1 + required.size()));
+        assertEquals(Harness.COMMON_FLAGS, command.subList(1 + required.size(), 1 + required.size() + Harness.COMMON_FLAGS.size()));
+        assertEquals(List.of("-Dx=1", "-cp", "fork-cp", HarnessTest.class.getName(), "arg"),
             command.subList(command.size() - 5, command.size()));
-    }
-
-    @Test
-    void shouldClassifyProbeFiguresIntoNearAndFar()
-    {
-        assertEquals("near", PlacementProbe.mode(140.0));
-        assertEquals("far", PlacementProbe.mode(480.0));
     }
 }

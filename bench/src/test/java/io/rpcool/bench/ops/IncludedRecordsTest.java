@@ -13,8 +13,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Record;
 
 class IncludedRecordsTest
 {

@@ -1,8 +1,8 @@
 package io.rpcool.bench.ops;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.Header;
-import io.rpcool.bench.report.ProbeEntry;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Header;
+import io.rpcool.harness.report.ProbeEntry;
 
 import java.util.List;
 

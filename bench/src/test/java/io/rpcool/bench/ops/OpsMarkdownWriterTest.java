@@ -1,7 +1,7 @@
 package io.rpcool.bench.ops;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.ProbeEntry;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.ProbeEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

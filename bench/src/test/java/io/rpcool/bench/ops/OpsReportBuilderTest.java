@@ -1,6 +1,6 @@
 package io.rpcool.bench.ops;
 
-import io.rpcool.bench.report.Record;
+import io.rpcool.harness.report.Record;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

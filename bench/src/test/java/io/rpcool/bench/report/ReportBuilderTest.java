@@ -1,6 +1,10 @@
 package io.rpcool.bench.report;
 
 import io.rpcool.bench.fork.ClientResult;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.Header;
+import io.rpcool.harness.report.ProbeEntry;
+import io.rpcool.harness.report.Record;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -23,14 +27,6 @@ class ReportBuilderTest
     }
 
     @Test
-    void shouldTakeTheMedianOverRuns()
-    {
-        assertEquals(2.0, ReportBuilder.median(3.0, 1.0, 2.0));
-        assertEquals(2.5, ReportBuilder.median(4.0, 1.0, 2.0, 3.0));
-        assertEquals(7.0, ReportBuilder.median(7.0));
-    }
-
-    @Test
     void shouldRecordMediansPerSystemAndSkipFailedRuns()
     {
         final List<SystemRun> runs = List.of(
@@ -39,7 +35,8 @@ class ReportBuilderTest
             run(3, "java-uds", null),
             run(1, "raw-shm-pingpong", result(120, 7_000_000, null)));
 
-        final BenchReport report = new BenchReport(ReportFixtures.header(List.of()),
+        final BenchReport report = new BenchReport(new Header("noop", "17", "vm", "cpu", 2, "2025-01-01T00:00:00Z", true, 3, 4,
+            BenchReport.RAW_SHM_REFERENCE, 500L, 300.0, List.of(), Header.NOISE_NOTE),
             ReportBuilder.records("noop", List.of("raw-shm-pingpong", "java-uds"), runs));
 
         assertEquals(List.of("raw-shm-pingpong", "java-uds"), report.systems());

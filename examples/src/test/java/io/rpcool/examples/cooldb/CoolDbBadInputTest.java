@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.rpcool.JvmProcess;
-import io.rpcool.Rpcool;
 import io.rpcool.RpcException;
+import io.rpcool.Rpcool;
 import io.rpcool.Status;
 import io.rpcool.TestDirs;
 import io.rpcool.examples.cooldb.nobench.NoBenchQuery;
@@ -23,6 +22,7 @@ import io.rpcool.examples.cooldb.shm.CoolDbProtocol;
 import io.rpcool.examples.cooldb.shm.CoolDbServer;
 import io.rpcool.examples.cooldb.shm.JsonBlockWriter;
 import io.rpcool.examples.cooldb.shm.SharedResultSet;
+import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.mem.JsonNodeDescriptor;
 import io.rpcool.mem.RegionSet;
 import io.rpcool.mem.RpcBuffer;
@@ -43,8 +43,8 @@ class CoolDbBadInputTest
     void shouldRefuseBadPointersAndGarbageDocumentsAndKeepServing() throws Exception
     {
         final Path dir = TestDirs.fresh("cooldb-bad");
-        try (JvmProcess server = JvmProcess.start(CoolDbServer.class,
-                List.of("-Drpcool.dir=" + dir, "-Dcooldb.heapSize=" + (16L << 20)), "/cooldb/bad"))
+        try (ChildJvm server = ChildJvm.builder(CoolDbServer.class)
+                .jvmFlags("-Xmx256m", "-Drpcool.dir=" + dir, "-Dcooldb.heapSize=" + (16L << 20)).args("/cooldb/bad").start())
         {
             server.awaitLine("READY", 30_000);
             try (Rpcool rpc = Rpcool.launch(TestDirs.context(dir)); CoolDbClient db = CoolDbClient.connect(rpc, "/cooldb/bad"))

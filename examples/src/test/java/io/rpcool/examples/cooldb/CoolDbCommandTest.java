@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.rpcool.bench.report.BenchReport;
-import io.rpcool.bench.report.JsonReportWriter;
-import io.rpcool.bench.report.Record;
 import io.rpcool.cli.RpcoolCli;
 import io.rpcool.examples.cooldb.bench.CoolDbReport;
+import io.rpcool.harness.report.BenchReport;
+import io.rpcool.harness.report.JsonReportWriter;
+import io.rpcool.harness.report.Record;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

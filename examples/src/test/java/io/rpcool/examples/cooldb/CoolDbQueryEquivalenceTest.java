@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.rpcool.JvmProcess;
 import io.rpcool.Rpcool;
 import io.rpcool.TestDirs;
 import io.rpcool.examples.cooldb.bench.StoreClient;
@@ -23,6 +22,7 @@ import io.rpcool.examples.cooldb.nobench.QueryMix;
 import io.rpcool.examples.cooldb.nobench.WordList;
 import io.rpcool.examples.cooldb.shm.CoolDbProtocol;
 import io.rpcool.examples.cooldb.shm.CoolDbServer;
+import io.rpcool.harness.jvm.ChildJvm;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,9 +41,9 @@ class CoolDbQueryEquivalenceTest
     void shouldAnswerEveryQueryLikeTheReferenceOverSharedMemoryAndOverGrpc() throws Exception
     {
         final Path dir = TestDirs.fresh("cooldb-eq");
-        try (JvmProcess shmServer = JvmProcess.start(CoolDbServer.class,
-                List.of("-Drpcool.dir=" + dir, "-Dcooldb.heapSize=" + (32L << 20)), CoolDbProtocol.DEFAULT_CHANNEL);
-            JvmProcess grpcServer = JvmProcess.start(GrpcCoolDbServer.class, List.of(), dir.toString()))
+        try (ChildJvm shmServer = ChildJvm.builder(CoolDbServer.class)
+                .jvmFlags("-Xmx256m", "-Drpcool.dir=" + dir, "-Dcooldb.heapSize=" + (32L << 20)).args(CoolDbProtocol.DEFAULT_CHANNEL).start();
+            ChildJvm grpcServer = ChildJvm.builder(GrpcCoolDbServer.class).jvmFlags("-Xmx256m").args(dir.toString()).start())
         {
             shmServer.awaitLine("READY", 30_000);
             final String grpcEndpoint = grpcServer.awaitLine("READY", 30_000).substring("READY ".length());

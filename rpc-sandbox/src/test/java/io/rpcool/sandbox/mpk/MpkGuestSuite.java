@@ -19,11 +19,11 @@ import io.rpcool.Channel;
 import io.rpcool.ChannelOptions;
 import io.rpcool.ClientCall;
 import io.rpcool.Connection;
-import io.rpcool.JvmProcess;
 import io.rpcool.RpcException;
 import io.rpcool.Rpcool;
 import io.rpcool.Status;
 import io.rpcool.TestDirs;
+import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.mem.MemoryRegion;
 import io.rpcool.mem.RpcBuffer;
 import io.rpcool.sandbox.GraphWalker;
@@ -505,9 +505,9 @@ public final class MpkGuestSuite
 
         test("two_jvms_server_survives_hostile_client", () ->
         {
-            try (JvmProcess server = JvmProcess.start(SandboxServerMain.class,
-                List.of("-Xmx128m", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")),
-                dir.toString(), "/mpk/two"))
+            try (ChildJvm server = ChildJvm.builder(SandboxServerMain.class)
+                .jvmFlags("-Xmx128m", "-XX:-UsePerfData", "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"))
+                .args(dir.toString(), "/mpk/two").start())
             {
                 final String ready = server.awaitLine("READY", 240_000);
                 check(ready.endsWith(" true"), "server without protection keys: " + ready);

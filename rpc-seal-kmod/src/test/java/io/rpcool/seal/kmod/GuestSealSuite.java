@@ -16,12 +16,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.rpcool.ClientCall;
 import io.rpcool.ConnectOptions;
 import io.rpcool.Connection;
-import io.rpcool.JvmProcess;
 import io.rpcool.RawEntries;
 import io.rpcool.RpcException;
 import io.rpcool.Rpcool;
 import io.rpcool.RpcoolContext;
 import io.rpcool.Status;
+import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.layout.RequestQueueDescriptor;
 import io.rpcool.seal.HeapSeals;
 import io.rpcool.seal.MprotectSealBackend;
@@ -100,7 +100,7 @@ public final class GuestSealSuite
         }
         final Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "rpcool-guest-");
         final long started = System.nanoTime();
-        try (JvmProcess server = JvmProcess.start(GuestServerMain.class, List.of(args), dir.toString()))
+        try (ChildJvm server = ChildJvm.builder(GuestServerMain.class).jvmFlags("-Xmx256m").jvmFlags(args).args(dir.toString()).start())
         {
             final String ready = server.awaitLine("READY", 180_000);
             System.out.printf("guest: server JVM ready in %.1f s: %s%n", (System.nanoTime() - started) / 1e9, ready);

@@ -1,11 +1,8 @@
 package io.rpcool.examples.cooldb.bench;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,16 +10,16 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import io.rpcool.bench.harness.CpuAccounting;
-import io.rpcool.bench.harness.PlacementProbe;
-import io.rpcool.bench.report.ProbeEntry;
 import io.rpcool.examples.cooldb.grpc.GrpcCoolDbServer;
 import io.rpcool.examples.cooldb.shm.CoolDbProtocol;
 import io.rpcool.examples.cooldb.shm.CoolDbServer;
+import io.rpcool.harness.jvm.ChildJvm;
+import io.rpcool.harness.machine.CpuAccounting;
+import io.rpcool.harness.machine.PlacementProbe;
+import io.rpcool.harness.report.ProbeEntry;
 
 /**
  * The {@code cooldb} benchmark: for each system a fresh server JVM and a fresh client JVM run
@@ -42,6 +39,8 @@ public final class CoolDbBenchmark
 
     private static final long READY_TIMEOUT_MS = 60_000;
     private static final long CLIENT_TIMEOUT_MIN = 60;
+    private static final long EXIT_TIMEOUT_MS = 60_000;
+    private static final String READY = "READY ";
 
     /**
      * @param docs    N.
@@ -173,149 +172,55 @@ public final class CoolDbBenchmark
         {
             throw new IllegalArgumentException("unknown system " + system + "; one of " + StoreClients.SYSTEMS);
         }
-        final Process server = start(serverMain, serverProps, serverArgs, logDir.resolve(prefix + "-server.log"));
+        final ChildJvm server = fork(prefix + "-server", serverMain, serverProps, serverArgs).start();
         try
         {
-            final LinkedBlockingQueue<String> serverLines = lines(server, null);
-            final String endpoint = awaitReady(server, serverLines);
-            final Process client = start(CoolDbWorkload.class, props, List.of(system, endpoint,
-                String.valueOf(options.docs()), String.valueOf(options.queries()), String.valueOf(options.seed())),
-                logDir.resolve(prefix + "-client.log"));
-            try
-            {
-                String result = null;
-                try (BufferedReader reader = new BufferedReader(
-                    new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8)))
+            final String endpoint = server.awaitLine(READY, READY_TIMEOUT_MS).substring(READY.length()).trim();
+            final ChildJvm.Builder clientFork = fork(prefix + "-client", CoolDbWorkload.class, props, List.of(system, endpoint,
+                String.valueOf(options.docs()), String.valueOf(options.queries()), String.valueOf(options.seed())))
+                .onLine(line ->
                 {
-                    String line;
-                    while ((line = reader.readLine()) != null)
+                    if (!line.startsWith(WorkloadResult.PREFIX))
                     {
-                        if (line.startsWith(WorkloadResult.PREFIX))
-                        {
-                            result = line.substring(WorkloadResult.PREFIX.length());
-                        }
-                        else
-                        {
-                            out.println("  " + line);
-                        }
+                        out.println("  " + line);
                     }
-                }
-                if (!client.waitFor(CLIENT_TIMEOUT_MIN, TimeUnit.MINUTES))
+                });
+            try (ChildJvm client = clientFork.start())
+            {
+                final String result = client.awaitLine(WorkloadResult.PREFIX, TimeUnit.MINUTES.toMillis(CLIENT_TIMEOUT_MIN))
+                    .substring(WorkloadResult.PREFIX.length());
+                final int exit = client.awaitExit(EXIT_TIMEOUT_MS);
+                if (exit != 0)
                 {
-                    throw new IllegalStateException("client did not finish within " + CLIENT_TIMEOUT_MIN + " minutes");
-                }
-                if (client.exitValue() != 0 || result == null)
-                {
-                    throw new IllegalStateException("client exited with " + client.exitValue() + " (see " +
-                        logDir.resolve(prefix + "-client.log") + ")");
+                    throw new IllegalStateException("client exited with " + exit + " (see " + logDir.resolve(prefix + "-client.log") + ")");
                 }
                 return CoolDbWorkload.fromJson(result);
-            }
-            finally
-            {
-                client.destroyForcibly();
             }
         }
         finally
         {
-            stop(server);
+            server.stop(15_000, 5_000);
             deleteRecursively(scratch);
         }
     }
 
-    private Process start(final Class<?> main, final List<String> props, final List<String> args, final Path stderr)
-        throws IOException
+    /**
+     * @return a server or client JVM of this run: the same heap, collector and pre-touch for both systems, stderr to
+     * {@code <name>.log} in the log directory.
+     */
+    private ChildJvm.Builder fork(final String name, final Class<?> main, final List<String> props, final List<String> args)
     {
-        final List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags(options.heap()));
-        command.addAll(props);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(args);
-        return new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        return ChildJvm.builder(main).name(name).jvmFlags(jvmFlags(options.heap())).jvmFlags(props).args(args)
+            .stderrTo(logDir.resolve(name + ".log"));
     }
 
     /**
      * @param heap -Xms and -Xmx.
-     * @return flags of every forked JVM: the same heap, collector and pre-touch for both systems.
+     * @return heap and collector flags of every forked JVM, after the flags every JVM of the project gets.
      */
     static List<String> jvmFlags(final String heap)
     {
-        final List<String> flags = new ArrayList<>(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"));
-        if (Runtime.version().feature() >= 24)
-        {
-            flags.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        flags.addAll(List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"));
-        return flags;
-    }
-
-    private static LinkedBlockingQueue<String> lines(final Process process, final PrintStream echo)
-    {
-        final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        final Thread reader = new Thread(() ->
-        {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-            {
-                String line;
-                while ((line = r.readLine()) != null)
-                {
-                    lines.add(line);
-                    if (echo != null)
-                    {
-                        echo.println(line);
-                    }
-                }
-            }
-            catch (final IOException ignore)
-            {
-                // the process ended
-            }
-        }, "cooldb-server-output");
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
-    private static String awaitReady(final Process server, final LinkedBlockingQueue<String> lines) throws InterruptedException
-    {
-        final long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
-        while (System.currentTimeMillis() < deadline)
-        {
-            final String line = lines.poll(100, TimeUnit.MILLISECONDS);
-            if (line != null && line.startsWith("READY "))
-            {
-                return line.substring("READY ".length()).trim();
-            }
-            if (line == null && !server.isAlive())
-            {
-                throw new IllegalStateException("server exited with " + server.exitValue() + " before READY");
-            }
-        }
-        throw new IllegalStateException("server not READY within " + READY_TIMEOUT_MS + " ms");
-    }
-
-    private static void stop(final Process server) throws InterruptedException
-    {
-        try
-        {
-            server.getOutputStream().close();
-        }
-        catch (final IOException ignore)
-        {
-            // already gone
-        }
-        if (!server.waitFor(15, TimeUnit.SECONDS))
-        {
-            server.destroy();
-            if (!server.waitFor(5, TimeUnit.SECONDS))
-            {
-                server.destroyForcibly();
-                server.waitFor(5, TimeUnit.SECONDS);
-            }
-        }
+        return List.of("-Xms" + heap, "-Xmx" + heap, "-XX:+UseG1GC", "-XX:+AlwaysPreTouch");
     }
 
     private static void deleteRecursively(final Path dir)
