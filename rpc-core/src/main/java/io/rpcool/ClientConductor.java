@@ -585,6 +585,8 @@ final class ClientConductor implements Agent
                 Thread.currentThread().interrupt();
             }
         }
+        // Nobody reads the daemon's socket any more: what is left is told, not asked.
+        daemon.driver(Thread.currentThread());
         for (final ClosingEnd c : closing)
         {
             if (c.end.channel.isPast(c.rounds))

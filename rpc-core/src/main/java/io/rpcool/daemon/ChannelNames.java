@@ -1,7 +1,8 @@
 package io.rpcool.daemon;
 
 /**
- * Channel names are hierarchical, like paths: {@code /shop/cart/v1}.
+ * Channel names are hierarchical, like paths: {@code /shop/cart/v1}. A name is absolute and
+ * normalized: no empty, {@code .} or {@code ..} segments, so two spellings never name one channel.
  */
 public final class ChannelNames
 {
@@ -27,6 +28,13 @@ public final class ChannelNames
         if (name.charAt(0) != '/' || name.endsWith("/") || name.contains("//"))
         {
             return "channel name must look like /a/b/c (absolute, no empty segments): " + name;
+        }
+        for (final String segment : name.substring(1).split("/"))
+        {
+            if (segment.equals(".") || segment.equals(".."))
+            {
+                return "channel name may not have '.' or '..' segments: " + name;
+            }
         }
         for (int i = 0; i < name.length(); i++)
         {

@@ -14,10 +14,24 @@ final class ClientProxy
 {
     private static final System.Logger LOGGER = System.getLogger("io.rpcool.daemon");
 
+    /** Where encoded messages go: a process's socket, or a test's record of what would have been sent. */
+    interface Sink
+    {
+        /**
+         * @return true if sent, false if the process's socket is full.
+         */
+        boolean send(ProcessRecord to, Message message);
+    }
+
+    /** Sends to the process's control socket without blocking. */
+    static final Sink SOCKETS = (to, message) -> message.sendNow(to.socket);
+
+    private final Sink sink;
     private final Consumer<ProcessRecord> onStuck;
 
-    ClientProxy(final Consumer<ProcessRecord> onStuck)
+    ClientProxy(final Sink sink, final Consumer<ProcessRecord> onStuck)
     {
+        this.sink = sink;
         this.onStuck = onStuck;
     }
 
@@ -118,13 +132,13 @@ final class ClientProxy
      */
     private boolean send(final ProcessRecord to, final Message message)
     {
-        if (to.socket == null || to.gone)
+        if (!to.isLocal() || to.gone)
         {
             return false;
         }
         try
         {
-            if (message.sendNow(to.socket))
+            if (sink.send(to, message))
             {
                 return true;
             }

@@ -15,7 +15,6 @@ import java.util.function.Function;
 
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.SleepingMillisIdleStrategy;
 
 import io.rpcool.control.ClusterSettings;
 import io.rpcool.control.ControlPlane;
@@ -110,13 +109,13 @@ public final class Daemon implements AutoCloseable
         this.counters = new DaemonCounters(config.directory());
         final DaemonConductor[] self = new DaemonConductor[1];
         this.cluster = control == null ? null : new ClusterLink(control, command -> self[0].submit(command));
-        this.conductor = new DaemonConductor(config, heapMapper, cluster, counters, wake);
+        this.conductor = new DaemonConductor(config, heapMapper, cluster, counters, wake, ClientProxy.SOCKETS);
         self[0] = conductor;
         this.adapter = new ClientCommandAdapter(conductor, listener, wake);
         conductor.adapter(adapter);
         this.conductorRunner = new AgentRunner(new ConductorIdle(), t -> counters.onError("conductor", t), null, conductor);
-        this.samplerRunner = new AgentRunner(new SleepingMillisIdleStrategy(Math.max(1, config.loadSampleMs())),
-            t -> counters.onError("load sampler", t), null, new LoadSampler(conductor));
+        this.samplerRunner = new AgentRunner(new SamplerIdle(), t -> counters.onError("load sampler", t), null,
+            new LoadSampler(conductor));
     }
 
     /** The conductor sleeps in {@code poll(2)} on every socket (and the wake-up descriptor), at most 10 ms. */
@@ -135,6 +134,30 @@ public final class Daemon implements AutoCloseable
         public void idle()
         {
             adapter.await(MAX_IDLE_MS);
+        }
+
+        @Override
+        public void reset()
+        {
+        }
+    }
+
+    /** The load sampler parks for its sample period, and not at all once the daemon closes. */
+    private final class SamplerIdle implements IdleStrategy
+    {
+        @Override
+        public void idle(final int workCount)
+        {
+            idle();
+        }
+
+        @Override
+        public void idle()
+        {
+            if (running)
+            {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.loadSampleMs())));
+            }
         }
 
         @Override
@@ -321,7 +344,13 @@ public final class Daemon implements AutoCloseable
             return;
         }
         running = false;
+        final Thread sampler = samplerRunner.thread();
+        if (sampler != null)
+        {
+            java.util.concurrent.locks.LockSupport.unpark(sampler);
+        }
         samplerRunner.close();
+        wake.signal();
         conductorRunner.close();
         conductor.close();
         listener.close();

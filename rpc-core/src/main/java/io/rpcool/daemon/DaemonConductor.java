@@ -36,7 +36,7 @@ final class DaemonConductor implements Agent
 
     final DaemonConfig config;
     final Path directory;
-    final ClientProxy proxy = new ClientProxy(this::disconnect);
+    final ClientProxy proxy;
     final HeapMapper heapMapper;
     final LeaseKeeper leases;
     final PendingAnswers answers = new PendingAnswers();
@@ -64,8 +64,10 @@ final class DaemonConductor implements Agent
         final HeapMapper heapMapper,
         final ClusterLink cluster,
         final DaemonCounters counters,
-        final EventFd wake)
+        final EventFd wake,
+        final ClientProxy.Sink sink)
     {
+        this.proxy = new ClientProxy(sink, this::disconnect);
         this.config = config;
         this.directory = config.directory();
         this.heapMapper = heapMapper;
@@ -90,7 +92,7 @@ final class DaemonConductor implements Agent
     @Override
     public int doWork()
     {
-        int work = adapter.poll();
+        int work = adapter == null ? 0 : adapter.poll();
         work += commands.drain(Runnable::run);
         final long now = System.nanoTime();
         for (final ProcessRecord p : leases.expired(processes.values(), now))
@@ -167,11 +169,19 @@ final class DaemonConductor implements Agent
             socket.close();
             return;
         }
-        final ProcessRecord process = new ProcessRecord(nextId(), credentials[0], credentials[1], socket);
+        admit(new ProcessRecord(nextId(), credentials[0], credentials[1], socket));
+    }
+
+    /** Serve {@code process} from now on (its socket, if it has one, goes to the adapter). */
+    void admit(final ProcessRecord process)
+    {
         processes.put(process.id, process);
         processesChanged();
         counters.processesConnected.increment();
-        adapter.add(process);
+        if (process.socket != null)
+        {
+            adapter.add(process);
+        }
     }
 
     /** The daemon stops serving a process that does not read its control socket. */
@@ -936,7 +946,10 @@ final class DaemonConductor implements Agent
         for (final ProcessRecord p : new ArrayList<>(processes.values()))
         {
             p.gone = true;
-            p.socket.close();
+            if (p.socket != null)
+            {
+                p.socket.close();
+            }
         }
         processes.clear();
         for (final HeapRecord h : heaps.values())

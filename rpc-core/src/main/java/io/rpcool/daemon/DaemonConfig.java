@@ -197,6 +197,13 @@ public final class DaemonConfig
         return peerAnswerTimeoutMs;
     }
 
+    /** How long the daemon waits for a process's (or another host's) answer to a push. */
+    public DaemonConfig peerAnswerTimeoutMs(final long peerAnswerTimeoutMs)
+    {
+        this.peerAnswerTimeoutMs = peerAnswerTimeoutMs;
+        return this;
+    }
+
     /**
      * Users whose processes may use the daemon, besides its own user (the default: only its own).
      * The daemon checks every process's uid as the kernel reports it ({@code SO_PEERCRED}).

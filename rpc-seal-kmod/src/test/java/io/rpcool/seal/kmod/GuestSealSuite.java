@@ -186,11 +186,11 @@ public final class GuestSealSuite
             test("java_forged_seal_rejected_and_server_keeps_serving", () ->
             {
                 final int slot = 7;
-                final int status = RawEntries.publish(conn, slot, 5_000_001, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
+                final int status = RawEntries.publish(conn, slot, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
                     0x0000_0042_0000_0003L, RequestQueueDescriptor.SEAL_KIND_KERNEL, 30_000);
                 expect(status == Status.REJECTED.code(), "status " + status + ": " + RawEntries.replyMessage(conn, slot));
                 expect(RawEntries.replyMessage(conn, slot).contains("does not verify"), RawEntries.replyMessage(conn, slot));
-                final int outOfRing = RawEntries.publish(conn, slot, 5_000_002, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
+                final int outOfRing = RawEntries.publish(conn, slot, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
                     0x0000_0001_7fff_0000L, RequestQueueDescriptor.SEAL_KIND_KERNEL, 30_000);
                 expect(outOfRing == Status.REJECTED.code(), "status " + outOfRing);
                 try (ClientCall call = conn.newCall(ECHO).sealed(true))
@@ -209,7 +209,7 @@ public final class GuestSealSuite
                     final CompletableFuture<ClientCall> f = victim.invokeAsync(4);
                     final int slot = 6;
                     expect(victim.sealId() != 0, "victim sealed");
-                    final int status = RawEntries.publish(conn, slot, 5_000_003, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
+                    final int status = RawEntries.publish(conn, slot, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
                         victim.sealId(), RequestQueueDescriptor.SEAL_KIND_KERNEL, 30_000);
                     expect(status == Status.REJECTED.code(), "status " + status);
                     expect(RawEntries.replyMessage(conn, slot).contains("not this call's request buffer"), RawEntries.replyMessage(conn, slot));
@@ -225,7 +225,7 @@ public final class GuestSealSuite
                 final HeapSeals mprotect = MprotectSealBackend.forHeap(address, heap, (int)RawEntries.sealDescriptorsOffset(conn),
                     conn.slots(), RawEntries.heapId(conn), (int)ProcessHandle.current().pid());
                 final long sealId = mprotect.seal(RawEntries.requestOffset(conn, slot), 4096);
-                final int status = RawEntries.publish(conn, slot, 5_000_004, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
+                final int status = RawEntries.publish(conn, slot, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
                     sealId, RequestQueueDescriptor.SEAL_KIND_MPROTECT, 30_000);
                 final String message = RawEntries.replyMessage(conn, slot);
                 expect(status == Status.REJECTED.code(), "status " + status + ": " + message);
