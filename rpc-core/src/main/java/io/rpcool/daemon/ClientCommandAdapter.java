@@ -190,16 +190,16 @@ final class ClientCommandAdapter
                 conductor.onCloseChannel(process, requestId, in.getLong());
                 break;
             case CONNECT:
-                conductor.onConnect(process, requestId, in.getString(), in.getInt(), in.getInt(), in.getString());
+                conductor.connector.onConnect(process, requestId, in.getString(), in.getInt(), in.getInt(), in.getString());
                 break;
             case CONNECT_READY:
-                conductor.onConnectReady(process, requestId, in.getLong());
+                conductor.connector.onConnectReady(process, requestId, in.getLong());
                 break;
             case CONNECT_ABORT:
             {
                 final long connectionId = in.getLong();
                 in.getString();
-                conductor.onConnectAbort(process, requestId, connectionId);
+                conductor.connector.onConnectAbort(process, requestId, connectionId);
                 break;
             }
             case DETACH:
@@ -215,13 +215,13 @@ final class ClientCommandAdapter
                 conductor.onLeaseRenew(process, requestId);
                 break;
             case ADD_HEAP:
-                conductor.onAddHeap(process, requestId, in.getInt(), in.getLong(), in.getLong());
+                conductor.dataHeaps.onAddHeap(process, requestId, in.getInt(), in.getLong(), in.getLong());
                 break;
             case HEAP_READY:
-                conductor.onHeapReady(process, requestId, in.getLong());
+                conductor.dataHeaps.onHeapReady(process, requestId, in.getLong());
                 break;
             case MAP_HEAP:
-                conductor.onMapHeap(process, requestId, in.getLong());
+                conductor.dataHeaps.onMapHeap(process, requestId, in.getLong());
                 break;
             case ACCEPT:
                 in.getLong();

@@ -100,7 +100,7 @@ class DaemonConductorTest
     /** Connect {@code client} to {@code channel}: the CONNECT_HEAP reply's connection id. */
     private long connect(final ProcessRecord client, final String channel)
     {
-        conductor.onConnect(client, ++requests, channel, 4, 4096, "local");
+        conductor.connector.onConnect(client, ++requests, channel, 4, 4096, "local");
         final Sent reply = last(client);
         assertEquals(CONNECT_HEAP, reply.type, "connection heap handed out");
         assertTrue(reply.fd >= 0, "the heap's memfd travels with the reply");
@@ -115,7 +115,7 @@ class DaemonConductorTest
         conductor.onOpenChannel(server, ++requests, "/a/b", "local", "127.0.0.1", 1);
         assertEquals(ERROR, last(server).type);
         assertEquals(E_CHANNEL_EXISTS, last(server).fields.getInt());
-        conductor.onConnect(server, ++requests, "/no/such", 4, 4096, "local");
+        conductor.connector.onConnect(server, ++requests, "/no/such", 4, 4096, "local");
         assertEquals(E_NO_SUCH_CHANNEL, last(server).fields.getInt());
         conductor.onOpenChannel(server, ++requests, "/a/../b", "local", "127.0.0.1", 1);
         assertEquals(E_BAD_REQUEST, last(server).fields.getInt(), "dot segments are refused");
@@ -127,7 +127,7 @@ class DaemonConductorTest
         final ProcessRecord server = process(100, "server");
         openChannel(server, "/tcp");
         final ProcessRecord client = process(101, "client");
-        conductor.onConnect(client, ++requests, "/tcp", 4, 4096, "elsewhere");
+        conductor.connector.onConnect(client, ++requests, "/tcp", 4, 4096, "elsewhere");
         final Sent reply = last(client);
         assertEquals(CONNECT_TCP, reply.type);
         assertEquals("127.0.0.1", reply.fields.getString());
@@ -141,7 +141,7 @@ class DaemonConductorTest
         final ProcessRecord client = process(101, "client");
         final long connectionId = connect(client, "/echo");
         final long readyRequest = ++requests;
-        conductor.onConnectReady(client, readyRequest, connectionId);
+        conductor.connector.onConnectReady(client, readyRequest, connectionId);
         final Sent push = last(server);
         assertEquals(NEW_CONNECTION, push.type);
         assertEquals(connectionId, push.fields.getLong());
@@ -167,7 +167,7 @@ class DaemonConductorTest
         openChannel(server, "/refuse");
         final ProcessRecord client = process(101, "client");
         final long first = connect(client, "/refuse");
-        conductor.onConnectReady(client, ++requests, first);
+        conductor.connector.onConnectReady(client, ++requests, first);
         conductor.onAnswer(server, last(server).id, "not today");
         final Sent refused = last(client);
         assertEquals(ERROR, refused.type);
@@ -175,7 +175,7 @@ class DaemonConductorTest
         assertTrue(refused.fields.getString().contains("not today"));
 
         final long second = connect(client, "/refuse");
-        conductor.onConnectReady(client, ++requests, second);
+        conductor.connector.onConnectReady(client, ++requests, second);
         Thread.sleep(250);
         conductor.doWork();
         final Sent timedOut = last(client);
@@ -194,7 +194,7 @@ class DaemonConductorTest
         final int slots = 64;
         final int bufferSize = 64 * 1024;
         assertTrue(ConnectionDescriptor.heapLength(slots, bufferSize) > config.quotaBytes());
-        conductor.onConnect(client, ++requests, "/quota", slots, bufferSize, "local");
+        conductor.connector.onConnect(client, ++requests, "/quota", slots, bufferSize, "local");
         assertEquals(ERROR, last(client).type);
         assertEquals(E_QUOTA_EXCEEDED, last(client).fields.getInt());
         assertEquals(1, counters.quotaRefusals.get());
@@ -207,7 +207,7 @@ class DaemonConductorTest
         openChannel(server, "/gone");
         final ProcessRecord client = process(101, "client");
         final long connectionId = connect(client, "/gone");
-        conductor.onConnectReady(client, ++requests, connectionId);
+        conductor.connector.onConnectReady(client, ++requests, connectionId);
         conductor.onAnswer(server, last(server).id, "");
         conductor.processGone(client);
         final Sent gone = last(server);
@@ -227,7 +227,7 @@ class DaemonConductorTest
         openChannel(server, "/stuck");
         stuckPid = 101;
         final ProcessRecord client = process2(101);
-        conductor.onConnect(client, ++requests, "/stuck", 4, 4096, "local");
+        conductor.connector.onConnect(client, ++requests, "/stuck", 4, 4096, "local");
         assertTrue(client.gone, "a process whose socket is full is disconnected, not waited for");
         assertEquals(1, counters.processesDisconnected.get());
         assertFalse(server.gone, "the other processes are served on");
@@ -263,14 +263,14 @@ class DaemonConductorTest
         openChannel(server, "/heaps");
         final ProcessRecord client = process(101, "client");
         final long connectionId = connect(client, "/heaps");
-        conductor.onConnectReady(client, ++requests, connectionId);
+        conductor.connector.onConnectReady(client, ++requests, connectionId);
         conductor.onAnswer(server, last(server).id, "");
-        conductor.onAddHeap(client, ++requests, SCOPE_CONNECTION, connectionId, 1 << 20);
+        conductor.dataHeaps.onAddHeap(client, ++requests, SCOPE_CONNECTION, connectionId, 1 << 20);
         final Sent heap = last(client);
         assertEquals(HEAP, heap.type);
         final long heapId = heap.fields.getLong();
         final long readyRequest = ++requests;
-        conductor.onHeapReady(client, readyRequest, heapId);
+        conductor.dataHeaps.onHeapReady(client, readyRequest, heapId);
         final Sent push = last(server);
         assertEquals(NEW_HEAP, push.type);
         assertTrue(sent.stream().noneMatch(s -> s.to == client && s.id == readyRequest), "the creator waits for the server");
