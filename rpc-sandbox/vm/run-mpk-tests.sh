@@ -18,7 +18,8 @@
 # Environment:
 #   RPCOOL_VM_JAVA     java binary for the full run (default: /usr/bin/java)
 #   RPCOOL_VM_QUICK    0 to skip the libjsig and second-JDK runs
-#   RPCOOL_VM_TIMEOUT  seconds before the guest is killed (default 600)
+#   RPCOOL_VM_TIMEOUT  seconds before the guest is killed (default 1200: a busy 2-core host
+#                      can double the ~8 min the three runs take)
 #   RPCOOL_VM_SMP      guest CPUs (default 1: multi-threaded TCG can race HotSpot's code patching)
 #   RPCOOL_VM_MEM      guest memory in MiB (default 2048)
 #   RPCOOL_VM_MAIN     main class to run instead of the suite (benchmarks)
@@ -35,7 +36,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 MODULE=$(dirname "$HERE")		# rpc-sandbox/
 PROJECT=$(dirname "$MODULE")		# the repository
 CACHE=$MODULE/target/vm
-VM_TIMEOUT=${RPCOOL_VM_TIMEOUT:-600}
+VM_TIMEOUT=${RPCOOL_VM_TIMEOUT:-1200}
 VM_SMP=${RPCOOL_VM_SMP:-1}
 VM_MEM=${RPCOOL_VM_MEM:-2048}
 JAVA=${RPCOOL_VM_JAVA:-/usr/bin/java}

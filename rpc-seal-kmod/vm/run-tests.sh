@@ -19,7 +19,7 @@
 #                      /tmp, /var/tmp, /run and /dev/shm; /dev/rpcool present).
 #                      Its PASS/FAIL lines are counted too, a non-zero exit is
 #                      a failure.
-#   RPCOOL_VM_TIMEOUT  seconds before the guest is killed (default 480)
+#   RPCOOL_VM_TIMEOUT  seconds before the guest is killed (default 900)
 #   RPCOOL_VM_SMP      guest CPUs, 1 or 2 (default 1)
 #   RPCOOL_VM_MEM      guest memory in MiB (default 2048)
 #   KVER               kernel release to use (default: the archive's current one)
@@ -32,7 +32,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")			# rpc-seal-kmod/
 PROJECT=$(dirname "$ROOT")		# the repository
 CACHE=$ROOT/.cache
-VM_TIMEOUT=${RPCOOL_VM_TIMEOUT:-480}
+VM_TIMEOUT=${RPCOOL_VM_TIMEOUT:-900}
 VM_SMP=${RPCOOL_VM_SMP:-1}
 VM_MEM=${RPCOOL_VM_MEM:-2048}
 JAVA_CMD=${RPCOOL_GUEST_JAVA:-}
