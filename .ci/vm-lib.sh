@@ -166,8 +166,8 @@ vm_kernel()
 			continue
 		fi
 		# Offline: the newest kernel already in the cache.
-		kver=$(find "$cache" -mindepth 2 -maxdepth 2 -name "$ok" -printf '%h\n' 2>/dev/null |
-			xargs -r -n1 basename | sort -V | tail -1)
+		kver=$(find "$cache" -mindepth 2 -maxdepth 2 -name "$ok" -printf '%P\n' 2>/dev/null |
+			sed 's#/.*##' | sort -V | tail -1)
 		[ -n "$kver" ] || vm_die "no Debian kernel: apt-get download failed and $cache is empty"
 		vm_log "kernel ${want:-?} not available, using the cached $kver"
 		break
@@ -247,11 +247,13 @@ vm_stage_new()
 
 # vm_stage_modules MODULE...: the modules and their dependencies, in load
 # order, into the initramfs at their usual paths; /modules.list names them.
+# (VM_KROOT may contain spaces: the path is all of an insmod line up to .ko.)
 vm_stage_modules()
 {
 	local m ko rel
 	for m in "$@"; do
-		modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" | sed -n 's/^insmod \([^ ]*\.ko[^ ]*\).*$/\1/p'
+		modprobe -d "$VM_KROOT" -S "$VM_KVER" --show-depends "$m" |
+			sed -n 's/^insmod \(.*\.ko[^ ]*\).*$/\1/p'
 	done | awk '!seen[$0]++' | while read -r ko; do
 		rel=${ko#"$VM_KROOT"}
 		mkdir -p "$VM_STAGE$(dirname "$rel")"
