@@ -44,7 +44,7 @@ QUICK_RUNS=${RPCOOL_VM_QUICK:-1}
 MAIN=${RPCOOL_VM_MAIN:-io.rpcool.sandbox.mpk.MpkGuestSuite}
 ARGS=${RPCOOL_VM_ARGS:-}
 VM_LOG_TAG=mpk-test
-# shellcheck source=../../.ci/vm-lib.sh
+# shellcheck source-path=SCRIPTDIR source=../../.ci/vm-lib.sh
 . "$PROJECT/.ci/vm-lib.sh"
 
 vm_need_packages qemu-system-x86 busybox-static cpio xz-utils kmod gcc libc6-dev
@@ -91,6 +91,7 @@ fi
 		printf '%s%s %s -cp %s %s %s %s || rc=1\n' "${preload:+LD_PRELOAD=$(vm_sh_quote "$preload") }" \
 			"$(vm_sh_quote "$java")" "$flags" "$(vm_sh_quote "$CP")" "$MAIN" "$ARGS" "$extra"
 	done
+	# shellcheck disable=SC2016 # $rc is the guest script's
 	printf 'exit $rc\n'
 } >"$VM_STAGE/java.sh"
 INITRD=$CACHE/initramfs.cpio.gz

@@ -37,7 +37,7 @@ VM_SMP=${RPCOOL_VM_SMP:-1}
 VM_MEM=${RPCOOL_VM_MEM:-2048}
 JAVA_CMD=${RPCOOL_GUEST_JAVA:-}
 VM_LOG_TAG=run-tests
-# shellcheck source=../../.ci/vm-lib.sh
+# shellcheck source-path=SCRIPTDIR source=../../.ci/vm-lib.sh
 . "$PROJECT/.ci/vm-lib.sh"
 
 vm_need_packages qemu-system-x86 busybox-static cpio xz-utils kmod gcc make libc6-dev
