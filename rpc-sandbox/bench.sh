@@ -1,6 +1,6 @@
 #!/bin/bash
-# Sandbox benchmarks (io.rpcool.sandbox.bench.SandboxBench), written as the bench module's JSON
-# records:
+# Sandbox benchmarks (the bench module's io.rpcool.bench.sandbox.SandboxBench), written as the bench
+# module's JSON records:
 #   rpc-sandbox/bench.sh host       this machine (bounded views only where the CPU has no pku)
 #                                   -> bench/results/sandbox.json
 #   rpc-sandbox/bench.sh emulated   in the qemu guest with protection keys (software emulation:
@@ -12,19 +12,20 @@ PROJECT=$(dirname "$HERE")
 OUT=$PROJECT/bench/results
 mode=${1:-host}
 cd "$PROJECT"
-./mvnw -q -B -DskipTests -pl rpc-sandbox -am package >&2
+./mvnw -q -B -DskipTests -pl bench -am package >&2
+CP="$PROJECT/bench/target/classes:$(cat "$PROJECT/bench/target/bench-classpath.txt")"
+MAIN=io.rpcool.bench.sandbox.SandboxBench
 mkdir -p "$OUT"
 case "$mode" in
 host)
-	CP="$HERE/target/test-classes:$HERE/target/classes:$(cat "$HERE/target/test.classpath")"
 	flags="--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xms512m -Xmx512m -XX:+AlwaysPreTouch -XX:+UseG1GC"
 	v=$(java -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')
 	[ "${v%%.*}" -ge 24 ] 2>/dev/null && flags="$flags --sun-misc-unsafe-memory-access=allow"
 	# shellcheck disable=SC2086
-	java $flags -cp "$CP" io.rpcool.sandbox.bench.SandboxBench --out "$OUT/sandbox.json" "${@:2}"
+	java $flags -cp "$CP" "$MAIN" --out "$OUT/sandbox.json" "${@:2}"
 	;;
 emulated)
-	RPCOOL_SKIP_BUILD=1 RPCOOL_VM_MAIN=io.rpcool.sandbox.bench.SandboxBench \
+	RPCOOL_SKIP_BUILD=1 RPCOOL_VM_MAIN=$MAIN RPCOOL_VM_CP=$CP \
 		RPCOOL_VM_SMP=${RPCOOL_VM_SMP:-2} RPCOOL_VM_ARGS="--label emulated-qemu-tcg --one-jvm --ops 300 --batches 7 --warmup 500 --rounds 2 ${*:2}" \
 		"$HERE/vm/run-mpk-tests.sh" >/dev/null || true
 	console=$HERE/target/vm/console.log.txt

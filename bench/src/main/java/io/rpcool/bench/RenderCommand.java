@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Writes {@code <suite>.md} and {@code <suite>.png} beside the records another harness wrote as
- * {@code <suite>.json} (the seal benchmark in rpc-seal-kmod, the sandbox benchmark in rpc-sandbox):
+ * {@code <suite>.json} ({@link io.rpcool.bench.seal.SealBench}, {@link io.rpcool.bench.sandbox.SandboxBench}):
  * {@code ./rpcool bench seal} and {@code ./rpcool bench sandbox} run the harness, then this.
  */
 @Command(name = "render", mixinStandardHelpOptions = true,

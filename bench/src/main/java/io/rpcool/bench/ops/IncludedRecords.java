@@ -12,8 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rpcool.harness.report.Record;
 
 /**
- * Records of the seal and sandbox operations, measured by their own harnesses (the seal benchmark
- * in rpc-seal-kmod, the sandbox benchmark in rpc-sandbox) in the same {@code ./rpcool bench ops}
+ * Records of the seal and sandbox operations, measured by their own harnesses
+ * ({@link io.rpcool.bench.seal.SealBench}, {@link io.rpcool.bench.sandbox.SandboxBench}) in the same {@code ./rpcool bench ops}
  * invocation and added to the {@code ops} report. A file is a JSON object with a {@code records}
  * array of {@code {case, system, metric, value, unit}} objects, its header saying where the figures
  * come from (seal backend, sandbox provider, emulated or not), or JSON lines of such records (the

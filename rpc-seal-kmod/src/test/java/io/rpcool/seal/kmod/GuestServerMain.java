@@ -10,11 +10,9 @@ import io.rpcool.seal.SealRequirement;
 
 /**
  * The server JVM of the guest suite: embeds the daemon (which picks the kernel backend when the
- * module is loaded) and serves one channel that requires kernel seals and one that requires nothing.
+ * module is loaded) and serves one channel that requires kernel seals.
  *
- * <p>args: daemon directory [embedded|external] [bench]: embed the daemon (default) or use a
- * running one; {@code bench} serves only the open channel, with one handler thread, so that a
- * benchmark has exactly one spinning thread on each side.
+ * <p>args: daemon directory [embedded|external]: embed the daemon (default) or use a running one.
  */
 public final class GuestServerMain
 {
@@ -24,13 +22,8 @@ public final class GuestServerMain
     public static final int PROTECTION = 2;
     /** Sleep the number of milliseconds in the request's first int, then reply the protection. */
     public static final int HOLD = 3;
-    /** Nothing. */
-    public static final int NOOP = 4;
-    /** Sum the request as longs (reads every byte) and reply the sum. */
-    public static final int CHECKSUM = 5;
 
     public static final String STRICT_CHANNEL = "/guest/kernel-sealed";
-    public static final String OPEN_CHANNEL = "/guest/open";
 
     private GuestServerMain()
     {
@@ -44,11 +37,7 @@ public final class GuestServerMain
             .processName("guest-server").callTimeoutMs(60_000);
         try (Rpcool rpc = Rpcool.launch(ctx))
         {
-            if (args.length < 3 || !"bench".equals(args[2]))
-            {
-                register(rpc.openChannel(STRICT_CHANNEL, ChannelOptions.defaults().handlerThreads(2).requireSeal(SealRequirement.KERNEL)));
-            }
-            register(rpc.openChannel(OPEN_CHANNEL, ChannelOptions.defaults().handlerThreads(1)));
+            register(rpc.openChannel(STRICT_CHANNEL, ChannelOptions.defaults().handlerThreads(2).requireSeal(SealRequirement.KERNEL)));
             System.out.println("READY " + ProcessHandle.current().pid() + " " + rpc.sealBackend());
             System.out.flush();
             Thread.sleep(Long.MAX_VALUE);
@@ -67,19 +56,6 @@ public final class GuestServerMain
         {
             Thread.sleep(call.request().getInt(0));
             call.replyLength(call.reply().putStringWithoutLengthAscii(0, call.protection().name()));
-        });
-        ch.register(NOOP, call -> { });
-        ch.register(CHECKSUM, call ->
-        {
-            final org.agrona.DirectBuffer request = call.request();
-            final int n = call.requestLength() & ~7;
-            long sum = 0;
-            for (int i = 0; i < n; i += 8)
-            {
-                sum += request.getLong(i);
-            }
-            call.reply().putLong(0, sum);
-            call.replyLength(8);
         });
     }
 }

@@ -1,4 +1,4 @@
-package io.rpcool.seal.kmod;
+package io.rpcool.bench.seal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,15 +14,18 @@ import org.agrona.concurrent.UnsafeBuffer;
 import io.rpcool.ClientCall;
 import io.rpcool.ConnectOptions;
 import io.rpcool.Connection;
-import io.rpcool.JvmProcess;
 import io.rpcool.Rpcool;
 import io.rpcool.RpcoolContext;
 import io.rpcool.nativeio.Native;
 import io.rpcool.nativeio.SharedMemory;
 import io.rpcool.seal.HeapSeals;
+import io.rpcool.seal.HeapSource;
 import io.rpcool.seal.MprotectSealBackend;
 import io.rpcool.seal.SealMode;
 import io.rpcool.seal.SealRing;
+import io.rpcool.seal.kmod.KernelSealBackend;
+import io.rpcool.harness.jvm.ChildJvm;
+import io.rpcool.seal.kmod.RpcoolModule;
 
 /**
  * Seal benchmarks, a self-contained harness (no JMH here): the costs of the seal operations
@@ -39,7 +42,7 @@ import io.rpcool.seal.SealRing;
  *                            (seal, complete, release; and with batched release), the sender
  *                            rewriting one long per page each time: the policy's crossover
  *                            without scheduling noise
- *  rpc (a server JVM embedding the daemon, this JVM as client, one call outstanding):
+ *  rpc (a server JVM embedding the daemon, SealBenchServer, this JVM as client, one call outstanding):
  *    noop-rtt                unsealed, copy, sealed (release before the next call), sealed with
  *                            batched release (all slots in rotation, 16 by default)
  *    copy-vs-seal-rtt-SIZE   the handler sums the request; the client touches every page of it
@@ -170,13 +173,12 @@ public final class SealBench
         if (KernelSealBackend.NAME.equals(backend))
         {
             final long length = (long)dataPages * PAGE;
-            final KernelHeapSource source = KernelHeapSource.open();
+            final KernelSealBackend kernel = new KernelSealBackend();
+            final HeapSource source = kernel.openHeapSource();
             final long heapId = source.create(length, dataPages);
             final int pid = Native.pid();
-            final KernelHeapSeals sender = KernelHeapSeals.attach(RpcoolModule.processFile(), source.grant(heapId, pid, false),
-                MICRO_ADDRESS, length, true, false);
-            final KernelHeapSeals receiver = KernelHeapSeals.attach(RpcoolModule.processFile(), source.grant(heapId, pid, true),
-                MICRO_ADDRESS, length, false, true);
+            final HeapSeals sender = kernel.attach(source.grant(heapId, pid, false), MICRO_ADDRESS, length, true, false);
+            final HeapSeals receiver = kernel.attach(source.grant(heapId, pid, true), MICRO_ADDRESS, length, false, true);
             touch(MICRO_ADDRESS, length);
             return new MicroHeap()
             {
@@ -465,14 +467,16 @@ public final class SealBench
         final String idle = System.getProperty("rpcool.idle", "spin");
         flags.add("-Drpcool.idle=" + idle);
         final int calls = callsOption > 0 ? callsOption : quick ? 200 : 50_000;
-        try (JvmProcess server = JvmProcess.start(GuestServerMain.class, flags, dir.toString(), "embedded", "bench"))
+        final List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
+        jvm.addAll(flags);
+        try (ChildJvm server = ChildJvm.builder(SealBenchServer.class).jvmFlags(jvm).args(dir.toString()).start())
         {
             server.awaitLine("READY", 300_000);
             final RpcoolContext ctx = new RpcoolContext().directory(dir).daemonMode(RpcoolContext.DaemonMode.EXTERNAL)
                 .processName("seal-bench").idleMode(RpcoolContext.IdleMode.valueOf(idle.toUpperCase(Locale.ROOT).replace('-', '_')));
             final int bufferSize = Arrays.stream(sizes).max().getAsInt();
             try (Rpcool rpc = Rpcool.launch(ctx);
-                Connection conn = rpc.connect(GuestServerMain.OPEN_CHANNEL, ConnectOptions.defaults().slots(slots).bufferSize(bufferSize)))
+                Connection conn = rpc.connect(SealBenchServer.CHANNEL, ConnectOptions.defaults().slots(slots).bufferSize(bufferSize)))
             {
                 if (!backend.equals(rpc.sealBackend()))
                 {
@@ -481,7 +485,7 @@ public final class SealBench
                 final ClientCall[] ring = new ClientCall[slots];
                 for (int i = 0; i < ring.length; i++)
                 {
-                    ring[i] = conn.newCall(GuestServerMain.NOOP);
+                    ring[i] = conn.newCall(SealBenchServer.NOOP);
                 }
                 final String sealed = "rpcool-shm-sealed-" + backend;
                 final String batched = "rpcool-shm-sealed-batched-" + backend;
@@ -494,7 +498,7 @@ public final class SealBench
                     {
                         final String system = noop[(k + r) % noop.length];
                         final double[] result = rtt(ring, system.startsWith("rpcool-shm-sealed-batched") ? ring.length : 1,
-                            modeOf(system), GuestServerMain.NOOP, 0, calls);
+                            modeOf(system), SealBenchServer.NOOP, 0, calls);
                         p50.computeIfAbsent("noop-rtt|" + system, x -> new double[rounds])[r] = result[0];
                         p99.computeIfAbsent("noop-rtt|" + system, x -> new double[rounds])[r] = result[1];
                     }
@@ -505,7 +509,7 @@ public final class SealBench
                         {
                             final String system = systems[(k + r) % systems.length];
                             final double[] result = rtt(ring, system.startsWith("rpcool-shm-sealed-batched") ? ring.length : 1,
-                                modeOf(system), GuestServerMain.CHECKSUM, size, Math.max(Math.min(calls, calls * 4096 / size), 100));
+                                modeOf(system), SealBenchServer.CHECKSUM, size, Math.max(Math.min(calls, calls * 4096 / size), 100));
                             p50.computeIfAbsent("copy-vs-seal-rtt-" + size + "|" + system, x -> new double[rounds])[r] = result[0];
                             p99.computeIfAbsent("copy-vs-seal-rtt-" + size + "|" + system, x -> new double[rounds])[r] = result[1];
                         }

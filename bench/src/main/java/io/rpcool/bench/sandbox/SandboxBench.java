@@ -1,4 +1,4 @@
-package io.rpcool.sandbox.bench;
+package io.rpcool.bench.sandbox;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ import io.rpcool.ClientCall;
 import io.rpcool.Connection;
 import io.rpcool.FunctionOptions;
 import io.rpcool.Rpcool;
-import io.rpcool.TestDirs;
+import io.rpcool.RpcoolContext;
 import io.rpcool.mem.MemoryRegion;
 import io.rpcool.mem.RpcBuffer;
 import io.rpcool.sandbox.Sandbox;
@@ -132,8 +132,9 @@ public final class SandboxBench
 
     private void run() throws Exception
     {
-        final Path dir = TestDirs.fresh("sandbox-bench");
-        try (Rpcool rpc = Rpcool.launch(TestDirs.context(dir).heapSize(16L << 20)))
+        final Path dir = Files.createTempDirectory(Path.of("/dev/shm"), "rpcool-sandbox-bench-");
+        final RpcoolContext ctx = new RpcoolContext().directory(dir).idleMode(RpcoolContext.IdleMode.SPIN).callTimeoutMs(10_000);
+        try (Rpcool rpc = Rpcool.launch(ctx.heapSize(16L << 20)))
         {
             final Channel ch = rpc.openChannel("/bench/sandbox", ChannelOptions.defaults());
             ch.register(1, call -> { }, FunctionOptions.defaults().sandboxed(true));
