@@ -284,7 +284,19 @@ public final class Daemon implements AutoCloseable
      */
     public String statReport()
     {
-        return query(StatReport::of);
+        final String local = query(StatReport::of);
+        if (cluster == null)
+        {
+            return local;
+        }
+        try
+        {
+            return local + cluster.control().describe();
+        }
+        catch (final RuntimeException e)
+        {
+            return local + "cluster state unavailable: " + e.getMessage() + "\n";
+        }
     }
 
     public int heapCount()
