@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,8 +21,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.transaction.CuratorOp;
+import org.apache.curator.framework.imps.ProtectedUtils;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryNTimes;
+import org.apache.curator.utils.ZKPaths;
+import org.apache.curator.utils.ZookeeperFactory;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -44,9 +49,22 @@ import io.rpcool.nativeio.SharedMemory;
  *
  * <p>Messages to another host are sequential nodes in that host's inbox; a watch wakes the
  * receiving daemon, which consumes them in order.
+ *
+ * <p>Every write here survives a lost reply. Curator retries an operation whose connection was
+ * lost, and the first attempt may have committed before the reply was lost: the retry then fails
+ * against the state its own first attempt left (the allocation version it bumped, the node it
+ * created). So a heap's node name carries a nonce of its attempt and is looked up before the attempt
+ * counts as lost; a channel node that exists already counts as this host's own when this session
+ * holds it with the same content; messages are protected creates ({@code _c_<uuid>-}) that the
+ * receiver takes once. A create whose outcome stays unknown (ZooKeeper unreachable through all
+ * retries) is remembered and its node removed, if it exists, once ZooKeeper answers again.
  */
 public final class ZkControlPlane implements ControlPlane
 {
+    private static final System.Logger LOG = System.getLogger(ZkControlPlane.class.getName());
+    /** How many protected ids of consumed messages the inbox remembers, to take a retried send once. */
+    private static final int RECENT_MESSAGE_IDS = 4096;
+
     /** Heap addresses are aligned like the single-host daemon's, so heaps never share a huge page. */
     public static final long ALIGNMENT = 2L * 1024 * 1024;
 
@@ -61,6 +79,11 @@ public final class ZkControlPlane implements ControlPlane
     private final Map<String, byte[]> channels = new ConcurrentHashMap<>();
     /** Heap node names by address, for the heaps this host created or opened. */
     private final Map<Long, String> heapNodes = new ConcurrentHashMap<>();
+    /**
+     * Ephemeral nodes (path to content) this host may have created without knowing it: a create
+     * whose reply was lost and whose retries failed as well. Removed once ZooKeeper answers again.
+     */
+    private final Map<String, byte[]> inDoubt = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
     private final java.security.SecureRandom random = new java.security.SecureRandom();
     private volatile Listener listener;
@@ -74,17 +97,31 @@ public final class ZkControlPlane implements ControlPlane
      */
     public ZkControlPlane(final String connectString, final String root, final ClusterSettings settings, final AutoCloseable embedded)
     {
+        this(connectString, root, settings, embedded, null);
+    }
+
+    /**
+     * @param zookeeperFactory makes the ZooKeeper handle under Curator (tests inject faults with it),
+     *                         or null for Curator's own.
+     */
+    ZkControlPlane(final String connectString, final String root, final ClusterSettings settings, final AutoCloseable embedded,
+        final ZookeeperFactory zookeeperFactory)
+    {
         this.settings = settings;
         this.hostId = ClusterPaths.checkHostId(settings.hostId());
         this.paths = new ClusterPaths(root);
         this.connectString = connectString;
         this.embedded = embedded;
-        this.client = CuratorFrameworkFactory.builder()
+        final CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
             .connectString(connectString)
             .sessionTimeoutMs((int)Math.max(1000, settings.leaseTimeoutMs()))
             .connectionTimeoutMs(5000)
-            .retryPolicy(new RetryNTimes(3, 200))
-            .build();
+            .retryPolicy(new RetryNTimes(3, 200));
+        if (zookeeperFactory != null)
+        {
+            builder.zookeeperFactory(zookeeperFactory);
+        }
+        this.client = builder.build();
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         client.start();
         try
@@ -237,33 +274,95 @@ public final class ZkControlPlane implements ControlPlane
             {
                 throw new ControlPlaneException(ControlPlaneException.FAILED, "cannot create a heap in the pool: " + e.getMessage(), e);
             }
+            final String lease = ClusterPaths.leaseName(hostId, holderPid);
+            final String leasePath = paths.heaps + "/" + name + "/" + lease;
+            final byte[] leaseData = String.valueOf(size).getBytes(StandardCharsets.UTF_8);
+            boolean created;
             try
             {
                 final CuratorOp check = client.transactionOp().setData().withVersion(version).forPath(paths.alloc, name.getBytes());
                 final CuratorOp heap = client.transactionOp().create().withMode(CreateMode.PERSISTENT)
                     .forPath(paths.heaps + "/" + name, (hostId + "\n" + System.currentTimeMillis() + "\n" + purpose).getBytes(StandardCharsets.UTF_8));
-                final String lease = ClusterPaths.leaseName(hostId, holderPid);
-                final CuratorOp first = client.transactionOp().create().withMode(CreateMode.EPHEMERAL)
-                    .forPath(paths.heaps + "/" + name + "/" + lease, String.valueOf(size).getBytes());
+                final CuratorOp first = client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(leasePath, leaseData);
                 client.transaction().forOperations(check, heap, first);
+                created = true;
+            }
+            catch (final KeeperException.BadVersionException | KeeperException.NodeExistsException e)
+            {
+                // Another host changed the heap set between our read and our write, or this very
+                // transaction committed, its reply was lost with the connection and Curator's retry
+                // found the version it had bumped itself: only this attempt names the heap so.
+                try
+                {
+                    created = committedHeap(name, leasePath, leaseData);
+                }
+                catch (final Exception unknown)
+                {
+                    throw unknownOutcome(fd, file, leasePath, leaseData, unknown);
+                }
+                if (created)
+                {
+                    LOG.log(System.Logger.Level.INFO, "host {0}: heap {1} was created although the reply was lost with the connection",
+                        hostId, name);
+                }
+            }
+            catch (final Exception e)
+            {
+                throw unknownOutcome(fd, file, leasePath, leaseData, e);
+            }
+            if (created)
+            {
                 heapNodes.put(address, name);
                 leases.add(name + "/" + lease);
                 return new PoolHeap(address, size, fd);
             }
-            catch (final KeeperException.BadVersionException | KeeperException.NodeExistsException e)
-            {
-                // Another host changed the heap set between our read and our write: read again.
-                SharedMemory.close(fd);
-                deleteQuietly(file);
-            }
-            catch (final Exception e)
-            {
-                SharedMemory.close(fd);
-                deleteQuietly(file);
-                throw fail("create a heap", e);
-            }
+            SharedMemory.close(fd);
+            deleteQuietly(file);
         }
         throw new ControlPlaneException(ControlPlaneException.FAILED, "could not allocate a heap address: too much contention");
+    }
+
+    /**
+     * Whether the heap node of a creation attempt exists, with the creator's lease (taken again if
+     * the session that took it was replaced meanwhile).
+     */
+    private boolean committedHeap(final String name, final String leasePath, final byte[] leaseData) throws Exception
+    {
+        if (client.checkExists().forPath(leasePath) != null)
+        {
+            return true;
+        }
+        if (client.checkExists().forPath(paths.heaps + "/" + name) == null)
+        {
+            return false;
+        }
+        try
+        {
+            client.create().withMode(CreateMode.EPHEMERAL).forPath(leasePath, leaseData);
+        }
+        catch (final KeeperException.NodeExistsException e)
+        {
+            // taken already
+        }
+        catch (final KeeperException.NoNodeException e)
+        {
+            return false;   // reclaimed meanwhile
+        }
+        return true;
+    }
+
+    /**
+     * A heap creation whose outcome is unknown: its transaction may have committed. The file goes (no
+     * process was given it; the orchestrator reclaims the heap, if it exists, once its lease is gone)
+     * and the lease is removed as soon as ZooKeeper answers again.
+     */
+    private ControlPlaneException unknownOutcome(final int fd, final Path file, final String leasePath, final byte[] leaseData,
+        final Exception e)
+    {
+        SharedMemory.close(fd);
+        deleteQuietly(file);
+        inDoubt.put(leasePath, leaseData);
+        return fail("create a heap", e);
     }
 
     private long firstFit(final List<String> heapNodes, final long size)
@@ -422,17 +521,73 @@ public final class ZkControlPlane implements ControlPlane
         try
         {
             client.create().withMode(CreateMode.EPHEMERAL).forPath(node, data);
+            inDoubt.remove(node);
             channels.put(node, data);
         }
         catch (final KeeperException.NodeExistsException e)
         {
+            if (isOwnNode(node, data))
+            {
+                // Created by this call: its reply was lost with the connection and Curator's retry found the node.
+                inDoubt.remove(node);
+                channels.put(node, data);
+                return;
+            }
             final ChannelEntry existing = findChannel(entry.name());
             throw new ControlPlaneException(ControlPlaneException.CHANNEL_EXISTS, "channel " + entry.name() + " is already open in the cluster" +
                 (existing == null ? "" : " (on host " + existing.hostId() + ", by process " + existing.serverPid() + ")"));
         }
         catch (final Exception e)
         {
+            inDoubt.put(node, data);
             throw fail("publish channel " + entry.name(), e);
+        }
+    }
+
+    /** Whether this session holds the ephemeral node at {@code path} with exactly {@code data}. */
+    private boolean isOwnNode(final String path, final byte[] data)
+    {
+        try
+        {
+            final Stat stat = new Stat();
+            final byte[] existing = client.getData().storingStatIn(stat).forPath(path);
+            return stat.getEphemeralOwner() == sessionId() && Arrays.equals(existing, data);
+        }
+        catch (final Exception e)
+        {
+            return false;
+        }
+    }
+
+    private long sessionId() throws Exception
+    {
+        return client.getZookeeperClient().getZooKeeper().getSessionId();
+    }
+
+    /**
+     * Remove the nodes of creates with an unknown outcome that this session holds. Called by the
+     * watch loop, so once ZooKeeper answers again.
+     */
+    private void removeInDoubt() throws Exception
+    {
+        for (final Map.Entry<String, byte[]> e : inDoubt.entrySet())
+        {
+            final String path = e.getKey();
+            try
+            {
+                final Stat stat = new Stat();
+                final byte[] data = client.getData().storingStatIn(stat).forPath(path);
+                if (stat.getEphemeralOwner() == sessionId() && Arrays.equals(data, e.getValue()))
+                {
+                    client.delete().withVersion(stat.getVersion()).forPath(path);
+                    LOG.log(System.Logger.Level.INFO, "host {0}: removed {1}, created although its create failed", hostId, path);
+                }
+            }
+            catch (final KeeperException.NoNodeException | KeeperException.BadVersionException gone)
+            {
+                // never created, or gone already
+            }
+            inDoubt.remove(path, e.getValue());
         }
     }
 
@@ -493,7 +648,9 @@ public final class ZkControlPlane implements ControlPlane
         b.putShort((short)from.length).put(from).put(message);
         try
         {
-            client.create().creatingParentsIfNeeded().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
+            // Protected: a retry after a lost reply finds the node its first attempt created, and the
+            // receiver takes a message once even if it consumed that node before the retry looked.
+            client.create().creatingParentsIfNeeded().withProtection().withMode(CreateMode.PERSISTENT_SEQUENTIAL)
                 .forPath(paths.inbox + "/" + toHost + "/m-", b.array());
         }
         catch (final Exception e)
@@ -504,19 +661,32 @@ public final class ZkControlPlane implements ControlPlane
 
     /**
      * Consume this host's inbox and watch the set of hosts, woken by ZooKeeper watches (and every
-     * second regardless, in case a watch was lost with a connection).
+     * second regardless, in case a watch was lost with a connection); remove the nodes of creates
+     * whose outcome was unknown.
      */
     private void watchLoop()
     {
         final String myInbox = paths.inbox + "/" + hostId;
+        final Map<String, Boolean> recentIds = new LinkedHashMap<>()
+        {
+            @Override
+            protected boolean removeEldestEntry(final Map.Entry<String, Boolean> eldest)
+            {
+                return size() > RECENT_MESSAGE_IDS;
+            }
+        };
         Set<String> knownHosts = null;
         while (running)
         {
             try
             {
+                if (!inDoubt.isEmpty())
+                {
+                    removeInDoubt();
+                }
                 final List<String> messages = new ArrayList<>(client.getChildren().usingWatcher(
                     (org.apache.zookeeper.Watcher)e -> wake.release()).forPath(myInbox));
-                Collections.sort(messages);
+                messages.sort(Comparator.comparing(ZKPaths::extractSequentialSuffix));
                 for (final String m : messages)
                 {
                     final String path = myInbox + "/" + m;
@@ -529,6 +699,10 @@ public final class ZkControlPlane implements ControlPlane
                     catch (final KeeperException.NoNodeException e)
                     {
                         continue;
+                    }
+                    if (recentIds.put(ProtectedUtils.extractProtectedId(m).orElse(m), Boolean.TRUE) != null)
+                    {
+                        continue;   // the same send again: its first node was consumed before the retry looked for it
                     }
                     final ByteBuffer b = ByteBuffer.wrap(data);
                     final byte[] from = new byte[b.getShort()];

@@ -65,13 +65,23 @@ class ZkControlPlaneTest
 
     private ZkControlPlane host(final String id)
     {
+        return host(id, null, new ArrayList<>());
+    }
+
+    /** A host whose ZooKeeper handle has {@code faults} (or none), collecting the messages it receives. */
+    private ZkControlPlane host(final String id, final LostReplies faults, final List<String> received)
+    {
         final ZkControlPlane cp = new ZkControlPlane("127.0.0.1:" + zk.port(), "/rpcool",
-            new ClusterSettings(id, pool, 2000, 0x5000_0000_0000L, 0x6000_0000_0000L), null);
+            new ClusterSettings(id, pool, 2000, 0x5000_0000_0000L, 0x6000_0000_0000L), null, faults == null ? null : faults.factory());
         cp.start(new ControlPlane.Listener()
         {
             @Override
             public void onMessage(final String fromHost, final byte[] message)
             {
+                synchronized (received)
+                {
+                    received.add(fromHost + ":" + new String(message, java.nio.charset.StandardCharsets.UTF_8));
+                }
             }
 
             @Override
@@ -142,6 +152,104 @@ class ZkControlPlaneTest
         final ControlPlaneException gone = assertThrows(ControlPlaneException.class, () -> b.openHeap(heap.address(), heap.length(), 22));
         assertEquals(ControlPlaneException.NO_SUCH_HEAP, gone.reason());
         assertTrue(orchestrator.describe().contains("reclaimed so far: 1 heaps"), orchestrator.describe());
+    }
+
+    private ClusterInspector inspector()
+    {
+        final ClusterInspector inspector = new ClusterInspector("127.0.0.1:" + zk.port(), "/rpcool", pool);
+        closeables.add(inspector);
+        return inspector;
+    }
+
+    @Test
+    void shouldCreateAHeapOnceWhenTheReplyOfItsTransactionIsLost()
+    {
+        final LostReplies faults = new LostReplies();
+        final ZkControlPlane a = host("a", faults, new ArrayList<>());
+        faults.lostMultiReplies.set(1);
+        final PoolHeap heap = a.createHeap(1 << 20, 11, "test");
+        SharedMemory.close(heap.fd());
+        assertEquals(0, faults.lostMultiReplies.get(), "the transaction committed and its reply was lost");
+        final ClusterInspector inspector = inspector();
+        final List<long[]> heaps = inspector.heaps();
+        assertEquals(1, heaps.size(), "one heap in the cluster, not an orphan beside it");
+        assertArrayEquals(new long[] {heap.address(), heap.length(), 1}, heaps.get(0), "the heap handed out, with its creator's lease");
+        assertEquals(1, PoolUsage.heapFiles(pool), "its file is in the pool");
+        a.releaseLease(heap.address(), 11);
+        assertEquals(0, inspector.heaps().get(0)[2], "released: nothing holds it any more");
+    }
+
+    @Test
+    void shouldLetGoOfAHeapWhoseCreationOutcomeWasUnknown() throws Exception
+    {
+        final LostReplies faults = new LostReplies();
+        final ZkControlPlane a = host("a", faults, new ArrayList<>());
+        final Orchestrator orchestrator = new Orchestrator("127.0.0.1:" + zk.port(), "/rpcool", "o1", pool, 300, 4000);
+        closeables.add(orchestrator);
+        assertTrue(orchestrator.awaitLeadership(10_000));
+        faults.lostMultiReplies.set(1);
+        faults.refusedMultis.set(100);
+        final ControlPlaneException e = assertThrows(ControlPlaneException.class, () -> a.createHeap(1 << 20, 11, "test"));
+        assertEquals(ControlPlaneException.UNREACHABLE, e.reason(), e.getMessage());
+        faults.refusedMultis.set(0);
+        // The heap committed with a lease of a's session; a removes that lease and the orchestrator reclaims the heap.
+        final long deadline = System.currentTimeMillis() + 10_000;
+        while ((orchestrator.heapCount() > 0 || PoolUsage.heapFiles(pool) > 0) && System.currentTimeMillis() < deadline)
+        {
+            Thread.sleep(20);
+        }
+        assertEquals(0, orchestrator.heapCount(), orchestrator.describe());
+        assertEquals(0, PoolUsage.heapFiles(pool));
+        assertTrue(orchestrator.describe().contains("reclaimed so far: 1 heaps"), orchestrator.describe());
+        final PoolHeap next = a.createHeap(1 << 20, 12, "test");
+        SharedMemory.close(next.fd());
+        assertEquals(1, orchestrator.heapCount());
+    }
+
+    @Test
+    void shouldPublishAChannelWhenTheReplyOfItsCreateIsLost()
+    {
+        final LostReplies faults = new LostReplies();
+        final ZkControlPlane a = host("a", faults, new ArrayList<>());
+        final ZkControlPlane b = host("b");
+        faults.lostCreateReplies.set(1);
+        final ChannelEntry entry = new ChannelEntry("/shop/cart", "a", 7, 100, "pool-1", "10.0.0.1", 4000);
+        a.publishChannel(entry);
+        assertEquals(0, faults.lostCreateReplies.get(), "the create committed and its reply was lost");
+        assertEquals(entry, b.findChannel("/shop/cart"));
+        a.withdrawChannel("/shop/cart");
+        assertNull(b.findChannel("/shop/cart"), "withdrawn: a knew it had published it");
+    }
+
+    @Test
+    void shouldDeliverAMessageOnceWhenTheReplyOfItsSendIsLost() throws Exception
+    {
+        final LostReplies faults = new LostReplies();
+        final ZkControlPlane a = host("a", faults, new ArrayList<>());
+        final List<String> received = new ArrayList<>();
+        host("b", null, received);
+        faults.lostCreateReplies.set(1);
+        a.send("b", "first".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(0, faults.lostCreateReplies.get(), "the create committed and its reply was lost");
+        a.send("b", "second".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        a.send("b", "third".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        final long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline)
+        {
+            synchronized (received)
+            {
+                if (received.contains("a:third"))
+                {
+                    break;
+                }
+            }
+            Thread.sleep(20);
+        }
+        // A duplicate of the first would be a node created before the second was sent: taken before the third.
+        synchronized (received)
+        {
+            assertEquals(List.of("a:first", "a:second", "a:third"), received);
+        }
     }
 
     @Test
