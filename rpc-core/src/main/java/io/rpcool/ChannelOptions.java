@@ -11,6 +11,7 @@ public final class ChannelOptions
     private int tcpPort;
     private boolean sharedHeap;
     private long heapSize = -1;
+    private long connectionQuotaBytes;
     private SealRequirement sealRequirement = SealRequirement.NONE;
     private boolean sandboxed;
     private SandboxRegion sandboxRegion = SandboxRegion.rpcBufferAt(0);
@@ -61,6 +62,28 @@ public final class ChannelOptions
     public ChannelOptions heapSize(final long heapSize)
     {
         this.heapSize = heapSize;
+        return this;
+    }
+
+    /** Data heap bytes one connection may add; 0 (default): a quarter of the server's quota. */
+    public long connectionQuotaBytes()
+    {
+        return connectionQuotaBytes;
+    }
+
+    /**
+     * Limit the data heaps one connection may add (client and server allocations together), so no
+     * client can use up the server's quota for every other client. The default, 0, is a quarter of
+     * the server process's quota; the connection that would go over it is refused (its allocation
+     * fails with the daemon's {@code E_QUOTA_EXCEEDED}), the others go on.
+     */
+    public ChannelOptions connectionQuotaBytes(final long bytes)
+    {
+        if (bytes < 0)
+        {
+            throw new IllegalArgumentException("connection quota must not be negative: " + bytes);
+        }
+        this.connectionQuotaBytes = bytes;
         return this;
     }
 

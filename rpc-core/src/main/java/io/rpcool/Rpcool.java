@@ -232,7 +232,7 @@ public final class Rpcool implements AutoCloseable
         try
         {
             final DaemonClient.Reply reply = daemon.request(OPEN_CHANNEL, m -> m.putString(name)
-                .putString(context.domain()).putString(context.tcpHost()).putInt(server.port()));
+                .putString(context.domain()).putString(context.tcpHost()).putInt(server.port()).putLong(options.connectionQuotaBytes()));
             final Channel channel = new Channel(this, name, reply.getLong(), options, server);
             conductor.add(channel);
             if (options.sharedHeap())

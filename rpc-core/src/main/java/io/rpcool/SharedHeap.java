@@ -58,9 +58,17 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
      * @return the address, or {@link #NULL_ADDRESS} if even a new heap cannot hold {@code length}.
      * @throws io.rpcool.daemon.DaemonException if the daemon refuses a new heap (quota).
      */
+    /** The largest block a heap can hold (a heap is at most 2 GiB, less its header). */
+    static final long MAX_ALLOCATION = (Integer.MAX_VALUE & ~4095L) - 16384;
+
     @Override
     public long allocate(final long length)
     {
+        if (length > MAX_ALLOCATION)
+        {
+            // No heap can hold it: refuse without asking the daemon for one.
+            return NULL_ADDRESS;
+        }
         long address = heaps.allocate(length);
         if (address == 0)
         {
@@ -146,7 +154,7 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
 
     private void grow(final long atLeast)
     {
-        final long size = Math.max(defaultHeapSize, Math.min(Integer.MAX_VALUE & ~4095L, 2 * atLeast + 16384));
+        final long size = Math.max(defaultHeapSize, Math.min(Integer.MAX_VALUE & ~4095L, 2 * Math.min(atLeast, MAX_ALLOCATION) + 16384));
         add(grower.apply(size));
     }
 }

@@ -15,6 +15,8 @@ final class ChannelRecord
     final String host;
     final int port;
     final List<HeapRecord> sharedHeaps = new ArrayList<>();
+    /** Data heap bytes one connection of the channel may add. */
+    long connectionQuotaBytes = Long.MAX_VALUE;
 
     ChannelRecord(final long id, final String name, final ProcessRecord owner, final String domain, final String host, final int port)
     {

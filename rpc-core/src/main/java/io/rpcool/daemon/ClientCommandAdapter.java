@@ -184,7 +184,7 @@ final class ClientCommandAdapter
                 conductor.onHello(process, requestId, in.getString(), in.getString());
                 break;
             case OPEN_CHANNEL:
-                conductor.onOpenChannel(process, requestId, in.getString(), in.getString(), in.getString(), in.getInt());
+                conductor.onOpenChannel(process, requestId, in.getString(), in.getString(), in.getString(), in.getInt(), in.getLong());
                 break;
             case CLOSE_CHANNEL:
                 conductor.onCloseChannel(process, requestId, in.getLong());

@@ -19,7 +19,8 @@ package io.rpcool.daemon;
  *                                                          lease timeout ms (0: no process leases),
  *                                                          cluster host id ("" on a single host)
  *  LEASE_RENEW                                OK           lease timeout ms
- *  OPEN_CHANNEL name, domain, host, port      OK           channel id
+ *  OPEN_CHANNEL name, domain, host, port,     OK           channel id
+ *               per-connection quota (0: a quarter of the server's)
  *  CLOSE_CHANNEL channel id                   OK
  *  CONNECT      name, slots, buffer, domain   CONNECT_HEAP conn id, heap id, address, length,
  *                                                          heap kind, grant token (+fd if memfd)

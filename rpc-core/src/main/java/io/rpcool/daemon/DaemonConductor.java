@@ -265,7 +265,8 @@ final class DaemonConductor implements Agent
     }
 
     void onOpenChannel(
-        final ProcessRecord process, final long requestId, final String name, final String domain, final String host, final int port)
+        final ProcessRecord process, final long requestId, final String name, final String domain, final String host, final int port,
+        final long connectionQuotaBytes)
     {
         final String problem = ChannelNames.validate(name);
         if (problem != null)
@@ -280,6 +281,7 @@ final class DaemonConductor implements Agent
             return;
         }
         final ChannelRecord channel = new ChannelRecord(nextId(), name, process, domain, host, port);
+        channel.connectionQuotaBytes = connectionQuotaBytes > 0 ? connectionQuotaBytes : config.quotaBytes() / 4;
         channels.put(name, channel);
         counters.channelsOpened.increment();
         if (remote == null)

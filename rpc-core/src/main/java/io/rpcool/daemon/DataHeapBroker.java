@@ -35,6 +35,23 @@ final class DataHeapBroker
                 "process " + process.pid + " is not a party of " + (scope == SCOPE_CHANNEL ? "channel " : "connection ") + ownerId);
             return;
         }
+        if (scope == SCOPE_CONNECTION)
+        {
+            final ConnectionRecord conn = conductor.connections.get(ownerId);
+            long held = 0;
+            for (final HeapRecord h : conn.dataHeaps)
+            {
+                held += h.length;
+            }
+            if (held + size > conn.channel.connectionQuotaBytes)
+            {
+                conductor.refuseQuota(process, requestId, String.format(
+                    "a heap of %d bytes would take connection %d of %s to %d bytes of data heaps, over the channel's " +
+                    "per-connection limit of %d bytes (ChannelOptions.connectionQuotaBytes); other connections are not affected",
+                    size, conn.id, conn.channel.name, held + size, conn.channel.connectionQuotaBytes));
+                return;
+            }
+        }
         for (final ProcessRecord p : parties)
         {
             if (p.isLocal() && p.quotaUsed + size > conductor.config.quotaBytes())

@@ -91,7 +91,7 @@ class DaemonConductorTest
 
     private long openChannel(final ProcessRecord server, final String name)
     {
-        conductor.onOpenChannel(server, ++requests, name, "local", "127.0.0.1", 1);
+        conductor.onOpenChannel(server, ++requests, name, "local", "127.0.0.1", 1, 0);
         final Sent reply = last(server);
         assertEquals(OK, reply.type, "channel opened");
         return reply.fields.getLong();
@@ -112,12 +112,12 @@ class DaemonConductorTest
     {
         final ProcessRecord server = process(100, "server");
         openChannel(server, "/a/b");
-        conductor.onOpenChannel(server, ++requests, "/a/b", "local", "127.0.0.1", 1);
+        conductor.onOpenChannel(server, ++requests, "/a/b", "local", "127.0.0.1", 1, 0);
         assertEquals(ERROR, last(server).type);
         assertEquals(E_CHANNEL_EXISTS, last(server).fields.getInt());
         conductor.connector.onConnect(server, ++requests, "/no/such", 4, 4096, "local");
         assertEquals(E_NO_SUCH_CHANNEL, last(server).fields.getInt());
-        conductor.onOpenChannel(server, ++requests, "/a/../b", "local", "127.0.0.1", 1);
+        conductor.onOpenChannel(server, ++requests, "/a/../b", "local", "127.0.0.1", 1, 0);
         assertEquals(E_BAD_REQUEST, last(server).fields.getInt(), "dot segments are refused");
     }
 
