@@ -22,7 +22,9 @@ public final class Channel implements AutoCloseable
 {
     private final Rpcool rpcool;
     private final String name;
-    private final long id;
+    private volatile long id;
+    /** Why the channel is no longer registered with the daemon (its daemon restarted), or null. */
+    private volatile String unregisteredReason;
     private final ChannelOptions options;
     private final HandlerAgent[] agents;
     /** Function ids below this have their handler in {@link #smallFunctions}, read without hashing. */
@@ -78,6 +80,34 @@ public final class Channel implements AutoCloseable
     public long id()
     {
         return id;
+    }
+
+    /**
+     * True while the daemon knows this channel, so new clients can connect to it. False after the
+     * daemon restarted and could not take the channel back (see {@link #unregisteredReason()});
+     * existing connections keep being served.
+     */
+    public boolean isRegistered()
+    {
+        return unregisteredReason == null;
+    }
+
+    /** Why the channel is no longer registered with the daemon, or null. */
+    public String unregisteredReason()
+    {
+        return unregisteredReason;
+    }
+
+    /** A restarted daemon took the channel back under {@code newId}. */
+    void registeredAgain(final long newId)
+    {
+        this.id = newId;
+    }
+
+    /** A restarted daemon could not take the channel back. */
+    void unregistered(final String reason)
+    {
+        this.unregisteredReason = reason;
     }
 
     /** Port of this channel's TCP fallback listener. */

@@ -35,6 +35,7 @@ final class ClientConductor implements Agent
 {
     private static final long COUNTERS_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_IDLE_MS = 10;
+    private static final long REATTACH_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Rpcool rpcool;
     private final DaemonClient daemon;
@@ -54,6 +55,10 @@ final class ClientConductor implements Agent
     private long nextLeaseRenewalNs;
     private long nextCountersNs;
     private boolean daemonLost;
+    private boolean reattaching;
+    private long nextReattachNs;
+    /** A daemon this process started after the one it used went away (daemon mode auto), or null. */
+    private volatile io.rpcool.daemon.Daemon adopted;
     private volatile boolean closed;
     /** Calls made and served on connections and channels closed so far. */
     private final java.util.concurrent.atomic.AtomicLong retiredCallsMade = new java.util.concurrent.atomic.AtomicLong();
@@ -115,6 +120,11 @@ final class ClientConductor implements Agent
             {
                 work += read;
             }
+        }
+        else if (!closed && !reattaching && System.nanoTime() - nextReattachNs >= 0)
+        {
+            nextReattachNs = System.nanoTime() + REATTACH_INTERVAL_NS;
+            work += tryReattach();
         }
         work += commands.drain(Runnable::run);
         final long now = System.nanoTime();
@@ -352,8 +362,130 @@ final class ClientConductor implements Agent
     {
         if (!closed)
         {
-            RpcoolCounters.warn("rpcool: the daemon (pid " + rpcool.daemonPid() + ") went away; open connections keep working, " +
-                "new channels and connections need a running daemon");
+            RpcoolCounters.warn("rpcool: the daemon (pid " + rpcool.daemonPid() + ") went away; open connections keep working; " +
+                "this process re-attaches to the daemon once one runs again" +
+                (rpcool.context().daemonMode() == RpcoolContext.DaemonMode.EXTERNAL ? "" : " (or starts one itself)"));
+        }
+    }
+
+    /**
+     * Reconnect to a restarted daemon (starting one in this process if the daemon mode allows and
+     * none runs) and introduce this process with what it serves and maps.
+     *
+     * @return 1 if a daemon was reached.
+     */
+    private int tryReattach()
+    {
+        final RpcoolContext context = rpcool.context();
+        final String socketPath = context.directory().resolve(SOCKET_NAME).toString();
+        try
+        {
+            io.rpcool.daemon.RuntimeDirectory.checkForClient(context.directory());
+            try
+            {
+                daemon.reconnect(socketPath);
+            }
+            catch (final io.rpcool.nativeio.NativeException e)
+            {
+                if (context.daemonMode() == RpcoolContext.DaemonMode.EXTERNAL || adopted != null)
+                {
+                    return 0;
+                }
+                adopted = io.rpcool.daemon.Daemon.tryStart(context.daemonConfig());
+                if (adopted == null)
+                {
+                    return 0;
+                }
+                daemon.reconnect(socketPath);
+            }
+        }
+        catch (final RuntimeException e)
+        {
+            counters.recordDistinct(e);
+            return 0;
+        }
+        daemonLost = false;
+        reattaching = true;
+        final List<Channel> offered = new ArrayList<>();
+        for (final Channel channel : channels.values())
+        {
+            if (channel.options().sharedHeap())
+            {
+                channel.unregistered("the daemon restarted, and it cannot hand the channel's shared heaps to new clients; " +
+                    "the channel serves its existing connections only: close and open it again");
+                counters.onError("re-registering channel " + channel.name(), new IllegalStateException(channel.unregisteredReason()));
+            }
+            else
+            {
+                offered.add(channel);
+            }
+        }
+        final long[] ranges = MappedHeaps.ranges();
+        final CompletableFuture<DaemonClient.Reply> reply = daemon.requestAsync(REATTACH, m ->
+        {
+            m.putString(context.processName()).putString(context.domain()).putInt(offered.size());
+            for (final Channel c : offered)
+            {
+                m.putString(c.name()).putString(context.domain()).putString(context.tcpHost()).putInt(c.tcpPort())
+                    .putLong(c.options().connectionQuotaBytes());
+            }
+            m.putInt(ranges.length / 2);
+            for (final long r : ranges)
+            {
+                m.putLong(r);
+            }
+        });
+        reply.whenComplete((r, failure) -> onReattached(offered, r, failure));
+        return 1;
+    }
+
+    /** The restarted daemon answered: channels it took back get their new ids, the others are reported. */
+    private void onReattached(final List<Channel> offered, final DaemonClient.Reply reply, final Throwable failure)
+    {
+        reattaching = false;
+        if (failure != null || reply.type != OK)
+        {
+            counters.onError("re-attaching to the restarted daemon", failure != null ? failure :
+                new IllegalStateException("the daemon refused: " + reply.getInt() + " " + reply.getString()));
+            return;
+        }
+        rpcool.daemonRestarted(reply.getInt());
+        rpcool.waitControl().daemonLevel(reply.getInt());
+        reply.getLong();
+        reply.getString();
+        reply.getLong();
+        reply.getString();
+        final int n = reply.getInt();
+        for (int i = 0; i < n && i < offered.size(); i++)
+        {
+            final Channel channel = offered.get(i);
+            final long id = reply.getLong();
+            final String reason = reply.getString();
+            channels.remove(channel.id(), channel);
+            if (id != 0)
+            {
+                channel.registeredAgain(id);
+                channels.put(id, channel);
+            }
+            else
+            {
+                channel.unregistered(reason);
+                channels.put(channel.id(), channel);
+                counters.onError("re-registering channel " + channel.name(), new IllegalStateException(reason));
+            }
+        }
+        counters.daemonReattachments.increment();
+        RpcoolCounters.warn("rpcool: re-attached to the restarted daemon (pid " + rpcool.daemonPid() + ")");
+    }
+
+    /** Close the daemon this process started after its own went away, if any. */
+    void closeAdoptedDaemon()
+    {
+        final io.rpcool.daemon.Daemon d = adopted;
+        if (d != null)
+        {
+            adopted = null;
+            d.close();
         }
     }
 

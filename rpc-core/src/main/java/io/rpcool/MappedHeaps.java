@@ -107,6 +107,19 @@ final class MappedHeaps
         return false;
     }
 
+    /** Address and length of every heap this process maps, in pairs. */
+    static synchronized long[] ranges()
+    {
+        final long[] ranges = new long[2 * MAPPED.size()];
+        int i = 0;
+        for (final long[] entry : MAPPED.values())
+        {
+            ranges[i++] = entry[0];
+            ranges[i++] = entry[1];
+        }
+        return ranges;
+    }
+
     static synchronized boolean isMapped(final long address)
     {
         return MAPPED.containsKey(address);

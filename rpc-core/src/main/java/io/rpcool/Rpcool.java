@@ -46,7 +46,7 @@ public final class Rpcool implements AutoCloseable
     private final TcpTransport tcp;
     private final ClientConductor conductor;
     private final Connector connector;
-    private final int daemonPid;
+    private volatile int daemonPid;
     private final String sealBackend;
     private final String clusterHost;
     private volatile boolean closed;
@@ -192,6 +192,21 @@ public final class Rpcool implements AutoCloseable
     public int daemonPid()
     {
         return daemonPid;
+    }
+
+    /** A restarted daemon took this process back: its pid from now on. */
+    void daemonRestarted(final int pid)
+    {
+        daemonPid = pid;
+    }
+
+    /**
+     * Times this process re-attached to a restarted daemon (it keeps serving its channels under
+     * their names and its connections keep working; see the README's "Daemon restarts").
+     */
+    public long daemonReattachments()
+    {
+        return counters.daemonReattachments.get();
     }
 
     /** Name of the seal backend the daemon chose for this host ({@code kernel} or {@code mprotect}). */
@@ -449,6 +464,7 @@ public final class Rpcool implements AutoCloseable
         waitControl.close();
         daemon.close();
         counters.close();
+        conductor.closeAdoptedDaemon();
         if (embeddedDaemon != null)
         {
             embeddedDaemon.close();

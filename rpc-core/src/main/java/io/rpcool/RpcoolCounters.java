@@ -38,6 +38,7 @@ final class RpcoolCounters implements AutoCloseable
     final AtomicCounter connectionsBroken;
     final AtomicCounter peerFailures;
     final AtomicCounter leaseRenewals;
+    final AtomicCounter daemonReattachments;
     final AtomicCounter errors;
 
     RpcoolCounters(final Path directory, final long pid, final String processName)
@@ -64,6 +65,7 @@ final class RpcoolCounters implements AutoCloseable
         this.connectionsBroken = file.newCounter("connections broken");
         this.peerFailures = file.newCounter("peer failures");
         this.leaseRenewals = file.newCounter("lease renewals");
+        this.daemonReattachments = file.newCounter("daemon restarts re-attached to");
         this.errors = file.newCounter("errors");
         this.bean = CountersBean.register(file, "Rpcool", processName);
     }

@@ -5,8 +5,8 @@ import java.util.TreeMap;
 
 /**
  * Hands out heap addresses from the reserved window, first fit, aligned to 2 MiB so that heaps
- * never share a huge page and can be mapped with huge pages later. Not thread-safe: the daemon
- * calls it under its state lock.
+ * never share a huge page and can be mapped with huge pages later. Not thread-safe: the daemon's
+ * conductor alone uses it.
  */
 public final class AddressSpace
 {
@@ -55,6 +55,44 @@ public final class AddressSpace
     public void free(final long address)
     {
         used.remove(address);
+    }
+
+    /** Holders of ranges reserved with {@link #reserve}, by start. */
+    private final Map<Long, int[]> reservations = new java.util.HashMap<>();
+
+    /**
+     * Mark a range a process already maps (a heap handed out by an earlier daemon) as in use, so no
+     * new heap is placed over it. Several holders may reserve the same range.
+     *
+     * @return false if it overlaps a different range in use.
+     */
+    public boolean reserve(final long address, final long length)
+    {
+        final int[] holders = reservations.get(address);
+        if (holders != null && used.get(address) == length)
+        {
+            holders[0]++;
+            return true;
+        }
+        final Map.Entry<Long, Long> before = used.floorEntry(address + align(length) - 1);
+        if (before != null && before.getKey() + align(before.getValue()) > address)
+        {
+            return false;
+        }
+        used.put(address, length);
+        reservations.put(address, new int[] {1});
+        return true;
+    }
+
+    /** A holder of a reserved range is gone; the range is free once its last holder is. */
+    public void unreserve(final long address)
+    {
+        final int[] holders = reservations.get(address);
+        if (holders != null && --holders[0] == 0)
+        {
+            reservations.remove(address);
+            used.remove(address);
+        }
     }
 
     public int rangesInUse()

@@ -169,11 +169,40 @@ final class ClientCommandAdapter
         return read;
     }
 
+    private void onReattach(final ProcessRecord process, final long requestId, final Message in)
+    {
+        final String name = in.getString();
+        final String domain = in.getString();
+        final int channelCount = in.getInt();
+        if (channelCount < 0 || channelCount > 4096)
+        {
+            throw new Message.MalformedMessageException("reattach with " + channelCount + " channels");
+        }
+        final List<ChannelRecord> channels = new ArrayList<>(channelCount);
+        for (int i = 0; i < channelCount; i++)
+        {
+            final ChannelRecord c = new ChannelRecord(0, in.getString(), process, in.getString(), in.getString(), in.getInt());
+            c.connectionQuotaBytes = in.getLong();
+            channels.add(c);
+        }
+        final int rangeCount = in.getInt();
+        if (rangeCount < 0 || rangeCount > 65536)
+        {
+            throw new Message.MalformedMessageException("reattach with " + rangeCount + " heaps");
+        }
+        final long[] ranges = new long[2 * rangeCount];
+        for (int i = 0; i < ranges.length; i++)
+        {
+            ranges[i] = in.getLong();
+        }
+        conductor.onReattach(process, requestId, name, domain, channels, ranges);
+    }
+
     private void dispatch(final ProcessRecord process, final Message in)
     {
         final int type = in.type();
         final long requestId = in.requestId();
-        if (type != HELLO && type != ACCEPT && type != REJECT && !process.registered)
+        if (type != HELLO && type != REATTACH && type != ACCEPT && type != REJECT && !process.registered)
         {
             conductor.proxy.error(process, requestId, E_NOT_REGISTERED, "send HELLO first");
             return;
@@ -182,6 +211,9 @@ final class ClientCommandAdapter
         {
             case HELLO:
                 conductor.onHello(process, requestId, in.getString(), in.getString());
+                break;
+            case REATTACH:
+                onReattach(process, requestId, in);
                 break;
             case OPEN_CHANNEL:
                 conductor.onOpenChannel(process, requestId, in.getString(), in.getString(), in.getString(), in.getInt(), in.getLong());

@@ -52,6 +52,18 @@ final class ClientProxy
             .putString(sealBackend).putLong(leaseTimeoutMs).putString(hostId));
     }
 
+    void reattached(final ProcessRecord to, final long requestId, final int daemonPid, final int idleLevel, final long quotaBytes,
+        final String sealBackend, final long leaseTimeoutMs, final String hostId, final long[] channelIds, final String[] reasons)
+    {
+        final Message m = Message.outgoing().begin(OK, requestId).putInt(daemonPid).putInt(idleLevel).putLong(quotaBytes)
+            .putString(sealBackend).putLong(leaseTimeoutMs).putString(hostId).putInt(channelIds.length);
+        for (int i = 0; i < channelIds.length; i++)
+        {
+            m.putLong(channelIds[i]).putString(reasons[i]);
+        }
+        send(to, m);
+    }
+
     void channelOpened(final ProcessRecord to, final long requestId, final long channelId)
     {
         send(to, Message.outgoing().begin(OK, requestId).putLong(channelId));

@@ -45,6 +45,14 @@ package io.rpcool.daemon;
  *
  *  CONNECT_READY's OK also lists the channel's shared heaps: count, then each heap id.
  *
+ *  REATTACH     name, domain,                  OK         HELLO's fields, then per channel:
+ *               channels: count, then each          new channel id (0 if refused), reason ("" if not)
+ *               (name, domain, host, port, quota),
+ *               heaps it maps: count, then each
+ *               (address, length)
+ *  (instead of HELLO, from a process whose daemon restarted: it keeps serving its channels under
+ *  their names, and no new heap is placed over the heaps it still maps)
+ *
  *  daemon -> process (push)
  *  PEER_GONE    conn id, pid, reason          the other end died or closed
  *  IDLE_LEVEL   level                         the host's load moved to another waiting mode
@@ -65,6 +73,7 @@ public final class ControlProtocol
     public static final int HEAP_READY = 11;
     public static final int MAP_HEAP = 12;
     public static final int LEASE_RENEW = 13;
+    public static final int REATTACH = 14;
 
     public static final int OK = 100;
     public static final int ERROR = 101;

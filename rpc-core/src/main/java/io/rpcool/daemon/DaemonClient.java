@@ -26,7 +26,7 @@ public final class DaemonClient implements AutoCloseable
     /** A request the daemon does not answer within this long fails. */
     public static final long REQUEST_TIMEOUT_MS = 30_000;
 
-    private final SeqPacketSocket socket;
+    private volatile SeqPacketSocket socket;
     private final Message in = new Message();
     private final int[] receivedFd = new int[1];
     private final PollSet pollSet = new PollSet();
@@ -34,6 +34,8 @@ public final class DaemonClient implements AutoCloseable
     private final Map<Long, CompletableFuture<Reply>> pending = new ConcurrentHashMap<>();
     private volatile Thread driver;
     private volatile boolean closed;
+    /** Closed by its owner (not lost): never reconnected. */
+    private volatile boolean shutDown;
 
     private DaemonClient(final SeqPacketSocket socket)
     {
@@ -314,9 +316,28 @@ public final class DaemonClient implements AutoCloseable
         socket.close();
     }
 
+    /**
+     * After the daemon went away: connect to the daemon now listening at {@code socketPath} (a
+     * restarted one). Conductor thread only.
+     *
+     * @throws io.rpcool.nativeio.NativeException if none listens there.
+     */
+    public void reconnect(final String socketPath)
+    {
+        if (shutDown || !closed)
+        {
+            throw new IllegalStateException(shutDown ? "the daemon client is closed" : "the daemon client is connected");
+        }
+        final SeqPacketSocket fresh = SeqPacketSocket.connect(socketPath);
+        socket = fresh;
+        pollSet.clear().add(fresh.fd());
+        closed = false;
+    }
+
     @Override
     public void close()
     {
+        shutDown = true;
         if (!closed)
         {
             closed = true;

@@ -244,6 +244,10 @@ final class DaemonConductor implements Agent
                 unmap(heap, process);
             }
         }
+        for (final long address : process.reservedRanges)
+        {
+            heapMapper.unreserve(address);
+        }
         CountersFile.delete(directory, process.pid);
     }
 
@@ -256,6 +260,53 @@ final class DaemonConductor implements Agent
         process.registered = true;
         proxy.hello(process, requestId, Native.pid(), idleLevel, config.quotaBytes(), heapMapper.sealBackendName(),
             config.leaseTimeoutMs(), cluster == null ? "" : cluster.hostId());
+    }
+
+    /**
+     * A process whose daemon restarted introduces itself with what it still serves and maps: its
+     * channels are registered again under their names (unless taken meanwhile), and the ranges of
+     * the heaps it maps are kept out of new heaps until it exits.
+     */
+    void onReattach(final ProcessRecord process, final long requestId, final String name, final String domain,
+        final List<ChannelRecord> channelsWanted, final long[] ranges)
+    {
+        process.name = name;
+        process.domain = domain;
+        process.registered = true;
+        for (int i = 0; i < ranges.length; i += 2)
+        {
+            if (heapMapper.reserve(ranges[i], ranges[i + 1]))
+            {
+                process.reservedRanges.add(ranges[i]);
+            }
+            else
+            {
+                counters.onError("reattach of process " + process.pid, new IllegalStateException(String.format(
+                    "its heap at 0x%x (%d bytes) overlaps a heap of this daemon", ranges[i], ranges[i + 1])));
+            }
+        }
+        final long[] ids = new long[channelsWanted.size()];
+        final String[] reasons = new String[ids.length];
+        for (int i = 0; i < ids.length; i++)
+        {
+            final ChannelRecord wanted = channelsWanted.get(i);
+            final String problem = ChannelNames.validate(wanted.name);
+            final ChannelRecord existing = channels.get(wanted.name);
+            if (problem != null || existing != null || cluster != null)
+            {
+                reasons[i] = problem != null ? problem : existing != null ?
+                    "channel " + wanted.name + " was opened by process " + existing.owner.pid + " meanwhile" :
+                    "a host of a cluster does not take channels back after a restart: its leases ended with its session";
+                continue;
+            }
+            final ChannelRecord channel = new ChannelRecord(nextId(), wanted.name, process, wanted.domain, wanted.host, wanted.port);
+            channel.connectionQuotaBytes = wanted.connectionQuotaBytes > 0 ? wanted.connectionQuotaBytes : config.quotaBytes() / 4;
+            channels.put(channel.name, channel);
+            ids[i] = channel.id;
+            reasons[i] = "";
+        }
+        proxy.reattached(process, requestId, Native.pid(), idleLevel, config.quotaBytes(), heapMapper.sealBackendName(),
+            config.leaseTimeoutMs(), cluster == null ? "" : cluster.hostId(), ids, reasons);
     }
 
     void onLeaseRenew(final ProcessRecord process, final long requestId)

@@ -77,6 +77,22 @@ final class HeapMapper implements AutoCloseable
         return new HeapRecord(id, address, length, fd, source == null ? HEAP_KIND_MEMFD : seal.backend.kind(), sourceId);
     }
 
+    /**
+     * Keep the window's range {@code [address, address + length)} out of new heaps: a process maps
+     * a heap there that an earlier daemon handed out.
+     *
+     * @return false if it overlaps a heap of this daemon (or a different reserved range).
+     */
+    boolean reserve(final long address, final long length)
+    {
+        return addressSpace.reserve(address, length);
+    }
+
+    void unreserve(final long address)
+    {
+        addressSpace.unreserve(address);
+    }
+
     /** A heap of the cluster's pool, as the control plane created or opened it. */
     HeapRecord pooled(final long id, final PoolHeap ph, final int initialLeasePid)
     {

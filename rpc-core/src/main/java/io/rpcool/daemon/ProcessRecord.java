@@ -27,6 +27,8 @@ final class ProcessRecord
     /** Gone: its socket closed, its lease expired or the daemon disconnected it. */
     boolean gone;
     boolean expired;
+    /** Address ranges of heaps an earlier daemon handed out that this process reported mapping (REATTACH). */
+    final java.util.List<Long> reservedRanges = new java.util.ArrayList<>();
     /** Heaps of closed connections this process still maps; it unmaps them once told the peer is gone. */
     final Set<HeapRecord> releasing = new HashSet<>();
 
