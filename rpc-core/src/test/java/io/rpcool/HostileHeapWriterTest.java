@@ -1,0 +1,143 @@
+package io.rpcool;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.rpcool.harness.jvm.ChildJvm;
+import io.rpcool.nativeio.Native;
+
+/**
+ * A process of the same user writes garbage into a live connection's request queue and response
+ * lines (through {@code /proc/<pid>/map_files}) while client threads call an echo server in another
+ * JVM. Within the threat model (README, "Hostile peers"): no call waits past its deadline, no call
+ * returns a wrong reply, and once the writer stops the connection serves again — or, if the garbage
+ * left it unusable, says so ({@code CONNECTION_BROKEN}) and a new connection works.
+ */
+@Tag("multi-process")
+@Timeout(180)
+class HostileHeapWriterTest
+{
+    private static final long CALL_TIMEOUT_MS = 1000;
+    private static final int SLOTS = 8;
+
+    @Test
+    void shouldNeverHangNorAcceptAWrongReplyWhileAnotherProcessScribblesOnTheConnection() throws Exception
+    {
+        final Path dir = TestDirs.fresh("hostile-writer");
+        final RpcoolContext ctx = TestDirs.context(dir).daemonMode(RpcoolContext.DaemonMode.EMBEDDED).callTimeoutMs(CALL_TIMEOUT_MS);
+        try (Rpcool rpc = Rpcool.launch(ctx);
+            ChildJvm server = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m")
+                .args(dir.toString(), "/hostile/echo", "local").start())
+        {
+            server.awaitLine("READY", 30_000);
+            for (int round = 0; round < 3; round++)
+            {
+                attackOnce(rpc, round);
+            }
+        }
+    }
+
+    private static void attackOnce(final Rpcool rpc, final int round) throws Exception
+    {
+        final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
+        final Map<Status, AtomicLong> failures = new ConcurrentHashMap<>();
+        final AtomicLong ok = new AtomicLong();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final Connection[] conn = {rpc.connect("/hostile/echo", ConnectOptions.defaults().slots(SLOTS))};
+        final long heapAddress = RawEntries.heapAddress(conn[0]);
+        final long heapLength = ((ShmConnection)conn[0]).heapLength();
+        final Thread[] callers = new Thread[3];
+        for (int t = 0; t < callers.length; t++)
+        {
+            final int id = t;
+            callers[t] = new Thread(() ->
+            {
+                final SplittableRandom random = new SplittableRandom(round * 10 + id);
+                while (!stop.get())
+                {
+                    final Connection c = conn[0];
+                    final long start = System.nanoTime();
+                    final int value = random.nextInt();
+                    try (ClientCall call = c.newCall(TestServerMain.ECHO))
+                    {
+                        call.request().putInt(0, value);
+                        call.invoke(4);
+                        if (call.replyLength() != 4 || call.reply().getInt(0) != value)
+                        {
+                            problems.add("wrong reply: sent " + value + ", got " + (call.replyLength() == 4 ? call.reply().getInt(0) : -1) +
+                                " (" + call.replyLength() + " bytes)");
+                        }
+                        ok.incrementAndGet();
+                    }
+                    catch (final RpcException e)
+                    {
+                        failures.computeIfAbsent(e.status(), s -> new AtomicLong()).incrementAndGet();
+                        if (e.status() == Status.CONNECTION_CLOSED || e.status() == Status.PEER_GONE)
+                        {
+                            problems.add("unexpected " + e.getMessage());
+                        }
+                    }
+                    final long tookMs = (System.nanoTime() - start) / 1_000_000;
+                    if (tookMs > 2 * CALL_TIMEOUT_MS + 3000)
+                    {
+                        problems.add("a call took " + tookMs + " ms, past its deadlines");
+                    }
+                }
+            }, "caller-" + t);
+            callers[t].start();
+        }
+        try (ChildJvm writer = ChildJvm.builder(CorrupterMain.class).jvmFlags("-Xmx64m")
+            .args(String.valueOf(Native.pid()), String.valueOf(heapAddress), String.valueOf(heapLength), "8192", "3000",
+                String.valueOf(round)).start())
+        {
+            writer.awaitLine("ATTACKING", 30_000);
+            writer.awaitLine("DONE", 30_000);
+        }
+        stop.set(true);
+        for (final Thread t : callers)
+        {
+            t.join(3 * CALL_TIMEOUT_MS + 10_000);
+            assertFalse(t.isAlive(), "caller " + t.getName() + " hung");
+        }
+        assertTrue(problems.isEmpty(), problems.toString());
+        // After the attack: the connection serves again, or says it is broken and a new one does.
+        Connection usable = conn[0];
+        int served = 0;
+        for (int i = 0; i < 200 && served < 50; i++)
+        {
+            try (ClientCall call = usable.newCall(TestServerMain.ECHO))
+            {
+                call.request().putInt(0, i);
+                call.invoke(4);
+                assertEquals(i, call.reply().getInt(0));
+                served++;
+            }
+            catch (final RpcException e)
+            {
+                if (e.status() == Status.CONNECTION_BROKEN)
+                {
+                    usable.close();
+                    usable = rpc.connect("/hostile/echo", ConnectOptions.defaults().slots(SLOTS));
+                }
+            }
+        }
+        assertEquals(50, served, "calls work again after the attack; failures during it: " + failures);
+        usable.close();
+        if (usable != conn[0])
+        {
+            conn[0].close();
+        }
+        System.out.println("round " + round + ": " + ok.get() + " calls answered during the attack, failures " + failures);
+    }
+}
