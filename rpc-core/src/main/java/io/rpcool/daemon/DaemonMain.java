@@ -127,6 +127,8 @@ public final class DaemonMain
                 case "--host": config.hostId(value); break;
                 case "--pool": config.poolDirectory(Path.of(value)); break;
                 case "--lease-timeout-ms": config.leaseTimeoutMs(nonNegativeLong(name, value)); break;
+                case "--allow-uid": config.allowedUids(ids(name, value)); break;
+                case "--allow-gid": config.allowedGids(ids(name, value)); break;
                 default: throw new IllegalStateException(name);
             }
         }
@@ -146,7 +148,7 @@ public final class DaemonMain
         final StringBuilder text = new StringBuilder();
         text.append("Usage: rpcool daemon [--help] [--dir DIR] [--quota BYTES] [--spin-below F] [--sleep-below F]\n")
             .append("                     [--seal-backend NAME] [--orchestrator SPEC] [--host NAME] [--pool DIR]\n")
-            .append("                     [--lease-timeout-ms MS]\n")
+            .append("                     [--lease-timeout-ms MS] [--allow-uid UIDS] [--allow-gid GIDS]\n")
             .append("Run the per-host daemon in the foreground until interrupted.\n");
         option(text, "--dir DIR", "Daemon directory (default: " + defaults.directory() + ").");
         option(text, "--quota BYTES", "Shared memory each process may map, in bytes (default: " + defaults.quotaBytes() + ").");
@@ -162,6 +164,9 @@ public final class DaemonMain
             defaults.poolDirectory() + ").");
         option(text, "--lease-timeout-ms MS", "Processes (and, in a cluster, this host) that do not renew their lease for this " +
             "long are treated as dead; 0: process leases off (default: " + defaults.leaseTimeoutMs() + ").");
+        option(text, "--allow-uid UIDS", "Users (comma-separated uids) whose processes may use this daemon besides its own " +
+            "user; by default only its own user's may.");
+        option(text, "--allow-gid GIDS", "Groups (comma-separated gids) whose processes may use this daemon.");
         option(text, "-h, --help", "Show this help and exit.");
         return text.toString();
     }
@@ -188,6 +193,8 @@ public final class DaemonMain
         switch (name)
         {
             case "--dir":
+            case "--allow-uid":
+            case "--allow-gid":
             case "--quota":
             case "--spin-below":
             case "--sleep-below":
@@ -199,6 +206,18 @@ public final class DaemonMain
                 return true;
             default:
                 return false;
+        }
+    }
+
+    private static int[] ids(final String name, final String value)
+    {
+        try
+        {
+            return java.util.Arrays.stream(value.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        }
+        catch (final NumberFormatException e)
+        {
+            throw new UsageException(name + " needs comma-separated numbers, not '" + value + "'");
         }
     }
 
