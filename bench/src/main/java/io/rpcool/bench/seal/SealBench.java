@@ -464,7 +464,7 @@ public final class SealBench
         final List<String> flags = new ArrayList<>(serverFlags);
         flags.add("-Drpcool.seal.backend=" + backend);
         // Both ends wait the same way, whatever the host's load (default: spin).
-        final String idle = System.getProperty("rpcool.idle", "spin");
+        final String idle = io.rpcool.config.Setting.IDLE.string("spin");
         flags.add("-Drpcool.idle=" + idle);
         final int calls = callsOption > 0 ? callsOption : quick ? 200 : 50_000;
         final List<String> jvm = new ArrayList<>(List.of("-Xmx256m"));
