@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.concurrent.Agent;
@@ -48,17 +45,15 @@ final class ClientConductor implements Agent
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
     private final List<ClosingEnd> closing = new ArrayList<>();
     private final AgentRunner runner;
-    private volatile ExecutorService callbacks;
+    private final Callbacks callbacks;
     private volatile long leaseRenewNs;
     private CompletableFuture<DaemonClient.Reply> leaseRenewal;
     private long nextPeerCheckNs;
     private long nextLeaseRenewalNs;
     private long nextCountersNs;
     private boolean daemonLost;
-    private boolean reattaching;
     private long nextReattachNs;
-    /** A daemon this process started after the one it used went away (daemon mode auto), or null. */
-    private volatile io.rpcool.daemon.Daemon adopted;
+    private final DaemonReattacher reattacher;
     private volatile boolean closed;
     /** Calls made and served on connections and channels closed so far. */
     private final java.util.concurrent.atomic.AtomicLong retiredCallsMade = new java.util.concurrent.atomic.AtomicLong();
@@ -74,6 +69,8 @@ final class ClientConductor implements Agent
         this.heaps = heaps;
         this.peerCheckIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, rpcool.context().peerCheckIntervalMs()));
         this.runner = new AgentRunner(new SocketIdle(), t -> counters.onError("conductor", t), null, this);
+        this.reattacher = new DaemonReattacher(rpcool, daemon, counters);
+        this.callbacks = new Callbacks(counters);
     }
 
     void start()
@@ -121,10 +118,14 @@ final class ClientConductor implements Agent
                 work += read;
             }
         }
-        else if (!closed && !reattaching && System.nanoTime() - nextReattachNs >= 0)
+        else if (!closed && !reattacher.isReattaching() && System.nanoTime() - nextReattachNs >= 0)
         {
             nextReattachNs = System.nanoTime() + REATTACH_INTERVAL_NS;
-            work += tryReattach();
+            if (reattacher.tryReattach(channels))
+            {
+                daemonLost = false;
+                work++;
+            }
         }
         work += commands.drain(Runnable::run);
         final long now = System.nanoTime();
@@ -368,125 +369,10 @@ final class ClientConductor implements Agent
         }
     }
 
-    /**
-     * Reconnect to a restarted daemon (starting one in this process if the daemon mode allows and
-     * none runs) and introduce this process with what it serves and maps.
-     *
-     * @return 1 if a daemon was reached.
-     */
-    private int tryReattach()
-    {
-        final RpcoolContext context = rpcool.context();
-        final String socketPath = context.directory().resolve(SOCKET_NAME).toString();
-        try
-        {
-            io.rpcool.daemon.RuntimeDirectory.checkForClient(context.directory());
-            try
-            {
-                daemon.reconnect(socketPath);
-            }
-            catch (final io.rpcool.nativeio.NativeException e)
-            {
-                if (context.daemonMode() == RpcoolContext.DaemonMode.EXTERNAL || adopted != null)
-                {
-                    return 0;
-                }
-                adopted = io.rpcool.daemon.Daemon.tryStart(context.daemonConfig());
-                if (adopted == null)
-                {
-                    return 0;
-                }
-                daemon.reconnect(socketPath);
-            }
-        }
-        catch (final RuntimeException e)
-        {
-            counters.recordDistinct(e);
-            return 0;
-        }
-        daemonLost = false;
-        reattaching = true;
-        final List<Channel> offered = new ArrayList<>();
-        for (final Channel channel : channels.values())
-        {
-            if (channel.options().sharedHeap())
-            {
-                channel.unregistered("the daemon restarted, and it cannot hand the channel's shared heaps to new clients; " +
-                    "the channel serves its existing connections only: close and open it again");
-                counters.onError("re-registering channel " + channel.name(), new IllegalStateException(channel.unregisteredReason()));
-            }
-            else
-            {
-                offered.add(channel);
-            }
-        }
-        final long[] ranges = MappedHeaps.ranges();
-        final CompletableFuture<DaemonClient.Reply> reply = daemon.requestAsync(REATTACH, m ->
-        {
-            m.putString(context.processName()).putString(context.domain()).putInt(offered.size());
-            for (final Channel c : offered)
-            {
-                m.putString(c.name()).putString(context.domain()).putString(context.tcpHost()).putInt(c.tcpPort())
-                    .putLong(c.options().connectionQuotaBytes());
-            }
-            m.putInt(ranges.length / 2);
-            for (final long r : ranges)
-            {
-                m.putLong(r);
-            }
-        });
-        reply.whenComplete((r, failure) -> onReattached(offered, r, failure));
-        return 1;
-    }
-
-    /** The restarted daemon answered: channels it took back get their new ids, the others are reported. */
-    private void onReattached(final List<Channel> offered, final DaemonClient.Reply reply, final Throwable failure)
-    {
-        reattaching = false;
-        if (failure != null || reply.type != OK)
-        {
-            counters.onError("re-attaching to the restarted daemon", failure != null ? failure :
-                new IllegalStateException("the daemon refused: " + reply.getInt() + " " + reply.getString()));
-            return;
-        }
-        rpcool.daemonRestarted(reply.getInt());
-        rpcool.waitControl().daemonLevel(reply.getInt());
-        reply.getLong();
-        reply.getString();
-        reply.getLong();
-        reply.getString();
-        final int n = reply.getInt();
-        for (int i = 0; i < n && i < offered.size(); i++)
-        {
-            final Channel channel = offered.get(i);
-            final long id = reply.getLong();
-            final String reason = reply.getString();
-            channels.remove(channel.id(), channel);
-            if (id != 0)
-            {
-                channel.registeredAgain(id);
-                channels.put(id, channel);
-            }
-            else
-            {
-                channel.unregistered(reason);
-                channels.put(channel.id(), channel);
-                counters.onError("re-registering channel " + channel.name(), new IllegalStateException(reason));
-            }
-        }
-        counters.daemonReattachments.increment();
-        RpcoolCounters.warn("rpcool: re-attached to the restarted daemon (pid " + rpcool.daemonPid() + ")");
-    }
-
     /** Close the daemon this process started after its own went away, if any. */
     void closeAdoptedDaemon()
     {
-        final io.rpcool.daemon.Daemon d = adopted;
-        if (d != null)
-        {
-            adopted = null;
-            d.close();
-        }
+        reattacher.closeAdoptedDaemon();
     }
 
     // ------------------------------------------------------------------------------ leases, peers
@@ -653,46 +539,7 @@ final class ClientConductor implements Agent
     /** Run a listener off the caller's thread, on the instance's callback thread. */
     void notifyAsync(final Runnable task)
     {
-        ExecutorService e = callbacks;
-        if (e == null)
-        {
-            synchronized (this)
-            {
-                e = callbacks;
-                if (e == null && !closed)
-                {
-                    e = Executors.newSingleThreadExecutor(r ->
-                    {
-                        final Thread t = new Thread(r, "rpcool-callbacks");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    callbacks = e;
-                }
-            }
-        }
-        if (e == null)
-        {
-            return;
-        }
-        try
-        {
-            e.execute(() ->
-            {
-                try
-                {
-                    task.run();
-                }
-                catch (final RuntimeException ex)
-                {
-                    counters.onError("a peer failure listener", ex);
-                }
-            });
-        }
-        catch (final RejectedExecutionException ex)
-        {
-            // Closing: nobody to tell.
-        }
+        callbacks.run(task);
     }
 
     /** Stop the conductor (after the instance closed its channels and connections). */
@@ -700,23 +547,7 @@ final class ClientConductor implements Agent
     {
         closed = true;
         runner.close();
-        final ExecutorService e;
-        synchronized (this)
-        {
-            e = callbacks;
-        }
-        if (e != null)
-        {
-            e.shutdown();
-            try
-            {
-                e.awaitTermination(5, TimeUnit.SECONDS);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-            }
-        }
+        callbacks.close();
         // Nobody reads the daemon's socket any more: what is left is told, not asked.
         daemon.driver(Thread.currentThread());
         for (final ClosingEnd c : closing)

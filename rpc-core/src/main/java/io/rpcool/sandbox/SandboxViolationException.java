@@ -2,7 +2,7 @@ package io.rpcool.sandbox;
 
 /**
  * Code running in a sandbox reached for memory outside the sandbox's region. A server turns it
- * into a {@link io.rpcool.Status#SANDBOX_VIOLATION} reply and keeps serving.
+ * into a {@code Status.SANDBOX_VIOLATION} reply and keeps serving.
  * <p>
  * {@link Kind#BOUNDS}: a read or write through the sandbox's views was refused before any byte was
  * touched. {@link Kind#PROTECTION_KEY}: an access that bypassed the views hit memory whose

@@ -10,8 +10,8 @@
  * rpc-sandbox module): data heaps and sandbox regions carry memory protection keys and the
  * thread's rights are switched on entry and exit, catching accesses that bypass the views.
  * <p>
- * Servers switch sandboxing on per channel ({@link io.rpcool.ChannelOptions#sandboxed(boolean)})
- * or per function ({@link io.rpcool.FunctionOptions#sandboxed(boolean)}); a violation becomes a
- * {@link io.rpcool.Status#SANDBOX_VIOLATION} reply.
+ * Servers switch sandboxing on per channel ({@code ChannelOptions.sandboxed(boolean)})
+ * or per function ({@code FunctionOptions.sandboxed(boolean)}); a violation becomes a
+ * {@code Status.SANDBOX_VIOLATION} reply.
  */
 package io.rpcool.sandbox;
