@@ -35,7 +35,9 @@ public abstract class Connection implements AutoCloseable
         this.slotCount = slotCount;
         this.bufferSize = bufferSize;
         this.calls = new ClientCall[slotCount];
-        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, slotCount));
+        // Twice the slots: an array queue that is full to the last element can refuse an offer while a
+        // poll of the element at the same index is still finishing (its sequence not yet released).
+        this.free = new ManyToManyConcurrentArrayQueue<>(Math.max(2, 2 * slotCount));
     }
 
     final void initCalls()
@@ -43,7 +45,7 @@ public abstract class Connection implements AutoCloseable
         for (int i = 0; i < slotCount; i++)
         {
             calls[i] = newClientCall(i);
-            free.offer(calls[i]);
+            giveBack(calls[i]);
         }
     }
 
@@ -145,7 +147,7 @@ public abstract class Connection implements AutoCloseable
             call.stale = false;
             return true;
         }
-        free.offer(call);
+        giveBack(call);
         return false;
     }
 
@@ -167,7 +169,16 @@ public abstract class Connection implements AutoCloseable
             call.staleSinceNs = System.nanoTime();
         }
         call.checkedOut = false;
-        free.offer(call);
+        giveBack(call);
+    }
+
+    /** Put a slot back into the free queue; it always fits, so a refused offer is retried, never dropped. */
+    private void giveBack(final ClientCall call)
+    {
+        while (!free.offer(call))
+        {
+            Thread.onSpinWait();
+        }
     }
 
     public abstract Transport transport();

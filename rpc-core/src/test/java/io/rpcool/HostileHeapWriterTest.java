@@ -132,7 +132,13 @@ class HostileHeapWriterTest
                 }
             }
         }
-        assertEquals(50, served, "calls work again after the attack; failures during it: " + failures);
+        final StringBuilder slots = new StringBuilder();
+        for (final ClientCall c : usable.calls)
+        {
+            slots.append(String.format(" [slot %d state %d checkedOut %b stale %b callId %x]", c.slot, c.state, c.checkedOut, c.stale,
+                c.callId));
+        }
+        assertEquals(50, served, "calls work again after the attack; failures during it: " + failures + "; slots:" + slots);
         usable.close();
         if (usable != conn[0])
         {

@@ -47,7 +47,9 @@ public final class TestServerMain
         final java.util.Map<Long, Long> stored = new java.util.concurrent.ConcurrentHashMap<>();
         try (Rpcool rpc = Rpcool.launch(ctx))
         {
-            final Channel ch = rpc.openChannel(args[1], ChannelOptions.defaults().handlerThreads(2).sharedHeap(sharedHeap));
+            final Channel ch = rpc.openChannel(args[1], ChannelOptions.defaults().handlerThreads(2).sharedHeap(sharedHeap)
+                // Per-connection limits have their own test (ConnectionQuotaTest): here a connection may use the whole quota.
+                .connectionQuotaBytes(Long.MAX_VALUE));
             ch.register(TOTAL, call ->
             {
                 final long pointer = call.request().getLong(0);
