@@ -4,33 +4,28 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryNTimes;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.Stat;
 
 import io.rpcool.control.ChannelEntry;
 import io.rpcool.control.ClusterSettings;
 import io.rpcool.control.ControlPlane;
 import io.rpcool.control.ControlPlaneException;
 import io.rpcool.control.PoolHeap;
-import io.rpcool.nativeio.SharedMemory;
 
 /**
  * The control plane of one host, kept in ZooKeeper through Curator ({@link ClusterPaths} draws
@@ -38,9 +33,9 @@ import io.rpcool.nativeio.SharedMemory;
  * the leases of its processes are ephemeral nodes, so when the host stops renewing (the daemon dies,
  * the host dies or is cut off) they expire together and every other host's watch fires.
  *
- * <p>Heaps are files of the pool directory at addresses allocated here, atomically with the other
- * hosts (see {@link #createHeap}); the leader {@link Orchestrator} reclaims a heap once it has no
- * lease left.
+ * <p>Heaps are files of the pool directory at addresses that {@link ZkHeaps} allocates atomically
+ * with the other hosts (see {@link #createHeap}); the leader {@link Orchestrator} reclaims a heap
+ * once it has no lease left.
  *
  * <p>Messages to another host are sequential nodes in that host's inbox; a watch wakes the
  * receiving daemon, which consumes them in order.
@@ -56,13 +51,10 @@ public final class ZkControlPlane implements ControlPlane
     private final CuratorFramework client;
     private final String connectString;
     private final AutoCloseable embedded;
-    /** What this host holds, to restore after its session was lost and a new one opened. */
-    private final Set<String> leases = ConcurrentHashMap.newKeySet();
+    /** Channels this host publishes (node to data), to restore after its session was lost. */
     private final Map<String, byte[]> channels = new ConcurrentHashMap<>();
-    /** Heap node names by address, for the heaps this host created or opened. */
-    private final Map<Long, String> heapNodes = new ConcurrentHashMap<>();
+    private final ZkHeaps heaps;
     private final Semaphore wake = new Semaphore(0);
-    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private volatile Listener listener;
     private volatile boolean running = true;
     private volatile boolean sessionLost;
@@ -85,6 +77,7 @@ public final class ZkControlPlane implements ControlPlane
             .connectionTimeoutMs(5000)
             .retryPolicy(new RetryNTimes(3, 200))
             .build();
+        this.heaps = new ZkHeaps(client, paths, settings, hostId, this::fail);
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         client.start();
         try
@@ -205,210 +198,25 @@ public final class ZkControlPlane implements ControlPlane
     @Override
     public PoolHeap createHeap(final long length, final int holderPid, final String purpose)
     {
-        final long size = (length + 4095) & ~4095L;
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            final long address;
-            final int version;
-            try
-            {
-                final Stat stat = new Stat();
-                client.getData().storingStatIn(stat).forPath(paths.alloc);
-                version = stat.getVersion();
-                address = firstFit(client.getChildren().forPath(paths.heaps), size);
-            }
-            catch (final Exception e)
-            {
-                throw fail("read the heap set", e);
-            }
-            if (address < 0)
-            {
-                throw new ControlPlaneException(ControlPlaneException.POOL_FULL, String.format(
-                    "no free range of %d bytes in the cluster's heap window [0x%x, 0x%x)", size, settings.windowBase(), settings.windowEnd()));
-            }
-            final String name = ClusterPaths.heapName(address, size, random.nextInt());
-            final Path file = settings.poolDirectory().resolve(ClusterPaths.poolFile(name));
-            final int fd;
-            try
-            {
-                fd = SharedMemory.openPoolFile(file.toString(), size, true);
-            }
-            catch (final RuntimeException e)
-            {
-                throw new ControlPlaneException(ControlPlaneException.FAILED, "cannot create a heap in the pool: " + e.getMessage(), e);
-            }
-            try
-            {
-                final CuratorOp check = client.transactionOp().setData().withVersion(version).forPath(paths.alloc, name.getBytes());
-                final CuratorOp heap = client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-                    .forPath(paths.heaps + "/" + name, (hostId + "\n" + System.currentTimeMillis() + "\n" + purpose).getBytes(StandardCharsets.UTF_8));
-                final String lease = ClusterPaths.leaseName(hostId, holderPid);
-                final CuratorOp first = client.transactionOp().create().withMode(CreateMode.EPHEMERAL)
-                    .forPath(paths.heaps + "/" + name + "/" + lease, String.valueOf(size).getBytes());
-                client.transaction().forOperations(check, heap, first);
-                heapNodes.put(address, name);
-                leases.add(name + "/" + lease);
-                return new PoolHeap(address, size, fd);
-            }
-            catch (final KeeperException.BadVersionException | KeeperException.NodeExistsException e)
-            {
-                // Another host changed the heap set between our read and our write: read again.
-                SharedMemory.close(fd);
-                deleteQuietly(file);
-            }
-            catch (final Exception e)
-            {
-                SharedMemory.close(fd);
-                deleteQuietly(file);
-                throw fail("create a heap", e);
-            }
-        }
-        throw new ControlPlaneException(ControlPlaneException.FAILED, "could not allocate a heap address: too much contention");
-    }
-
-    private long firstFit(final List<String> heapNodes, final long size)
-    {
-        final TreeMap<Long, Long> used = new TreeMap<>();
-        for (final String n : heapNodes)
-        {
-            used.put(ClusterPaths.heapAddress(n), ClusterPaths.heapLength(n));
-        }
-        final long need = align(size);
-        long candidate = settings.windowBase();
-        for (final Map.Entry<Long, Long> e : used.entrySet())
-        {
-            if (e.getKey() - candidate >= need)
-            {
-                break;
-            }
-            candidate = Math.max(candidate, e.getKey() + align(e.getValue()));
-        }
-        return settings.windowEnd() - candidate >= need ? candidate : -1;
-    }
-
-    static long align(final long length)
-    {
-        return (length + ALIGNMENT - 1) & ~(ALIGNMENT - 1);
+        return heaps.createHeap(length, holderPid, purpose);
     }
 
     @Override
     public PoolHeap openHeap(final long address, final long length, final int holderPid)
     {
-        final String name = findHeap(address, length);
-        final String lease = ClusterPaths.leaseName(hostId, holderPid);
-        try
-        {
-            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.heaps + "/" + name + "/" + lease, String.valueOf(length).getBytes());
-        }
-        catch (final KeeperException.NoNodeException e)
-        {
-            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP,
-                String.format("heap 0x%x (%d bytes) no longer exists in the cluster", address, length));
-        }
-        catch (final KeeperException.NodeExistsException e)
-        {
-            // this process holds a lease already
-        }
-        catch (final Exception e)
-        {
-            throw fail("take a lease", e);
-        }
-        heapNodes.put(address, name);
-        leases.add(name + "/" + lease);
-        try
-        {
-            return new PoolHeap(address, length,
-                SharedMemory.openPoolFile(settings.poolDirectory().resolve(ClusterPaths.poolFile(name)).toString(), length, false));
-        }
-        catch (final RuntimeException e)
-        {
-            releaseLease(address, holderPid);
-            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format(
-                "heap 0x%x is not in the pool directory %s of this host: %s", address, settings.poolDirectory(), e.getMessage()));
-        }
-    }
-
-    private String findHeap(final long address, final long length)
-    {
-        final String cached = heapNodes.get(address);
-        final String prefix = ClusterPaths.heapPrefix(address, length);
-        if (cached != null && cached.startsWith(prefix))
-        {
-            return cached;
-        }
-        try
-        {
-            for (final String n : client.getChildren().forPath(paths.heaps))
-            {
-                if (n.startsWith(prefix))
-                {
-                    return n;
-                }
-            }
-        }
-        catch (final Exception e)
-        {
-            throw fail("look up a heap", e);
-        }
-        throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP,
-            String.format("heap 0x%x (%d bytes) no longer exists in the cluster", address, length));
+        return heaps.openHeap(address, length, holderPid);
     }
 
     @Override
     public void acquireLease(final long address, final int holderPid)
     {
-        final String name = heapNodes.get(address);
-        if (name == null)
-        {
-            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x is not open on this host", address));
-        }
-        final String lease = ClusterPaths.leaseName(hostId, holderPid);
-        try
-        {
-            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.heaps + "/" + name + "/" + lease, new byte[0]);
-        }
-        catch (final KeeperException.NodeExistsException e)
-        {
-            // held already
-        }
-        catch (final KeeperException.NoNodeException e)
-        {
-            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x no longer exists", address));
-        }
-        catch (final Exception e)
-        {
-            throw fail("take a lease", e);
-        }
-        leases.add(name + "/" + lease);
+        heaps.acquireLease(address, holderPid);
     }
 
     @Override
     public void releaseLease(final long address, final int holderPid)
     {
-        final String name = heapNodes.get(address);
-        if (name == null)
-        {
-            return;
-        }
-        final String lease = name + "/" + ClusterPaths.leaseName(hostId, holderPid);
-        leases.remove(lease);
-        try
-        {
-            client.delete().forPath(paths.heaps + "/" + lease);
-        }
-        catch (final KeeperException.NoNodeException e)
-        {
-            // gone already
-        }
-        catch (final Exception e)
-        {
-            throw fail("release a lease", e);
-        }
-        final String prefix = name + "/";
-        if (leases.stream().noneMatch(l -> l.startsWith(prefix)))
-        {
-            heapNodes.remove(address);
-        }
+        heaps.releaseLease(address, holderPid);
     }
 
     // ---------------------------------------------------------------------------------- channels
@@ -427,7 +235,8 @@ public final class ZkControlPlane implements ControlPlane
         catch (final KeeperException.NodeExistsException e)
         {
             final ChannelEntry existing = findChannel(entry.name());
-            throw new ControlPlaneException(ControlPlaneException.CHANNEL_EXISTS, "channel " + entry.name() + " is already open in the cluster" +
+            throw new ControlPlaneException(ControlPlaneException.CHANNEL_EXISTS,
+                "channel " + entry.name() + " is already open in the cluster" +
                 (existing == null ? "" : " (on host " + existing.hostId() + ", by process " + existing.serverPid() + ")"));
         }
         catch (final Exception e)
@@ -597,7 +406,7 @@ public final class ZkControlPlane implements ControlPlane
         {
             createEphemeralQuietly(c.getKey(), c.getValue());
         }
-        for (final String lease : leases)
+        for (final String lease : heaps.leases())
         {
             createEphemeralQuietly(paths.heaps + "/" + lease, new byte[0]);
         }
@@ -648,17 +457,6 @@ public final class ZkControlPlane implements ControlPlane
         }
     }
 
-    private static void deleteQuietly(final Path file)
-    {
-        try
-        {
-            Files.deleteIfExists(file);
-        }
-        catch (final IOException e)
-        {
-            // the orchestrator removes stray files
-        }
-    }
 
     private static void sleep(final long ms)
     {
