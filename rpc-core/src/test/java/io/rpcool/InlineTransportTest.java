@@ -117,8 +117,10 @@ class InlineTransportTest
                 final var future = call.invokeAsync(0);
                 // A hostile server claims an inline reply longer than the line holds.
                 heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.STATUS_OFFSET, Status.OK.code());
-                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.LENGTH_OFFSET, io.rpcool.layout.ResponseLineDescriptor.INLINE_MAX + 1);
-                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.FLAGS_OFFSET, io.rpcool.layout.ResponseLineDescriptor.FLAG_INLINE);
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.LENGTH_OFFSET,
+                    io.rpcool.layout.ResponseLineDescriptor.INLINE_MAX + 1);
+                heap.putInt(line + io.rpcool.layout.ResponseLineDescriptor.FLAGS_OFFSET,
+                    io.rpcool.layout.ResponseLineDescriptor.FLAG_INLINE);
                 heap.putLongVolatile(line, call.callId);
                 final Exception e = assertThrows(Exception.class, () -> future.get(5, TimeUnit.SECONDS));
                 assertEquals(Status.MALFORMED_REPLY, ((RpcException)e.getCause()).status(), e.getCause().getMessage());

@@ -32,7 +32,8 @@ class PointerRichTest
 {
     private static ChildJvm server(final Path dir, final String channel, final String heapMode)
     {
-        final ChildJvm p = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m").args(dir.toString(), channel, "local", heapMode).start();
+        final ChildJvm p = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m")
+            .args(dir.toString(), channel, "local", heapMode).start();
         p.awaitLine("READY", 30_000);
         return p;
     }
@@ -92,7 +93,8 @@ class PointerRichTest
             {
                 final RpcBuffer buffer = conn.createBuffer(600 * 1024);
                 buffers.add(buffer);
-                final long pointer = io.rpcool.mem.SharedObjects.copyFrom(new Order("o-" + i, List.of(new Line("x", i + 1, 10)), Map.of()), buffer);
+                final long pointer = io.rpcool.mem.SharedObjects.copyFrom(
+                    new Order("o-" + i, List.of(new Line("x", i + 1, 10)), Map.of()), buffer);
                 call.request().putLong(0, pointer);
                 call.invoke(8);
                 assertEquals((i + 1) * 10, call.reply().getLong(0));
@@ -124,7 +126,8 @@ class PointerRichTest
             store.request().putLong(8, pointer);
             store.invoke(16);
             // A second client process reads the document the first one stored, through the server.
-            try (ChildJvm reader = ChildJvm.builder(SharedHeapReaderMain.class).jvmFlags("-Xmx256m").args(dir.toString(), "/db/docs", "42").start())
+            try (ChildJvm reader = ChildJvm.builder(SharedHeapReaderMain.class).jvmFlags("-Xmx256m")
+                .args(dir.toString(), "/db/docs", "42").start())
             {
                 final String line = reader.awaitLine("ORDER", 30_000);
                 assertEquals(String.format("ORDER 0x%x shared-1 999", pointer), line);

@@ -3,7 +3,6 @@ package io.rpcool;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,7 +37,8 @@ class ProcessLeaseTest
     {
         final Path dir = TestDirs.fresh("lease-stop");
         try (Rpcool rpc = embedded(dir);
-            ChildJvm srv = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m", "-Drpcool.lease.renewMs=300").args(dir.toString(), "/lease/x", "local").start())
+            ChildJvm srv = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m", "-Drpcool.lease.renewMs=300")
+                .args(dir.toString(), "/lease/x", "local").start())
         {
             srv.awaitLine("READY", 30_000);
             final Connection conn = rpc.connect("/lease/x");
@@ -84,7 +84,8 @@ class ProcessLeaseTest
     {
         final Path dir = TestDirs.fresh("lease-keep");
         try (Rpcool rpc = embedded(dir);
-            ChildJvm srv = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m", "-Drpcool.lease.renewMs=300").args(dir.toString(), "/lease/y", "local").start();
+            ChildJvm srv = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m", "-Drpcool.lease.renewMs=300")
+                .args(dir.toString(), "/lease/y", "local").start();
             Connection conn = rpc.connect(awaitReady(srv, "/lease/y")))
         {
             final long start = rpc.leaseRenewals();

@@ -72,7 +72,8 @@ final class LeaseCommand implements Callable<Integer>
     @Option(names = "--reps", paramLabel = "N", description = "Kills per notification and reclaim case (default: 5, quick: 2).")
     Integer reps;
 
-    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "bench/results", description = "Directory for lease.json, .md and .png.")
+    @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "bench/results",
+        description = "Directory for lease.json, .md and .png.")
     Path outDir;
 
     private final Map<String, List<Long>> samples = new LinkedHashMap<>();
@@ -147,7 +148,8 @@ final class LeaseCommand implements Callable<Integer>
     private void rtt(final int runCount, final int calls) throws Exception
     {
         final Path dir = base.resolve("single");
-        final ChildJvm server = start("server", LeaseBenchServer.class, List.of(), dir.toString(), "/lease/noop", "local", "embedded", "10000");
+        final ChildJvm server = start(
+            "server", LeaseBenchServer.class, List.of(), dir.toString(), "/lease/noop", "local", "embedded", "10000");
         server.awaitLine("READY", 30_000);
         final String[][] modes = {{"rpcool-shm-no-renewal", "-1"}, {"rpcool-shm-renew-default", "0"}, {"rpcool-shm-renew-1ms", "1"}};
         for (int run = 0; run < runCount; run++)
@@ -284,8 +286,8 @@ final class LeaseCommand implements Callable<Integer>
     private long killAndNotify(final String serverHost, final String clientHost, final ChildJvm daemon, final boolean hostFailure)
         throws Exception
     {
-        final ChildJvm server = start("server", LeaseBenchServer.class, List.of(), base.resolve(serverHost).toString(), "/lease/kill", "pool-1",
-            "external", "0");
+        final ChildJvm server = start("server", LeaseBenchServer.class, List.of(), base.resolve(serverHost).toString(), "/lease/kill",
+            "pool-1", "external", "0");
         server.awaitLine("READY", 30_000);
         final ChildJvm client = start("client", LeaseBenchClient.class, List.of(), base.resolve(clientHost).toString(), "pool-1", "0");
         client.awaitLine("READY", 30_000);
@@ -312,8 +314,8 @@ final class LeaseCommand implements Callable<Integer>
     private long[] killNotifyAndClose(final String serverHost, final String clientHost, final ClusterInspector inspector,
         final long baseline, final Path pool) throws Exception
     {
-        final ChildJvm server = start("server", LeaseBenchServer.class, List.of(), base.resolve(serverHost).toString(), "/lease/x", "pool-1",
-            "external", "0");
+        final ChildJvm server = start("server", LeaseBenchServer.class, List.of(), base.resolve(serverHost).toString(), "/lease/x",
+            "pool-1", "external", "0");
         server.awaitLine("READY", 30_000);
         final ChildJvm client = start("client", LeaseBenchClient.class, List.of(), base.resolve(clientHost).toString(), "pool-1", "0");
         client.awaitLine("READY", 30_000);
@@ -387,8 +389,8 @@ final class LeaseCommand implements Callable<Integer>
             }
         }
         sb.append(String.format(Locale.ROOT, "%nNo-op p50 against no renewal, same run: default renewal %+.1f %% (median of runs) / " +
-            "%+.1f %% (best run); renewal every millisecond %+.1f %% / %+.1f %%.%n%n%s%n", (def / off - 1) * 100, (defMin / offMin - 1) * 100,
-            (fast / off - 1) * 100, (fastMin / offMin - 1) * 100, h.note()));
+            "%+.1f %% (best run); renewal every millisecond %+.1f %% / %+.1f %%.%n%n%s%n",
+            (def / off - 1) * 100, (defMin / offMin - 1) * 100, (fast / off - 1) * 100, (fastMin / offMin - 1) * 100, h.note()));
         return sb.toString();
     }
 

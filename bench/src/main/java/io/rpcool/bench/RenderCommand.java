@@ -59,7 +59,8 @@ final class RenderCommand implements Callable<Integer>
     /** One bar per case and system: its p50, or its mean where it has no p50, in nanoseconds. */
     static void chart(final IncludedRecords records, final Path file) throws IOException
     {
-        final CategoryChart chart = Charts.barChart(records.source().replace("**", "").replace("`", ""), "case / system", "ns (log scale)", true);
+        final CategoryChart chart = Charts.barChart(
+            records.source().replace("**", "").replace("`", ""), "case / system", "ns (log scale)", true);
         final Set<String> seen = new LinkedHashSet<>();
         final List<String> x = new ArrayList<>();
         final List<Double> y = new ArrayList<>();

@@ -44,8 +44,8 @@ final class SuiteCommand implements Callable<Integer>
     @Option(names = "--quick", description = "Short smoke run (the noop suite finishes in under 3 minutes).")
     boolean quick;
 
-    @Option(names = "--runs", paramLabel = "N", description = "Runs over all systems, rotating their order; "
-        + "records are medians over runs (default: 3).")
+    @Option(names = "--runs", paramLabel = "N", description = "Runs over all systems, rotating their order; " +
+        "records are medians over runs (default: 3).")
     Integer runs;
 
     @Option(names = "--out-dir", paramLabel = "DIR", defaultValue = "bench/results",
@@ -56,16 +56,16 @@ final class SuiteCommand implements Callable<Integer>
         description = "Systems to run, comma-separated (default: all registered for the suite).")
     List<String> systems;
 
-    @Option(names = "--reference", paramLabel = "NAME", description = "System the Markdown ratios divide by "
-        + "(default: " + BenchReport.RPCOOL_REFERENCE + " when present, else " + BenchReport.RAW_SHM_REFERENCE + ").")
+    @Option(names = "--reference", paramLabel = "NAME", description = "System the Markdown ratios divide by " +
+        "(default: " + BenchReport.RPCOOL_REFERENCE + " when present, else " + BenchReport.RAW_SHM_REFERENCE + ").")
     String reference;
 
     @Option(names = "--assert-faster", paramLabel = "A,B", split = ",",
         description = "Exit 1 unless system A's median p50 round trip is lower than system B's in this run.")
     List<String> assertFaster;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Client threads in the multi-client case "
-        + "(default: " + NoopSuite.DEFAULT_CLIENT_THREADS + ").")
+    @Option(names = "--threads", paramLabel = "N", description = "Client threads in the multi-client case " +
+        "(default: " + NoopSuite.DEFAULT_CLIENT_THREADS + ").")
     Integer threads;
 
     @Option(names = "--warmup-calls", paramLabel = "N", description = "Override the warm-up call count.")

@@ -18,8 +18,10 @@ class RenderCommandTest
     void shouldWriteTheTableAndTheChartBesideTheHarnessRecords(@TempDir final Path dir) throws Exception
     {
         final Path json = Files.writeString(dir.resolve("seal.json"), "{\"backend\": \"mprotect\", \"emulated\": false, \"records\": [" +
-            "{\"case\": \"seal-release-1page\", \"system\": \"rpcool-mprotect\", \"metric\": \"mean\", \"value\": 5866.0, \"unit\": \"ns\"}," +
-            "{\"case\": \"noop-rtt\", \"system\": \"rpcool-shm-sealed-mprotect\", \"metric\": \"p50\", \"value\": 6099.0, \"unit\": \"ns\"}]}");
+            "{\"case\": \"seal-release-1page\", \"system\": \"rpcool-mprotect\", \"metric\": \"mean\", " +
+            "\"value\": 5866.0, \"unit\": \"ns\"}," +
+            "{\"case\": \"noop-rtt\", \"system\": \"rpcool-shm-sealed-mprotect\", \"metric\": \"p50\", " +
+            "\"value\": 6099.0, \"unit\": \"ns\"}]}");
 
         assertEquals(0, BenchMain.execute("render", "--suite", "seal", "--in", json.toString()));
 

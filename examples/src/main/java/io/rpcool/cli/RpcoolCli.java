@@ -42,7 +42,8 @@ public final class RpcoolCli implements Callable<Integer>
         System.exit(new CommandLine(new RpcoolCli()).execute(args));
     }
 
-    @Command(name = "stat", description = "Show the daemon's channels, connections, heaps and quotas, and whether sandboxes have the MPK hardware layer here.")
+    @Command(name = "stat",
+        description = "Show the daemon's channels, connections, heaps and quotas, and whether sandboxes have the MPK hardware layer here.")
     static final class StatCommand implements Callable<Integer>
     {
         @Option(names = "--dir", description = "Daemon directory (default: ${DEFAULT-VALUE}).")
@@ -106,7 +107,8 @@ public final class RpcoolCli implements Callable<Integer>
                 }
                 final String port = ready.split(" ")[1];
                 System.out.println("server ready; starting client JVM");
-                try (ChildJvm client = java(PingPongClient.class, dir).args(port, String.valueOf(calls)).onLine(System.out::println).start())
+                try (ChildJvm client = java(PingPongClient.class, dir).args(port, String.valueOf(calls))
+                    .onLine(System.out::println).start())
                 {
                     return client.awaitExit(TimeUnit.MINUTES.toMillis(5));
                 }

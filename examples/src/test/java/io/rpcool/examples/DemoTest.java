@@ -41,7 +41,8 @@ class DemoTest
         assertTrue(text.matches("(?s).*shared memory: 5000 no-op calls, p50 [0-9.]+ us, p99 [0-9.]+ us.*"), text);
         assertTrue(text.contains("TCP fallback"), text);
         // Figure 4.8: both processes print the same address and text of the server's shared string.
-        final java.util.regex.Matcher server = java.util.regex.Pattern.compile("\\[server JVM\\] server: string at (0x[0-9a-f]+): (.*)").matcher(text);
+        final java.util.regex.Matcher server =
+            java.util.regex.Pattern.compile("\\[server JVM\\] server: string at (0x[0-9a-f]+): (.*)").matcher(text);
         final java.util.regex.Matcher client = java.util.regex.Pattern.compile("(?m)^client: string at (0x[0-9a-f]+): (.*)$").matcher(text);
         assertTrue(server.find(), text);
         assertTrue(client.find(), text);

@@ -28,13 +28,14 @@ final class ClusterReport
             final List<String> hosts = client.getChildren().forPath(paths.hosts);
             Collections.sort(hosts);
             sb.append(String.format("cluster hosts (%d): %s%n", hosts.size(), String.join(", ", hosts)));
-            final List<String> latch = client.checkExists().forPath(paths.leader) == null ? List.of() : client.getChildren().forPath(paths.leader);
+            final List<String> latch = client.checkExists().forPath(paths.leader) == null ?
+                List.of() : client.getChildren().forPath(paths.leader);
             Collections.sort(latch, (a, b) -> a.substring(a.lastIndexOf('-')).compareTo(b.substring(b.lastIndexOf('-'))));
             sb.append("orchestrators:");
             boolean first = true;
             for (final String node : latch)
             {
-                String id;
+                final String id;
                 try
                 {
                     id = new String(client.getData().forPath(paths.leader + "/" + node), StandardCharsets.UTF_8);
@@ -54,7 +55,8 @@ final class ClusterReport
             {
                 try
                 {
-                    final var e = ZkControlPlane.parseChannel(ClusterPaths.channelName(c), client.getData().forPath(paths.channels + "/" + c));
+                    final var e = ZkControlPlane.parseChannel(
+                        ClusterPaths.channelName(c), client.getData().forPath(paths.channels + "/" + c));
                     sb.append(String.format("  %-24s host %-10s server pid %-7d domain %-10s tcp %s:%d%n",
                         e.name(), e.hostId(), e.serverPid(), e.domain(), e.tcpHost(), e.tcpPort()));
                 }
@@ -72,7 +74,7 @@ final class ClusterReport
             {
                 final long length = ClusterPaths.heapLength(h);
                 total += length;
-                List<String> leases;
+                final List<String> leases;
                 try
                 {
                     leases = client.getChildren().forPath(paths.heaps + "/" + h);

@@ -101,7 +101,8 @@ public final class Orchestrator implements AutoCloseable
         catch (final Exception e)
         {
             client.close();
-            throw e instanceof IllegalStateException ? (IllegalStateException)e : new IllegalStateException("cannot start the orchestrator: " + e, e);
+            throw e instanceof IllegalStateException ?
+                (IllegalStateException)e : new IllegalStateException("cannot start the orchestrator: " + e, e);
         }
         collector = new AgentRunner(new SleepingMillisIdleStrategy(scanIntervalMs),
             e -> System.err.println("rpcool orchestrator " + id + ": collection round failed: " + e), null, new OrphanCollector());

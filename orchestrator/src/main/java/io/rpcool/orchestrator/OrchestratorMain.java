@@ -54,7 +54,8 @@ public final class OrchestratorMain
                 case "--stat": stat = true; break;
                 default:
                     System.err.println("rpcool orchestrator: unknown option " + args[i] +
-                        " (options: --zk, --embedded, --port, --data, --pool, --id, --reclaim-delay-ms, --session-timeout-ms, --root, --stat)");
+                        " (options: --zk, --embedded, --port, --data, --pool, --id, --reclaim-delay-ms, --session-timeout-ms," +
+                        " --root, --stat)");
                     System.exit(2);
             }
         }

@@ -63,7 +63,8 @@ public final class ZkControlPlaneProvider implements ControlPlaneProvider
             this.orchestrator = orchestrator;
         }
 
-        public static EmbeddedOrchestrator start(final int port, final String root, final String id, final Path pool, final long leaseTimeoutMs)
+        public static EmbeddedOrchestrator start(
+            final int port, final String root, final String id, final Path pool, final long leaseTimeoutMs)
         {
             final Path data = Path.of(io.rpcool.config.Setting.ZK_DATA_DIR.string("/dev/shm/rpcool-zk-" + port));
             final int tick = (int)Math.max(50, Math.min(2000, leaseTimeoutMs / 10));

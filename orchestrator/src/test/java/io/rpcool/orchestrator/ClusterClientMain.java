@@ -116,7 +116,8 @@ public final class ClusterClientMain
                             else
                             {
                                 final Throwable cause = e.getCause() != null ? e.getCause() : e;
-                                say("PENDING_FAILED " + (cause instanceof RpcException ? ((RpcException)cause).status() : cause.toString()));
+                                say("PENDING_FAILED " +
+                                    (cause instanceof RpcException ? ((RpcException)cause).status() : cause.toString()));
                             }
                         });
                         break;

@@ -201,9 +201,11 @@ class ClusterTest
                 j.kill9();
             }
             final long killedAt = System.currentTimeMillis();
-            cluster.orchestrator = new Orchestrator(cluster.zkLocal(), "/rpcool", "orchestrator-restarted", cluster.pool, RECLAIM_DELAY_MS, 4000);
+            cluster.orchestrator = new Orchestrator(
+                cluster.zkLocal(), "/rpcool", "orchestrator-restarted", cluster.pool, RECLAIM_DELAY_MS, 4000);
             final long tookMs = cluster.awaitPoolBackTo(baseline, LEASE_MS + RECLAIM_DELAY_MS + 15_000);
-            System.out.println("orphans reclaimed " + (System.currentTimeMillis() - killedAt) + " ms after the kill (" + tookMs + " ms waited)");
+            System.out.println(
+                "orphans reclaimed " + (System.currentTimeMillis() - killedAt) + " ms after the kill (" + tookMs + " ms waited)");
         }
     }
 

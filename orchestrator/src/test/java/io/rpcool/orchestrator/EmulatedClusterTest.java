@@ -45,7 +45,8 @@ class EmulatedClusterTest
             }
             final String stat = TestCluster.stat(daemonA);
             assertTrue(stat.contains("cluster hosts (4): hostA, hostB, hostC, hostD"), stat);
-            assertTrue(stat.contains("/svc/echo") && stat.contains("tcp 10.77.0.11:"), "the server's TCP fallback is on hostA's namespace: " + stat);
+            assertTrue(stat.contains("/svc/echo") && stat.contains("tcp 10.77.0.11:"),
+                "the server's TCP fallback is on hostA's namespace: " + stat);
             assertTrue(stat.contains("client hostB/" + b.pid()) && stat.contains("client hostC/" + c.pid()), stat);
             assertEquals(2, cluster.inspect().heapCount(), "two pool heaps (B and C); D's connection copies over TCP");
             assertTrue(cluster.poolUsed() > baseline);

@@ -178,7 +178,8 @@ class HighAvailabilityTest
                             {
                                 if (h.address() < other.getKey() + other.getValue() && other.getKey() < h.address() + h.length())
                                 {
-                                    throw new AssertionError(String.format("0x%x handed out while 0x%x is held", h.address(), other.getKey()));
+                                    throw new AssertionError(
+                                        String.format("0x%x handed out while 0x%x is held", h.address(), other.getKey()));
                                 }
                             }
                             if (i % 2 == 0)

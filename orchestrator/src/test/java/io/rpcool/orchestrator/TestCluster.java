@@ -87,7 +87,8 @@ final class TestCluster implements AutoCloseable
         {
             return "not root: network namespaces, a bridge and a tmpfs mount need root";
         }
-        if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip")) && !Files.isExecutable(Path.of("/usr/bin/ip")))
+        if (!Files.isExecutable(Path.of("/usr/sbin/ip")) && !Files.isExecutable(Path.of("/sbin/ip")) &&
+            !Files.isExecutable(Path.of("/usr/bin/ip")))
         {
             return "iproute2 ('ip') is not installed";
         }

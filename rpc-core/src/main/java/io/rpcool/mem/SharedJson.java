@@ -1,11 +1,6 @@
 package io.rpcool.mem;
 
-import org.agrona.collections.LongHashSet;
-
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -23,6 +18,8 @@ import static io.rpcool.mem.JsonNodeDescriptor.*;
  * <p>
  * Objects keep their members in insertion order and find a key by a linear scan, which suits the
  * small objects of typical documents.
+ * <p>
+ * Text goes in through {@link SharedJsonParser}; trees come out through {@link SharedJsonWalk}.
  */
 public final class SharedJson
 {
@@ -217,248 +214,17 @@ public final class SharedJson
      */
     public long parse(final CharSequence text)
     {
-        final Parser parser = new Parser(text);
+        final SharedJsonParser parser = new SharedJsonParser(this, text);
         parser.skipWhitespace();
         final long root = parser.value(0);
         parser.skipWhitespace();
-        if (parser.position != text.length())
+        if (parser.position() != text.length())
         {
             throw parser.error("trailing characters");
         }
         return root;
     }
 
-    private final class Parser
-    {
-        private final CharSequence text;
-        private int position;
-        private final StringBuilder sb = new StringBuilder();
-
-        Parser(final CharSequence text)
-        {
-            this.text = text;
-        }
-
-        IllegalArgumentException error(final String message)
-        {
-            return new IllegalArgumentException("invalid JSON at " + position + ": " + message);
-        }
-
-        void skipWhitespace()
-        {
-            while (position < text.length())
-            {
-                final char c = text.charAt(position);
-                if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-                {
-                    break;
-                }
-                position++;
-            }
-        }
-
-        char peek()
-        {
-            if (position >= text.length())
-            {
-                throw error("unexpected end");
-            }
-            return text.charAt(position);
-        }
-
-        void expect(final char c)
-        {
-            if (peek() != c)
-            {
-                throw error("expected '" + c + "'");
-            }
-            position++;
-        }
-
-        void literal(final String word)
-        {
-            for (int i = 0; i < word.length(); i++)
-            {
-                expect(word.charAt(i));
-            }
-        }
-
-        long value(final int depth)
-        {
-            if (depth > TraversalLimits.DEFAULT.maxDepth())
-            {
-                throw error("nested deeper than " + TraversalLimits.DEFAULT.maxDepth());
-            }
-            final char c = peek();
-            switch (c)
-            {
-                case '{':
-                {
-                    position++;
-                    final long object = objectNode();
-                    skipWhitespace();
-                    if (peek() == '}')
-                    {
-                        position++;
-                        return object;
-                    }
-                    while (true)
-                    {
-                        skipWhitespace();
-                        final String key = string();
-                        skipWhitespace();
-                        expect(':');
-                        skipWhitespace();
-                        put(object, key, value(depth + 1));
-                        skipWhitespace();
-                        if (peek() == ',')
-                        {
-                            position++;
-                            continue;
-                        }
-                        expect('}');
-                        return object;
-                    }
-                }
-                case '[':
-                {
-                    position++;
-                    final long array = arrayNode();
-                    skipWhitespace();
-                    if (peek() == ']')
-                    {
-                        position++;
-                        return array;
-                    }
-                    while (true)
-                    {
-                        skipWhitespace();
-                        add(array, value(depth + 1));
-                        skipWhitespace();
-                        if (peek() == ',')
-                        {
-                            position++;
-                            continue;
-                        }
-                        expect(']');
-                        return array;
-                    }
-                }
-                case '"':
-                    return stringNode(string());
-                case 't':
-                    literal("true");
-                    return booleanNode(true);
-                case 'f':
-                    literal("false");
-                    return booleanNode(false);
-                case 'n':
-                    literal("null");
-                    return nullNode();
-                default:
-                    return number();
-            }
-        }
-
-        String string()
-        {
-            expect('"');
-            sb.setLength(0);
-            while (true)
-            {
-                final char c = peek();
-                position++;
-                if (c == '"')
-                {
-                    return sb.toString();
-                }
-                if (c < 0x20)
-                {
-                    throw error("control character in string");
-                }
-                if (c != '\\')
-                {
-                    sb.append(c);
-                    continue;
-                }
-                final char e = peek();
-                position++;
-                switch (e)
-                {
-                    case '"': sb.append('"'); break;
-                    case '\\': sb.append('\\'); break;
-                    case '/': sb.append('/'); break;
-                    case 'b': sb.append('\b'); break;
-                    case 'f': sb.append('\f'); break;
-                    case 'n': sb.append('\n'); break;
-                    case 'r': sb.append('\r'); break;
-                    case 't': sb.append('\t'); break;
-                    case 'u':
-                        if (position + 4 > text.length())
-                        {
-                            throw error("short unicode escape");
-                        }
-                        try
-                        {
-                            sb.append((char)Integer.parseInt(text.subSequence(position, position + 4).toString(), 16));
-                        }
-                        catch (final NumberFormatException ex)
-                        {
-                            throw error("bad unicode escape");
-                        }
-                        position += 4;
-                        break;
-                    default:
-                        throw error("bad escape '\\" + e + "'");
-                }
-            }
-        }
-
-        long number()
-        {
-            final int start = position;
-            boolean integral = true;
-            if (position < text.length() && text.charAt(position) == '-')
-            {
-                position++;
-            }
-            while (position < text.length())
-            {
-                final char c = text.charAt(position);
-                if (c >= '0' && c <= '9')
-                {
-                    position++;
-                }
-                else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-')
-                {
-                    integral = false;
-                    position++;
-                }
-                else
-                {
-                    break;
-                }
-            }
-            final String token = text.subSequence(start, position).toString();
-            if (token.isEmpty() || token.equals("-") || !token.matches("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?"))
-            {
-                position = start;
-                throw error("unexpected character '" + peek() + "'");
-            }
-            if (integral)
-            {
-                try
-                {
-                    return longNode(Long.parseLong(token));
-                }
-                catch (final NumberFormatException ex)
-                {
-                    return doubleNode(new BigDecimal(token).doubleValue());
-                }
-            }
-            return doubleNode(Double.parseDouble(token));
-        }
-    }
 
     /**
      * Rebuild Java values from a tree: {@code LinkedHashMap<String, Object>}, {@code ArrayList<Object>},
@@ -482,7 +248,7 @@ public final class SharedJson
      */
     public static Object toJava(final RegionSet regions, final long root, final TraversalLimits limits)
     {
-        return new Walk(regions, limits).toJava(root, 0);
+        return new SharedJsonWalk(regions, limits).toJava(root, 0);
     }
 
     /**
@@ -506,173 +272,7 @@ public final class SharedJson
     public static String toJson(final RegionSet regions, final long root, final TraversalLimits limits)
     {
         final StringBuilder sb = new StringBuilder();
-        new Walk(regions, limits).toJson(root, 0, sb);
+        new SharedJsonWalk(regions, limits).toJson(root, 0, sb);
         return sb.toString();
-    }
-
-    private static final class Walk
-    {
-        private final RegionSet regions;
-        private final TraversalLimits limits;
-        private final LongHashSet path = new LongHashSet();
-        private long nodes;
-
-        Walk(final RegionSet regions, final TraversalLimits limits)
-        {
-            this.regions = regions;
-            this.limits = limits;
-        }
-
-        private SharedJsonNode enter(final long address, final int depth)
-        {
-            if (depth >= limits.maxDepth())
-            {
-                throw new MalformedStructureException("JSON nested deeper than " + limits.maxDepth());
-            }
-            if (++nodes > limits.maxNodes())
-            {
-                throw new MalformedStructureException("JSON has more than " + limits.maxNodes() + " nodes");
-            }
-            if (!path.add(address))
-            {
-                throw new MalformedStructureException("JSON node at 0x" + Long.toHexString(address) +
-                    " is its own ancestor (a cycle)");
-            }
-            return new SharedJsonNode().wrap(regions, address);
-        }
-
-        Object toJava(final long address, final int depth)
-        {
-            if (address == Allocator.NULL_ADDRESS)
-            {
-                return null;
-            }
-            final SharedJsonNode node = enter(address, depth);
-            try
-            {
-                switch (node.kind())
-                {
-                    case KIND_NULL: return null;
-                    case KIND_BOOLEAN: return node.booleanValue();
-                    case KIND_LONG: return node.longValue();
-                    case KIND_DOUBLE: return node.doubleValue();
-                    case KIND_STRING: return node.stringValue();
-                    case KIND_ARRAY:
-                    {
-                        final long size = node.size();
-                        final List<Object> list = new ArrayList<>((int)Math.min(size, 1024));
-                        for (long i = 0; i < size; i++)
-                        {
-                            list.add(toJava(node.element(i), depth + 1));
-                        }
-                        return list;
-                    }
-                    default:
-                    {
-                        final long size = node.size();
-                        final Map<String, Object> map = new LinkedHashMap<>();
-                        for (long i = 0; i < size; i++)
-                        {
-                            map.put(node.memberKey(i), toJava(node.memberValue(i), depth + 1));
-                        }
-                        return map;
-                    }
-                }
-            }
-            finally
-            {
-                path.remove(address);
-            }
-        }
-
-        void toJson(final long address, final int depth, final StringBuilder sb)
-        {
-            if (address == Allocator.NULL_ADDRESS)
-            {
-                sb.append("null");
-                return;
-            }
-            final SharedJsonNode node = enter(address, depth);
-            try
-            {
-                switch (node.kind())
-                {
-                    case KIND_NULL: sb.append("null"); break;
-                    case KIND_BOOLEAN: sb.append(node.booleanValue()); break;
-                    case KIND_LONG: sb.append(node.longValue()); break;
-                    case KIND_DOUBLE:
-                    {
-                        final double d = node.doubleValue();
-                        sb.append(Double.isFinite(d) ? Double.toString(d) : "null");
-                        break;
-                    }
-                    case KIND_STRING: quote(node.stringValue(), sb); break;
-                    case KIND_ARRAY:
-                    {
-                        sb.append('[');
-                        final long size = node.size();
-                        for (long i = 0; i < size; i++)
-                        {
-                            if (i > 0)
-                            {
-                                sb.append(',');
-                            }
-                            toJson(node.element(i), depth + 1, sb);
-                        }
-                        sb.append(']');
-                        break;
-                    }
-                    default:
-                    {
-                        sb.append('{');
-                        final long size = node.size();
-                        for (long i = 0; i < size; i++)
-                        {
-                            if (i > 0)
-                            {
-                                sb.append(',');
-                            }
-                            quote(node.memberKey(i), sb);
-                            sb.append(':');
-                            toJson(node.memberValue(i), depth + 1, sb);
-                        }
-                        sb.append('}');
-                    }
-                }
-            }
-            finally
-            {
-                path.remove(address);
-            }
-        }
-    }
-
-    static void quote(final String s, final StringBuilder sb)
-    {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++)
-        {
-            final char c = s.charAt(i);
-            switch (c)
-            {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                case '\b': sb.append("\\b"); break;
-                case '\f': sb.append("\\f"); break;
-                default:
-                    if (c < 0x20)
-                    {
-                        sb.append(String.format("\\u%04x", (int)c));
-                    }
-                    else
-                    {
-                        sb.append(c);
-                    }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -49,7 +49,8 @@ public final class SealBackends
                 }
                 catch (final ServiceConfigurationError | LinkageError e)
                 {
-                    System.getLogger("io.rpcool").log(System.Logger.Level.WARNING, "rpcool: skipping a seal backend that cannot load: " + e);
+                    System.getLogger("io.rpcool").log(System.Logger.Level.WARNING,
+                        "rpcool: skipping a seal backend that cannot load: " + e);
                 }
             }
             found.sort(Comparator.comparingInt(SealBackend::priority).reversed());

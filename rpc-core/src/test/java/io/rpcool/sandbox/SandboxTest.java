@@ -161,7 +161,10 @@ class SandboxTest
     {
         final MemoryRegion r = region("r", 4096);
         final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> Sandbox.run(r, sb -> { throw new IllegalArgumentException("mine"); }));
+            () -> Sandbox.run(r, sb ->
+            {
+                throw new IllegalArgumentException("mine");
+            }));
         assertEquals("mine", e.getMessage());
     }
 

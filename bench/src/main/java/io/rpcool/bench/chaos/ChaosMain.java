@@ -56,7 +56,8 @@ public final class ChaosMain
                 case "--lease-timeout-ms": leaseMs = Long.parseLong(args[++i]); break;
                 case "--pool": base = Path.of(args[++i]); break;
                 default:
-                    System.err.println("rpcool chaos: unknown option " + args[i] + " (options: --rounds, --seed, --lease-timeout-ms, --pool)");
+                    System.err.println(
+                        "rpcool chaos: unknown option " + args[i] + " (options: --rounds, --seed, --lease-timeout-ms, --pool)");
                     System.exit(2);
             }
         }
@@ -195,7 +196,8 @@ public final class ChaosMain
             final long leakedBytes = Math.max(0, PoolUsage.usedBytes(pool) - baseline);
             System.out.printf("calls made %d, completed %d, failed cleanly %d, hung %d, bad %d " +
                 "(%d in flight or unreported when their client was killed)%n", made, ok, clean, hung, bad, made - ok - clean - hung - bad);
-            System.out.printf("leaked heaps %d (%d bytes of the pool held with no live holder; orphans reclaimed %d ms after the last kill)%n",
+            System.out.printf(
+                "leaked heaps %d (%d bytes of the pool held with no live holder; orphans reclaimed %d ms after the last kill)%n",
                 leakedHeaps, leakedBytes, reclaimMs);
             passed = hung == 0 && bad == 0 && leakedHeaps == 0 && leakedBytes == 0 && made > 0;
             if (!passed && leakedHeaps > 0)

@@ -19,9 +19,11 @@ import io.rpcool.harness.report.Record;
 class IncludedRecordsTest
 {
     private static final String SEAL = "{\"backend\": \"mprotect\", \"emulated\": false, \"records\": [" +
-        "{\"case\": \"seal-release-1page\", \"system\": \"rpcool-mprotect\", \"metric\": \"mean\", \"value\": 5866.0, \"unit\": \"ns\", \"emulated\": false}," +
+        "{\"case\": \"seal-release-1page\", \"system\": \"rpcool-mprotect\", \"metric\": \"mean\", \"value\": 5866.0, " +
+        "\"unit\": \"ns\", \"emulated\": false}," +
         "{\"case\": \"release-batched-1024\", \"system\": \"rpcool-mprotect\", \"metric\": \"mean\", \"value\": 232.5, \"unit\": \"ns\"}," +
-        "{\"case\": \"copy-vs-seal-crossover-micro\", \"system\": \"rpcool-mprotect\", \"metric\": \"bytes\", \"value\": 1048576, \"unit\": \"bytes\"}]}";
+        "{\"case\": \"copy-vs-seal-crossover-micro\", \"system\": \"rpcool-mprotect\", \"metric\": \"bytes\", " +
+        "\"value\": 1048576, \"unit\": \"bytes\"}]}";
     private static final String SANDBOX_EMULATED = "{\"header\": {\"suite\": \"sandbox\", \"emulated\": true, " +
         "\"provider\": \"sandbox: mpk\"}, \"records\": [" +
         "{\"case\": \"sandbox-enter-exit\", \"system\": \"mpk-cached-1-page\", \"metric\": \"p50\", \"value\": 73.1, \"unit\": \"ns\"}," +
@@ -56,8 +58,10 @@ class IncludedRecordsTest
     void shouldReadJsonLinesFromTheGuestAndMarkThemEmulated(@TempDir final Path dir) throws Exception
     {
         final Path lines = Files.writeString(dir.resolve("guest-kernel-emulated.jsonl"),
-            "{\"case\": \"seal-release-1page\", \"system\": \"rpcool-kernel\", \"metric\": \"mean\", \"value\": 33401.4, \"unit\": \"ns\", \"emulated\": true}\n" +
-            "{\"case\": \"noop-rtt\", \"system\": \"rpcool-shm-sealed-kernel\", \"metric\": \"p50\", \"value\": 90000, \"unit\": \"ns\", \"emulated\": true}\n");
+            "{\"case\": \"seal-release-1page\", \"system\": \"rpcool-kernel\", \"metric\": \"mean\", \"value\": 33401.4, " +
+            "\"unit\": \"ns\", \"emulated\": true}\n" +
+            "{\"case\": \"noop-rtt\", \"system\": \"rpcool-shm-sealed-kernel\", \"metric\": \"p50\", \"value\": 90000, " +
+            "\"unit\": \"ns\", \"emulated\": true}\n");
         final IncludedRecords guest = IncludedRecords.read(lines);
         assertEquals(2, guest.records().size());
         assertEquals("rpcool-shm-sealed-kernel", guest.records().get(1).system());

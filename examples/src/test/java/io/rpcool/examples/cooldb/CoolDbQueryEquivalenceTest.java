@@ -42,7 +42,8 @@ class CoolDbQueryEquivalenceTest
     {
         final Path dir = TestDirs.fresh("cooldb-eq");
         try (ChildJvm shmServer = ChildJvm.builder(CoolDbServer.class)
-                .jvmFlags("-Xmx256m", "-Drpcool.dir=" + dir, "-Dcooldb.heapSize=" + (32L << 20)).args(CoolDbProtocol.DEFAULT_CHANNEL).start();
+                .jvmFlags("-Xmx256m", "-Drpcool.dir=" + dir, "-Dcooldb.heapSize=" + (32L << 20))
+                .args(CoolDbProtocol.DEFAULT_CHANNEL).start();
             ChildJvm grpcServer = ChildJvm.builder(GrpcCoolDbServer.class).jvmFlags("-Xmx256m").args(dir.toString()).start())
         {
             shmServer.awaitLine("READY", 30_000);

@@ -170,9 +170,10 @@ public final class Mpk
         final URL url = Mpk.class.getResource(LIBRARY);
         if (url == null)
         {
-            throw new UnsupportedOperationException("the native shim " + LIBRARY + " is not on the class path (was gcc missing at build time?)");
+            throw new UnsupportedOperationException(
+                "the native shim " + LIBRARY + " is not on the class path (was gcc missing at build time?)");
         }
-        Path path;
+        final Path path;
         if ("file".equals(url.getProtocol()))
         {
             try

@@ -368,7 +368,7 @@ public final class MpkGuestSuite
             final int npes = Sandbox.run(r, sb ->
             {
                 int caught = 0;
-                Object[] holder = {null};
+                final Object[] holder = {null};
                 for (int i = 0; i < 5_000; i++)
                 {
                     try

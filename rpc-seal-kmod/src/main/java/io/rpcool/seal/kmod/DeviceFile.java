@@ -189,8 +189,7 @@ final class DeviceFile implements AutoCloseable
             case ENOENT: reason = SealException.Reason.UNKNOWN_SEAL; break;
             case EEXIST: reason = SealException.Reason.OVERLAPS; break;
             case ENOSPC: reason = SealException.Reason.NO_SPACE; break;
-            case EPERM:
-            case EACCES: reason = SealException.Reason.NOT_PERMITTED; break;
+            case EPERM, EACCES: reason = SealException.Reason.NOT_PERMITTED; break;
             default: reason = SealException.Reason.FAILED;
         }
         return new SealException(reason, what + " failed: " + strerror(errno) + " (errno " + errno + ")");

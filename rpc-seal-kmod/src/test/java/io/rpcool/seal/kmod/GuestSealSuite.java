@@ -93,7 +93,8 @@ public final class GuestSealSuite
 
     public static void main(final String[] args) throws Exception
     {
-        test("java_kernel_backend_available", () -> expect(RpcoolModule.isAvailable(), "unavailable: " + RpcoolModule.unavailabilityCause()));
+        test("java_kernel_backend_available",
+            () -> expect(RpcoolModule.isAvailable(), "unavailable: " + RpcoolModule.unavailabilityCause()));
         if (!RpcoolModule.isAvailable())
         {
             System.exit(1);
@@ -212,7 +213,8 @@ public final class GuestSealSuite
                     final int status = RawEntries.publish(conn, slot, ECHO, 4, RequestQueueDescriptor.FLAG_SEALED,
                         victim.sealId(), RequestQueueDescriptor.SEAL_KIND_KERNEL, 30_000);
                     expect(status == Status.REJECTED.code(), "status " + status);
-                    expect(RawEntries.replyMessage(conn, slot).contains("not this call's request buffer"), RawEntries.replyMessage(conn, slot));
+                    expect(RawEntries.replyMessage(conn, slot).contains("not this call's request buffer"),
+                        RawEntries.replyMessage(conn, slot));
                     f.get(60, TimeUnit.SECONDS);
                 }
             });
@@ -221,7 +223,8 @@ public final class GuestSealSuite
             {
                 final int slot = 5;
                 final long address = RawEntries.heapAddress(conn);
-                final UnsafeBuffer heap = new UnsafeBuffer(address, (int)(RawEntries.requestOffset(conn, conn.slots() - 1) + conn.bufferSize()));
+                final UnsafeBuffer heap = new UnsafeBuffer(
+                    address, (int)(RawEntries.requestOffset(conn, conn.slots() - 1) + conn.bufferSize()));
                 final HeapSeals mprotect = MprotectSealBackend.forHeap(address, heap, (int)RawEntries.sealDescriptorsOffset(conn),
                     conn.slots(), RawEntries.heapId(conn), (int)ProcessHandle.current().pid());
                 final long sealId = mprotect.seal(RawEntries.requestOffset(conn, slot), 4096);
@@ -271,7 +274,8 @@ public final class GuestSealSuite
                     calls.get(i).request().putInt(0, i);
                     calls.get(i).invoke(4);
                 }
-                expect(RpcoolModule.info().seals == before + n - 1, "seals held: " + RpcoolModule.info().seals + " (before " + before + ")");
+                expect(RpcoolModule.info().seals == before + n - 1,
+                    "seals held: " + RpcoolModule.info().seals + " (before " + before + ")");
                 expect(RawEntries.batchReleases(conn) == 0, "no batch yet");
                 calls.get(n - 1).invoke(4);
                 expect(RawEntries.batchReleases(conn) == 1, "batches: " + RawEntries.batchReleases(conn));

@@ -80,7 +80,8 @@ class KernelUapiTest
     {
         Assumptions.assumeFalse(Files.exists(Path.of(KernelUapi.DEVICE_PATH)), "the module is loaded here");
         assertFalse(RpcoolModule.isAvailable());
-        assertTrue(RpcoolModule.unavailabilityCause().getMessage().contains("/dev/rpcool"), RpcoolModule.unavailabilityCause().getMessage());
+        final String cause = RpcoolModule.unavailabilityCause().getMessage();
+        assertTrue(cause.contains("/dev/rpcool"), cause);
         final SealBackends.Selection auto = SealBackends.select(SealBackends.AUTO);
         assertEquals("mprotect", auto.backend.name());
         assertNull(auto.heapSource, "heaps stay memfds");

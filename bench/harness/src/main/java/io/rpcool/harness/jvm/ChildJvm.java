@@ -1,21 +1,15 @@
 package io.rpcool.harness.jvm;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -66,6 +60,9 @@ import java.util.function.Predicate;
  * {@value #KILL_WAIT_MS} ms. Failures are {@link ChildJvmException}s whose message names the child,
  * what was awaited, whether it exited (and how), and its last lines. A child still running when
  * this JVM exits is killed with SIGKILL by a shutdown hook.
+ * <p>
+ * {@link ChildProcesses} starts the process and keeps that hook; {@link ChildOutput} reads its
+ * stdout and answers the awaits.
  */
 public final class ChildJvm implements AutoCloseable
 {
@@ -84,44 +81,20 @@ public final class ChildJvm implements AutoCloseable
      */
     static final long DRAIN_MS = 2000;
 
-    private static final System.Logger LOGGER = System.getLogger(ChildJvm.class.getName());
-    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-    static
-    {
-        Runtime.getRuntime().addShutdownHook(new Thread(() ->
-        {
-            for (final Process process : LIVE)
-            {
-                process.destroyForcibly();
-            }
-        }, "child-jvm-reaper"));
-    }
-
     private final String name;
     private final List<String> command;
     private final Process process;
     private final OutputStream stdin;
-    private final Path stderrFile;
-    private final Thread reader;
+    private final ChildOutput output;
 
-    private final Object lock = new Object();
-    private final List<String> lines = new ArrayList<>();
-    private final BitSet claimed = new BitSet();
-    private int cursor;
-    private boolean stdoutClosed;
-
-    private ChildJvm(final Builder builder, final Process process, final Writer stdoutCopy)
+    ChildJvm(final Builder builder, final Process process, final Writer stdoutCopy)
     {
         this.name = builder.name;
         this.command = builder.command();
         this.process = process;
         this.stdin = process.getOutputStream();
-        this.stderrFile = builder.stderrFile;
-        final Consumer<String> onLine = builder.onLine;
-        this.reader = new Thread(() -> pump(onLine, stdoutCopy), "child-jvm-" + name);
-        this.reader.setDaemon(true);
-        this.reader.start();
+        this.output = new ChildOutput(
+            name, process.getInputStream(), builder.onLine, stdoutCopy, builder.stderrFile, this::failure);
     }
 
     /**
@@ -199,44 +172,7 @@ public final class ChildJvm implements AutoCloseable
      */
     public String awaitLine(final Predicate<String> match, final long timeoutMs)
     {
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
-        final String problem;
-        synchronized (lock)
-        {
-            while (true)
-            {
-                while (cursor < lines.size())
-                {
-                    final int index = cursor++;
-                    if (!claimed.get(index) && match.test(lines.get(index)))
-                    {
-                        claimed.set(index);
-                        return lines.get(index);
-                    }
-                }
-                if (stdoutClosed)
-                {
-                    problem = "closed its stdout without a " + describe(match);
-                    break;
-                }
-                final long leftNs = deadlineNs - System.nanoTime();
-                if (leftNs <= 0)
-                {
-                    problem = "printed no " + describe(match) + " within " + timeoutMs + " ms";
-                    break;
-                }
-                try
-                {
-                    TimeUnit.NANOSECONDS.timedWait(lock, leftNs);
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    throw new ChildJvmException(name + ": interrupted while waiting for a " + describe(match), ex);
-                }
-            }
-        }
-        throw failure(problem);
+        return output.awaitLine(match, timeoutMs);
     }
 
     /**
@@ -251,18 +187,7 @@ public final class ChildJvm implements AutoCloseable
      */
     public String awaitUnclaimedLine(final Predicate<String> match, final long timeoutMs)
     {
-        synchronized (lock)
-        {
-            for (int i = 0; i < cursor; i++)
-            {
-                if (!claimed.get(i) && match.test(lines.get(i)))
-                {
-                    claimed.set(i);
-                    return lines.get(i);
-                }
-            }
-        }
-        return awaitLine(match, timeoutMs);
+        return output.awaitUnclaimedLine(match, timeoutMs);
     }
 
     /**
@@ -270,10 +195,7 @@ public final class ChildJvm implements AutoCloseable
      */
     public List<String> lines()
     {
-        synchronized (lock)
-        {
-            return List.copyOf(lines);
-        }
+        return output.lines();
     }
 
     /**
@@ -325,7 +247,7 @@ public final class ChildJvm implements AutoCloseable
         {
             throw failure("did not exit within " + timeoutMs + " ms");
         }
-        drain(Math.max(1, deadlineMs - System.currentTimeMillis()));
+        output.drain(Math.max(1, deadlineMs - System.currentTimeMillis()));
         return process.exitValue();
     }
 
@@ -406,7 +328,7 @@ public final class ChildJvm implements AutoCloseable
                 kill9();
             }
         }
-        drain(DRAIN_MS);
+        output.drain(DRAIN_MS);
         return process.exitValue();
     }
 
@@ -451,29 +373,6 @@ public final class ChildJvm implements AutoCloseable
         };
     }
 
-    private static String describe(final Predicate<String> match)
-    {
-        // A lambda's toString() is its class name: say nothing rather than that.
-        return match.getClass().isSynthetic() ? "matching line" : match.toString();
-    }
-
-    /**
-     * Let the reading thread take the last lines of a child that exited: at most {@code timeoutMs},
-     * since a process the child left behind could hold the pipe open.
-     */
-    private void drain(final long timeoutMs)
-    {
-        try
-        {
-            reader.join(timeoutMs);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new ChildJvmException(name + ": interrupted while reading its last lines", ex);
-        }
-    }
-
     private boolean waitFor(final long timeoutMs)
     {
         try
@@ -494,7 +393,7 @@ public final class ChildJvm implements AutoCloseable
         boolean exited;
         try
         {
-            exited = process.waitFor(stdoutClosed() ? 1000 : 0, TimeUnit.MILLISECONDS);
+            exited = process.waitFor(output.stdoutClosed() ? 1000 : 0, TimeUnit.MILLISECONDS);
         }
         catch (final InterruptedException ex)
         {
@@ -502,91 +401,8 @@ public final class ChildJvm implements AutoCloseable
             exited = !process.isAlive();
         }
         message.append(exited ? " (exited with " + process.exitValue() + ")" : " (still running)");
-        final List<String> seen = lines();
-        final List<String> tail = seen.subList(Math.max(0, seen.size() - LINES_IN_ERRORS), seen.size());
-        message.append("; its ").append(seen.size() > tail.size() ? "last " + tail.size() + " of " + seen.size() + " " : "")
-            .append("stdout lines: ").append(tail);
-        if (stderrFile != null)
-        {
-            try
-            {
-                final List<String> err = Files.readAllLines(stderrFile, StandardCharsets.UTF_8);
-                final List<String> errTail = err.subList(Math.max(0, err.size() - 15), err.size());
-                if (!errTail.isEmpty())
-                {
-                    message.append("\n  stderr (").append(stderrFile).append("):\n    ").append(String.join("\n    ", errTail));
-                }
-            }
-            catch (final IOException ignore)
-            {
-                // no stderr file (yet)
-            }
-        }
+        output.appendTails(message);
         return new ChildJvmException(message.toString());
-    }
-
-    private boolean stdoutClosed()
-    {
-        synchronized (lock)
-        {
-            return stdoutClosed;
-        }
-    }
-
-    private void pump(final Consumer<String> onLine, final Writer stdoutCopy)
-    {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-        {
-            String line;
-            while ((line = in.readLine()) != null)
-            {
-                if (onLine != null)
-                {
-                    try
-                    {
-                        onLine.accept(line);
-                    }
-                    catch (final RuntimeException ex)
-                    {
-                        LOGGER.log(System.Logger.Level.WARNING, name + ": line listener failed on '" + line + "'", ex);
-                    }
-                }
-                if (stdoutCopy != null)
-                {
-                    stdoutCopy.write(line);
-                    stdoutCopy.write('\n');
-                    stdoutCopy.flush();
-                }
-                synchronized (lock)
-                {
-                    lines.add(line);
-                    lock.notifyAll();
-                }
-            }
-        }
-        catch (final IOException ignore)
-        {
-            // the stream closed under us: the child is gone
-        }
-        finally
-        {
-            if (stdoutCopy != null)
-            {
-                try
-                {
-                    stdoutCopy.close();
-                }
-                catch (final IOException ignore)
-                {
-                    // nothing more to write
-                }
-            }
-            synchronized (lock)
-            {
-                stdoutClosed = true;
-                lock.notifyAll();
-            }
-        }
     }
 
     /**
@@ -759,48 +575,8 @@ public final class ChildJvm implements AutoCloseable
          */
         public ChildJvm start()
         {
-            final ProcessBuilder builder = new ProcessBuilder(command())
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .redirectOutput(ProcessBuilder.Redirect.PIPE)
-                .redirectError(stderrFile == null ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.to(stderrFile.toFile()));
-            builder.environment().putAll(env);
-            Writer copy = null;
-            Process process = null;
-            try
-            {
-                for (final Path file : new Path[] {stderrFile, stdoutCopy})
-                {
-                    if (file != null && file.toAbsolutePath().getParent() != null)
-                    {
-                        Files.createDirectories(file.toAbsolutePath().getParent());
-                    }
-                }
-                copy = stdoutCopy == null ? null : Files.newBufferedWriter(stdoutCopy, StandardCharsets.UTF_8);
-                process = builder.start();
-                final Process started = process;
-                LIVE.add(started);
-                started.onExit().thenRun(() -> LIVE.remove(started));
-                return new ChildJvm(this, started, copy);
-            }
-            catch (final IOException | RuntimeException ex)
-            {
-                if (process != null)
-                {
-                    process.destroyForcibly();
-                }
-                if (copy != null)
-                {
-                    try
-                    {
-                        copy.close();
-                    }
-                    catch (final IOException ignore)
-                    {
-                        // failing already
-                    }
-                }
-                throw new ChildJvmException(name + ": cannot start " + command() + ": " + ex.getMessage(), ex);
-            }
+            return ChildProcesses.start(name, command(), env, stderrFile, stdoutCopy,
+                (process, stdoutCopyWriter) -> new ChildJvm(this, process, stdoutCopyWriter));
         }
     }
 }
