@@ -171,7 +171,7 @@ public final class Rpcool implements AutoCloseable
         {
             Thread.sleep(20);
         }
-        catch (final InterruptedException ie)
+        catch (final InterruptedException e)
         {
             Thread.currentThread().interrupt();
             throw new DaemonException(E_PEER_UNAVAILABLE, "interrupted while waiting for the daemon");

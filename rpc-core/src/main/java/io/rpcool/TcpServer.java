@@ -122,7 +122,8 @@ final class TcpServer implements AutoCloseable
             }
             else
             {
-                final ByteBuf direct = frame.isDirect() && frame.hasMemoryAddress() ? frame : frame.alloc().directBuffer().writeBytes(frame);
+                final ByteBuf direct = frame.isDirect() && frame.hasMemoryAddress() ?
+                    frame : frame.alloc().directBuffer().writeBytes(frame);
                 try
                 {
                     call.request.wrap(direct.memoryAddress() + direct.readerIndex() + HEADER_LENGTH, requestLength);

@@ -13,7 +13,6 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 
 import io.rpcool.idle.IdleLevels;
-import io.rpcool.layout.ConnectionDescriptor;
 import io.rpcool.nativeio.EventFd;
 import io.rpcool.nativeio.Native;
 import io.rpcool.nativeio.SeqPacketSocket;
@@ -328,7 +327,8 @@ final class DaemonConductor implements Agent
         final ChannelRecord existing = channels.get(name);
         if (existing != null)
         {
-            proxy.error(process, requestId, E_CHANNEL_EXISTS, "channel " + name + " is already open (by process " + existing.owner.pid + ")");
+            proxy.error(process, requestId, E_CHANNEL_EXISTS,
+                "channel " + name + " is already open (by process " + existing.owner.pid + ")");
             return;
         }
         final ChannelRecord channel = new ChannelRecord(nextId(), name, process, domain, host, port);

@@ -88,7 +88,8 @@ final class RemotePeers
             if (failure != null)
             {
                 conductor.proxy.error(creator, requestId, failure instanceof ControlPlaneException &&
-                    ((ControlPlaneException)failure).reason() == ControlPlaneException.POOL_FULL ? E_ADDRESS_SPACE_FULL : E_PEER_UNAVAILABLE,
+                    ((ControlPlaneException)failure).reason() == ControlPlaneException.POOL_FULL ?
+                    E_ADDRESS_SPACE_FULL : E_PEER_UNAVAILABLE,
                     "cannot create a heap in the cluster's pool: " + failure.getMessage());
                 return;
             }
@@ -182,7 +183,8 @@ final class RemotePeers
                 conn.remoteConnId = Long.parseLong(a[1]);
                 if (conductor.connections.get(conn.id) != conn)
                 {
-                    cluster.send(server.host, PeerMessages.peerGone(conn.remoteConnId, process.pid, "client " + process.pid + " went away"));
+                    cluster.send(server.host,
+                        PeerMessages.peerGone(conn.remoteConnId, process.pid, "client " + process.pid + " went away"));
                     return;
                 }
                 // No pid across hosts: the client learns of the server's end from the control plane, not a pidfd.
@@ -292,7 +294,8 @@ final class RemotePeers
         {
             if (failure != null)
             {
-                cluster.send(fromHost, PeerMessages.connectAnswer(fromConn, "cannot open the connection heap: " + failure.getMessage(), 0, 0,
+                cluster.send(fromHost, PeerMessages.connectAnswer(fromConn,
+                    "cannot open the connection heap: " + failure.getMessage(), 0, 0,
                     E_PEER_UNAVAILABLE));
                 return;
             }
