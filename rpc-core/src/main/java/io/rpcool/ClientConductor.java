@@ -166,8 +166,10 @@ final class ClientConductor implements Agent
         @Override
         public void idle()
         {
-            final long untilPeerCheckMs = TimeUnit.NANOSECONDS.toMillis(nextPeerCheckNs - System.nanoTime());
-            final int timeoutMs = (int)Math.max(0, Math.min(MAX_IDLE_MS, untilPeerCheckMs));
+            // Rounded up: a timeout rounded down to 0 would poll without sleeping for the last millisecond.
+            final long untilPeerCheckNs = nextPeerCheckNs - System.nanoTime();
+            final int timeoutMs = untilPeerCheckNs <= 0 ? 0 :
+                (int)Math.min(MAX_IDLE_MS, (untilPeerCheckNs + 999_999) / 1_000_000);
             if (daemonLost)
             {
                 java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMs)));

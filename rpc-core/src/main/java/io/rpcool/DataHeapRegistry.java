@@ -51,14 +51,7 @@ final class DataHeapRegistry
         final long heapId = reply.getLong();
         final long address = reply.getLong();
         final long length = reply.getLong();
-        try
-        {
-            MappedHeaps.map(heapId, reply.fd, address, length);
-        }
-        finally
-        {
-            closeFd(reply.fd);
-        }
+        map(reply, heapId, address, length);
         final HeapAllocator heap;
         try
         {
@@ -81,14 +74,7 @@ final class DataHeapRegistry
         reply.getLong();
         final long address = reply.getLong();
         final long length = reply.getLong();
-        try
-        {
-            MappedHeaps.map(heapId, reply.fd, address, length);
-        }
-        finally
-        {
-            closeFd(reply.fd);
-        }
+        map(reply, heapId, address, length);
         heapIds.put(address, heapId);
         attach(into, heapId, address, length);
         return address;
@@ -120,6 +106,19 @@ final class DataHeapRegistry
         finally
         {
             closeFd(fd);
+        }
+    }
+
+    /** Map the heap whose memory came with {@code reply}, and close the descriptor either way. */
+    private static void map(final DaemonClient.Reply reply, final long heapId, final long address, final long length)
+    {
+        try
+        {
+            MappedHeaps.map(heapId, reply.fd, address, length);
+        }
+        finally
+        {
+            closeFd(reply.fd);
         }
     }
 

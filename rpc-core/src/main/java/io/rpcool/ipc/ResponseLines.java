@@ -86,7 +86,7 @@ public final class ResponseLines
         {
             final long word = UnsafeApi.getLong(replyAddress + i);
             UnsafeApi.putLong(line + INLINE_OFFSET + i, word);
-            check = CallCheck.step(check, word);
+            check = CallCheck.step(check, i >> 3, word);
         }
         UnsafeApi.putInt(line + STATUS_OFFSET, 0);
         UnsafeApi.putInt(line + LENGTH_OFFSET, length);
@@ -133,7 +133,7 @@ public final class ResponseLines
             {
                 final long word = UnsafeApi.getLong(line + INLINE_OFFSET + i);
                 UnsafeApi.putLong(inlineCopy + i, word);
-                h = CallCheck.step(h, word);
+                h = CallCheck.step(h, i >> 3, word);
             }
             return check == CallCheck.finish(h) ? INLINE : malformed(reply, BAD_CHECK);
         }
