@@ -933,13 +933,14 @@ public final class ZkControlPlane implements ControlPlane
             fencedLeases.addAll(leases);
             leases.clear();
         }
-        LOG.log(System.Logger.Level.WARNING, "host {0} fenced itself: {1}; it writes off its {2} lease(s) and takes no heap " +
-            "until its session answers again", hostId, reason, written);
+        // The daemon first: every millisecond counts towards its processes' deadline.
         final Listener l = listener;
         if (l != null)
         {
             l.onFenced(reason, sessionMayExpireAtNs);
         }
+        LOG.log(System.Logger.Level.WARNING, "host {0} fenced itself: {1}; it writes off its {2} lease(s) and takes no heap " +
+            "until its session answers again", hostId, reason, written);
     }
 
     /** The session this host had answers again: its leases never lapsed; finish what waited for it and lift the fence. */

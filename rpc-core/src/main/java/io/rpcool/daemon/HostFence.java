@@ -2,10 +2,8 @@ package io.rpcool.daemon;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.rpcool.control.ClusterSettings;
@@ -154,7 +152,7 @@ final class HostFence
             return 0;
         }
         unmapDeadlineNs = 0;
-        final Set<ProcessRecord> late = new LinkedHashSet<>();
+        final Map<ProcessRecord, List<String>> late = new LinkedHashMap<>();
         for (final HeapRecord heap : conductor.heaps.values())
         {
             if (heap.fenced)
@@ -163,7 +161,7 @@ final class HostFence
                 {
                     if (p.isLocal() && !p.gone)
                     {
-                        late.add(p);
+                        late.computeIfAbsent(p, k -> new ArrayList<>()).add(String.format("%d at 0x%x", heap.id, heap.address));
                     }
                 }
             }
@@ -173,8 +171,9 @@ final class HostFence
             LOGGER.log(System.Logger.Level.INFO, "rpcool daemon: every local process unmapped the fenced heaps in time");
             return 0;
         }
-        for (final ProcessRecord p : late)
+        for (final Map.Entry<ProcessRecord, List<String>> e : late.entrySet())
         {
+            final ProcessRecord p = e.getKey();
             if (p.pid == Native.pid())
             {
                 LOGGER.log(System.Logger.Level.ERROR, "rpcool daemon: this process (the daemon's own, pid " + p.pid +
@@ -182,7 +181,8 @@ final class HostFence
                 continue;
             }
             LOGGER.log(System.Logger.Level.WARNING, "rpcool daemon: killing process " + p.pid + " (" + p.name + "): it still maps " +
-                "a fenced heap when this host's session may expire, after which another host may be given its addresses");
+                "fenced heap(s) " + e.getValue() + " when this host's session may expire, after which another host may be given " +
+                "their addresses");
             ProcessHandle.of(p.pid).ifPresent(ProcessHandle::destroyForcibly);
             conductor.counters.fencedProcessesKilled.increment();
         }
