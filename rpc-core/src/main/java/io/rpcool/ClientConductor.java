@@ -347,6 +347,7 @@ final class ClientConductor implements Agent
             addresses.add(push.getLong());
         }
         final List<AutoCloseable> toClose = new ArrayList<>();
+        int ends = 0;
         for (final ShmConnection conn : connections.values())
         {
             if (addresses.contains(conn.address) || heaps.mapsAny(HeapOwner.connection(conn.connectionId), addresses) ||
@@ -362,6 +363,7 @@ final class ClientConductor implements Agent
             {
                 end.channel.clientFailed(end.connectionId, reason);
                 closeServerEnd(end, false);
+                ends++;
             }
         }
         for (final Channel channel : channels.values())
@@ -372,8 +374,8 @@ final class ClientConductor implements Agent
                 toClose.add(channel);
             }
         }
-        RpcoolCounters.warn("rpcool: " + reason + "; " + toClose.size() + " connection(s) and channel(s) of this process " +
-            "fail with FENCED and unmap the pool heaps they used");
+        RpcoolCounters.warn("rpcool: " + reason + "; " + (toClose.size() + ends) + " connection(s), connection end(s) and " +
+            "channel(s) of this process stop and unmap the pool heaps they used");
         if (!toClose.isEmpty())
         {
             final Thread closer = new Thread(() ->

@@ -61,6 +61,7 @@ final class SessionGuard implements AutoCloseable
     private long anchorNs;
     private long sessionTimeoutMs;
     private boolean fenced;
+    private long fencedAtNs;
     private String fenceNow;
     private long confirmedSession;
     private long confirmedAtNs;
@@ -159,6 +160,7 @@ final class SessionGuard implements AutoCloseable
             if (!fenced && (fenceNow != null || now - fenceAtNs >= 0))
             {
                 fenced = true;
+                fencedAtNs = now;
                 fenceReason = fenceNow != null ? fenceNow : String.format(
                     "no answer from ZooKeeper for %d ms, and its session of %d ms may expire in %d ms",
                     TimeUnit.NANOSECONDS.toMillis(now - anchorNs), sessionTimeoutMs,
@@ -313,8 +315,9 @@ final class SessionGuard implements AutoCloseable
             {
                 fenceNow = "its ZooKeeper session was replaced by a new one";
             }
-            else if (fenced)
+            else if (fenced && sendNs - fencedAtNs >= 0)
             {
+                // Only an answer to a heartbeat sent after the fence lifts it: an older one would fence again at once.
                 confirmedSession = session;
                 confirmedAtNs = sendNs;
                 if (session != sessionId)

@@ -40,6 +40,8 @@ final class HostFence
     private long fencedAtNs;
     /** When every local process must have unmapped the fenced heaps; 0 for no deadline. */
     private long unmapDeadlineNs;
+    /** Pids of processes that map fenced heaps but could not be told (the daemon disconnected them). */
+    private final List<Integer> untold = new ArrayList<>();
 
     HostFence(final DaemonConductor conductor)
     {
@@ -117,8 +119,16 @@ final class HostFence
             final List<HeapRecord> list = e.getValue();
             for (int from = 0; from < list.size(); from += ADDRESSES_PER_PUSH)
             {
-                conductor.proxy.fenced(e.getKey(), conductor.nextId(), message,
-                    list.subList(from, Math.min(list.size(), from + ADDRESSES_PER_PUSH)));
+                if (!conductor.proxy.fenced(e.getKey(), conductor.nextId(), message,
+                    list.subList(from, Math.min(list.size(), from + ADDRESSES_PER_PUSH))))
+                {
+                    // Not reading its socket: disconnected, no longer in the heaps' records, and still mapping them.
+                    if (e.getKey().pid != Native.pid())
+                    {
+                        untold.add(e.getKey().pid);
+                    }
+                    break;
+                }
             }
         }
         LOGGER.log(System.Logger.Level.WARNING, "rpcool daemon: " + message + "; " + ended + " connection(s) ended, " +
@@ -134,6 +144,7 @@ final class HostFence
         {
             // The leases never lapsed: the heaps still mapped are safe until their holders let go.
             unmapDeadlineNs = 0;
+            untold.clear();
         }
         LOGGER.log(System.Logger.Level.INFO, "rpcool daemon: host " + conductor.cluster.hostId() + " is back in the cluster " +
             (newSession ? "with a new session" : "with the same session") + " after " +
@@ -152,6 +163,17 @@ final class HostFence
             return 0;
         }
         unmapDeadlineNs = 0;
+        for (final int pid : untold)
+        {
+            ProcessHandle.of(pid).ifPresent(p ->
+            {
+                LOGGER.log(System.Logger.Level.WARNING, "rpcool daemon: killing process " + pid + ": it mapped fenced heaps and " +
+                    "did not read its control socket to be told");
+                p.destroyForcibly();
+                conductor.counters.fencedProcessesKilled.increment();
+            });
+        }
+        untold.clear();
         final Map<ProcessRecord, List<String>> late = new LinkedHashMap<>();
         for (final HeapRecord heap : conductor.heaps.values())
         {
