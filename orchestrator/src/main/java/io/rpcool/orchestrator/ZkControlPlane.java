@@ -60,12 +60,9 @@ import io.rpcool.nativeio.SharedMemory;
  * retries) is remembered and its node removed, if it exists, once ZooKeeper answers again.
  *
  * <p>A host that cannot renew its session fences itself before the session may expire (the
- * {@link SessionGuard}; timing in {@link ClusterSettings}): from then on it creates, opens and takes
- * no heap, finds and publishes no channel, and holds back its messages, all without waiting for
- * ZooKeeper; the leases it had are written off. If the same session answers again, the leases were
- * never lost: the ones given up meanwhile are deleted, the held messages sent, and the fence lifted.
- * If a new session answers, the old one's nodes are waited out (never taken for this session's), the
- * host node and channels are created again and no lease is: a rejoined host starts clean.
+ * {@link SessionGuard} decides when, {@link ZkFence} does it; timing in {@link ClusterSettings}):
+ * from then on it creates, opens and takes no heap, finds and publishes no channel, and holds back
+ * its messages, without waiting for ZooKeeper; it takes back no lease under a new session.
  */
 public final class ZkControlPlane implements ControlPlane
 {
@@ -82,17 +79,6 @@ public final class ZkControlPlane implements ControlPlane
     private final CuratorFramework client;
     private final String connectString;
     private final AutoCloseable embedded;
-    /** Leases ("heap/lease") this host holds under its current session; guarded by {@link #fenceLock}. */
-    private final Set<String> leases = ConcurrentHashMap.newKeySet();
-    /**
-     * Leases written off by the last fence: still held if the same session comes back, until their
-     * holders let go; never taken again under a new session. Guarded by {@link #fenceLock}.
-     */
-    private final Set<String> fencedLeases = ConcurrentHashMap.newKeySet();
-    /** Ephemeral nodes of this session given up while fenced: deleted if the same session comes back. */
-    private final Set<String> toDelete = ConcurrentHashMap.newKeySet();
-    /** Messages held while fenced: sent if the same session comes back (a new one means the peers saw this host fail). */
-    private final List<Map.Entry<String, byte[]>> heldMessages = new ArrayList<>();
     /** Channels this host publishes (node to content), taken back under a new session. */
     private final Map<String, byte[]> channels = new ConcurrentHashMap<>();
     /** Heap node names by address, for the heaps this host created or opened. */
@@ -108,11 +94,8 @@ public final class ZkControlPlane implements ControlPlane
     private volatile boolean running = true;
     private Thread watcherThread;
     private SessionGuard guard;
-    private final Object fenceLock = new Object();
-    /** Counts fences: an operation that began before the last fence does not take what it made. Guarded by fenceLock. */
-    private long fenceEpoch;
-    private volatile boolean fenced;
-    private volatile String fenceReason;
+    /** Leases held, and what a fence stops or holds back. */
+    private final ZkFence fence;
 
     /**
      * @param embedded something to close with this control plane (the in-process ZooKeeper and
@@ -145,6 +128,7 @@ public final class ZkControlPlane implements ControlPlane
             builder.zookeeperFactory(zookeeperFactory);
         }
         this.client = builder.build();
+        this.fence = new ZkFence(client, paths, settings, channels, heapNodes, () -> listener, this::deliver);
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         client.start();
         try
@@ -192,7 +176,7 @@ public final class ZkControlPlane implements ControlPlane
         }
     }
 
-    private ControlPlaneException fail(final String what, final Exception e)
+    ControlPlaneException fail(final String what, final Exception e)
     {
         if (e instanceof ControlPlaneException)
         {
@@ -270,26 +254,7 @@ public final class ZkControlPlane implements ControlPlane
         watcherThread = new Thread(this::watchLoop, "rpcool-cluster-" + hostId);
         watcherThread.setDaemon(true);
         watcherThread.start();
-        guard = new SessionGuard(client, settings, paths.hosts, session, negotiatedMs, anchorNs, new SessionGuard.Host()
-        {
-            @Override
-            public void fence(final String reason, final long sessionMayExpireAtNs)
-            {
-                onFenced(reason, sessionMayExpireAtNs);
-            }
-
-            @Override
-            public void resume() throws Exception
-            {
-                onResumed();
-            }
-
-            @Override
-            public void rejoin(final Set<Long> pastSessions, final long newSession) throws Exception
-            {
-                onRejoin(pastSessions, newSession);
-            }
-        });
+        guard = new SessionGuard(client, settings, paths.hosts, session, negotiatedMs, anchorNs, fence);
         guard.start();
     }
 
@@ -298,7 +263,7 @@ public final class ZkControlPlane implements ControlPlane
     @Override
     public PoolHeap createHeap(final long length, final int holderPid, final String purpose)
     {
-        final long epoch = checkNotFenced();
+        final long epoch = fence.checkNotFenced();
         final long size = (length + 4095) & ~4095L;
         for (int attempt = 0; attempt < 100; attempt++)
         {
@@ -369,10 +334,10 @@ public final class ZkControlPlane implements ControlPlane
             }
             if (created)
             {
-                if (!takeLease(epoch, address, name, lease))
+                if (!fence.takeLease(epoch, address, name, lease))
                 {
                     SharedMemory.close(fd);
-                    throw fencedException();
+                    throw fence.fencedException();
                 }
                 return new PoolHeap(address, size, fd);
             }
@@ -453,7 +418,7 @@ public final class ZkControlPlane implements ControlPlane
     @Override
     public PoolHeap openHeap(final long address, final long length, final int holderPid)
     {
-        final long epoch = checkNotFenced();
+        final long epoch = fence.checkNotFenced();
         final String name = findHeap(address, length);
         final String lease = ClusterPaths.leaseName(hostId, holderPid);
         try
@@ -473,9 +438,9 @@ public final class ZkControlPlane implements ControlPlane
         {
             throw fail("take a lease", e);
         }
-        if (!takeLease(epoch, address, name, lease))
+        if (!fence.takeLease(epoch, address, name, lease))
         {
-            throw fencedException();
+            throw fence.fencedException();
         }
         try
         {
@@ -524,7 +489,7 @@ public final class ZkControlPlane implements ControlPlane
         {
             throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x is not open on this host", address));
         }
-        final long epoch = checkNotFenced();
+        final long epoch = fence.checkNotFenced();
         final String lease = ClusterPaths.leaseName(hostId, holderPid);
         try
         {
@@ -542,98 +507,19 @@ public final class ZkControlPlane implements ControlPlane
         {
             throw fail("take a lease", e);
         }
-        if (!takeLease(epoch, address, name, lease))
+        if (!fence.takeLease(epoch, address, name, lease))
         {
-            throw fencedException();
+            throw fence.fencedException();
         }
-    }
-
-    /**
-     * Count a lease this host just created as held, unless a fence came since the operation began
-     * (then the lease is given up: it may belong to a session about to expire).
-     *
-     * @return false if fenced meanwhile.
-     */
-    private boolean takeLease(final long epoch, final long address, final String name, final String lease)
-    {
-        synchronized (fenceLock)
-        {
-            if (epoch == fenceEpoch)
-            {
-                heapNodes.put(address, name);
-                leases.add(name + "/" + lease);
-                return true;
-            }
-        }
-        giveUp(paths.heaps + "/" + name + "/" + lease);
-        return false;
     }
 
     @Override
     public void releaseLease(final long address, final int holderPid)
     {
         final String name = heapNodes.get(address);
-        if (name == null)
+        if (name != null)
         {
-            return;
-        }
-        final String lease = name + "/" + ClusterPaths.leaseName(hostId, holderPid);
-        final String prefix = name + "/";
-        final boolean held;
-        synchronized (fenceLock)
-        {
-            held = leases.remove(lease) | fencedLeases.remove(lease);
-            if (leases.stream().noneMatch(l -> l.startsWith(prefix)) && fencedLeases.stream().noneMatch(l -> l.startsWith(prefix)))
-            {
-                heapNodes.remove(address);
-            }
-        }
-        if (held)
-        {
-            giveUp(paths.heaps + "/" + lease);
-        }
-    }
-
-    /**
-     * Delete an ephemeral node of this session that this host no longer wants. While fenced (or if
-     * ZooKeeper does not answer) it is remembered and deleted once the session answers again; under a
-     * new session it is gone already.
-     */
-    private void giveUp(final String path)
-    {
-        synchronized (fenceLock)
-        {
-            if (fenced)
-            {
-                toDelete.add(path);
-                return;
-            }
-        }
-        try
-        {
-            deleteIfOwned(path, sessionId());
-        }
-        catch (final Exception e)
-        {
-            toDelete.add(path);
-            throw fail("delete " + path, e);
-        }
-    }
-
-    /** Delete the node at {@code path} if {@code session} holds it (a node of an earlier session goes with that session). */
-    private void deleteIfOwned(final String path, final long session) throws Exception
-    {
-        try
-        {
-            final Stat stat = client.checkExists().forPath(path);
-            if (stat != null && stat.getEphemeralOwner() == session)
-            {
-                client.delete().withVersion(stat.getVersion()).forPath(path);
-            }
-        }
-        catch (final KeeperException.NoNodeException | KeeperException.BadVersionException e)
-        {
-            // gone already, or another node by now
+            fence.releaseLease(address, name, ClusterPaths.leaseName(hostId, holderPid));
         }
     }
 
@@ -645,7 +531,7 @@ public final class ZkControlPlane implements ControlPlane
         final byte[] data = String.join("\n", entry.hostId(), String.valueOf(entry.channelId()), String.valueOf(entry.serverPid()),
             entry.domain(), entry.tcpHost(), String.valueOf(entry.tcpPort())).getBytes(StandardCharsets.UTF_8);
         final String node = paths.channels + "/" + ClusterPaths.channelNode(entry.name());
-        checkNotFenced();
+        fence.checkNotFenced();
         try
         {
             client.create().withMode(CreateMode.EPHEMERAL).forPath(node, data);
@@ -687,7 +573,7 @@ public final class ZkControlPlane implements ControlPlane
         }
     }
 
-    private long sessionId() throws Exception
+    long sessionId() throws Exception
     {
         return client.getZookeeperClient().getZooKeeper().getSessionId();
     }
@@ -727,13 +613,13 @@ public final class ZkControlPlane implements ControlPlane
         {
             return;
         }
-        giveUp(node);
+        fence.giveUp(node);
     }
 
     @Override
     public ChannelEntry findChannel(final String name)
     {
-        checkNotFenced();
+        fence.checkNotFenced();
         final byte[] data;
         try
         {
@@ -761,18 +647,13 @@ public final class ZkControlPlane implements ControlPlane
     @Override
     public void send(final String toHost, final byte[] message)
     {
-        synchronized (fenceLock)
+        if (!fence.hold(toHost, message))
         {
-            if (fenced)
-            {
-                heldMessages.add(Map.entry(toHost, message));
-                return;
-            }
+            deliver(toHost, message);
         }
-        deliver(toHost, message);
     }
 
-    private void deliver(final String toHost, final byte[] message)
+    void deliver(final String toHost, final byte[] message)
     {
         final byte[] from = hostId.getBytes(StandardCharsets.UTF_8);
         final ByteBuffer b = ByteBuffer.allocate(2 + from.length + message.length);
@@ -815,10 +696,7 @@ public final class ZkControlPlane implements ControlPlane
                 {
                     removeInDoubt();
                 }
-                if (!toDelete.isEmpty() && !fenced)
-                {
-                    removeGivenUp();
-                }
+                fence.removeGivenUp();
                 final List<String> messages = new ArrayList<>(client.getChildren().usingWatcher(
                     (org.apache.zookeeper.Watcher)e -> wake.release()).forPath(myInbox));
                 messages.sort(Comparator.comparing(ZKPaths::extractSequentialSuffix));
@@ -890,206 +768,10 @@ public final class ZkControlPlane implements ControlPlane
         }
     }
 
-    // ---------------------------------------------------------------------------------- fencing
-
     /** True while this host is fenced (see {@link SessionGuard}). */
     public boolean isFenced()
     {
-        return fenced;
-    }
-
-    /**
-     * @return the fence epoch an operation begins in.
-     * @throws ControlPlaneException with {@link ControlPlaneException#FENCED} while fenced.
-     */
-    private long checkNotFenced()
-    {
-        synchronized (fenceLock)
-        {
-            if (fenced)
-            {
-                throw fencedException();
-            }
-            return fenceEpoch;
-        }
-    }
-
-    private ControlPlaneException fencedException()
-    {
-        final String reason = fenceReason;
-        return new ControlPlaneException(ControlPlaneException.FENCED, "host " + hostId + " is fenced" +
-            (reason == null ? "" : " (" + reason + ")") + ": it creates and opens no heap until its ZooKeeper session answers again");
-    }
-
-    private void onFenced(final String reason, final long sessionMayExpireAtNs)
-    {
-        final int written;
-        synchronized (fenceLock)
-        {
-            fenced = true;
-            fenceReason = reason;
-            fenceEpoch++;
-            written = leases.size();
-            fencedLeases.addAll(leases);
-            leases.clear();
-        }
-        // The daemon first: every millisecond counts towards its processes' deadline.
-        final Listener l = listener;
-        if (l != null)
-        {
-            l.onFenced(reason, sessionMayExpireAtNs);
-        }
-        LOG.log(System.Logger.Level.WARNING, "host {0} fenced itself: {1}; it writes off its {2} lease(s) and takes no heap " +
-            "until its session answers again", hostId, reason, written);
-    }
-
-    /** The session this host had answers again: its leases never lapsed; finish what waited for it and lift the fence. */
-    private void onResumed() throws Exception
-    {
-        final long session = sessionId();
-        while (true)
-        {
-            final List<String> deletes;
-            final List<Map.Entry<String, byte[]>> held;
-            synchronized (fenceLock)
-            {
-                if (toDelete.isEmpty() && heldMessages.isEmpty())
-                {
-                    fenced = false;
-                    fenceReason = null;
-                    break;
-                }
-                deletes = new ArrayList<>(toDelete);
-                held = new ArrayList<>(heldMessages);
-                heldMessages.clear();
-            }
-            for (final String path : deletes)
-            {
-                deleteIfOwned(path, session);
-                toDelete.remove(path);
-            }
-            for (int i = 0; i < held.size(); i++)
-            {
-                try
-                {
-                    deliver(held.get(i).getKey(), held.get(i).getValue());
-                }
-                catch (final RuntimeException e)
-                {
-                    synchronized (fenceLock)
-                    {
-                        heldMessages.addAll(0, held.subList(i, held.size()));
-                    }
-                    throw e;
-                }
-            }
-        }
-        LOG.log(System.Logger.Level.INFO, "host {0}: its ZooKeeper session answered again before it expired: fence lifted", hostId);
-        final Listener l = listener;
-        if (l != null)
-        {
-            l.onRejoined(false);
-        }
-    }
-
-    /**
-     * A new session answers: the old one's nodes expire with it (this waits until they have), the
-     * host node and channels are created again under the new one, and no lease is: the heaps this
-     * host had were fenced, and a lease this host cannot prove it held all along is not taken again.
-     */
-    private void onRejoin(final Set<Long> pastSessions, final long newSession) throws Exception
-    {
-        synchronized (fenceLock)
-        {
-            fencedLeases.clear();
-            toDelete.clear();
-            heldMessages.clear();
-        }
-        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * guard.sessionTimeoutMs() + 10_000);
-        if (!restore(paths.hosts + "/" + hostId, String.valueOf(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8),
-            pastSessions, newSession, deadlineNs))
-        {
-            throw new ControlPlaneException(ControlPlaneException.FAILED, "host " + hostId +
-                " is in the cluster under another session (another daemon runs under that name)");
-        }
-        int restored = 0;
-        for (final Map.Entry<String, byte[]> c : new ArrayList<>(channels.entrySet()))
-        {
-            if (restore(c.getKey(), c.getValue(), pastSessions, newSession, deadlineNs))
-            {
-                restored++;
-            }
-            else if (channels.remove(c.getKey(), c.getValue()))
-            {
-                LOG.log(System.Logger.Level.WARNING, "host {0}: channel {1} was taken by another host while this host was fenced",
-                    hostId, ClusterPaths.channelName(c.getKey().substring(paths.channels.length() + 1)));
-            }
-        }
-        synchronized (fenceLock)
-        {
-            heldMessages.clear();
-            fenced = false;
-            fenceReason = null;
-        }
-        LOG.log(System.Logger.Level.INFO, "host {0} rejoined the cluster with a new ZooKeeper session: host node and {1} channel(s) " +
-            "registered again, no lease taken back", hostId, restored);
-        final Listener l = listener;
-        if (l != null)
-        {
-            l.onRejoined(true);
-        }
-    }
-
-    /**
-     * Create the ephemeral node at {@code path} under {@code newSession}, after a node of a past
-     * session of this host there has expired.
-     *
-     * @return false if another session (not this host's) holds it.
-     */
-    private boolean restore(final String path, final byte[] data, final Set<Long> pastSessions, final long newSession,
-        final long deadlineNs) throws Exception
-    {
-        while (true)
-        {
-            final Stat stat = client.checkExists().forPath(path);
-            if (stat == null)
-            {
-                try
-                {
-                    client.create().withMode(CreateMode.EPHEMERAL).forPath(path, data);
-                }
-                catch (final KeeperException.NodeExistsException e)
-                {
-                    // someone else, or a retry of this create: look again
-                }
-                continue;
-            }
-            final long owner = stat.getEphemeralOwner();
-            if (owner == newSession)
-            {
-                return true;
-            }
-            if (!pastSessions.contains(owner))
-            {
-                return false;
-            }
-            if (System.nanoTime() - deadlineNs > 0)
-            {
-                throw new ControlPlaneException(ControlPlaneException.FAILED, path + " of the previous session has not expired yet");
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    /** Delete the nodes given up while ZooKeeper did not answer, if this session holds them (watch loop). */
-    private void removeGivenUp() throws Exception
-    {
-        final long session = sessionId();
-        for (final String path : new ArrayList<>(toDelete))
-        {
-            deleteIfOwned(path, session);
-            toDelete.remove(path);
-        }
+        return fence.isFenced();
     }
 
     @Override
