@@ -64,7 +64,6 @@ final class SessionGuard implements AutoCloseable
     private long fencedAtNs;
     private String fenceNow;
     private long confirmedSession;
-    private long confirmedAtNs;
     private ZooKeeper outstanding;
     private long outstandingSinceNs;
     private String lastProblem;
@@ -206,9 +205,14 @@ final class SessionGuard implements AutoCloseable
 
     private void lift(final boolean resume, final long newSession, final Set<Long> past) throws InterruptedException
     {
-        final long startNs = System.nanoTime();
+        final long answeredAtNs;
         try
         {
+            final long session;
+            synchronized (lock)
+            {
+                session = resume ? sessionId : newSession;
+            }
             if (resume)
             {
                 host.resume();
@@ -216,6 +220,14 @@ final class SessionGuard implements AutoCloseable
             else
             {
                 host.rejoin(past, newSession);
+            }
+            // A rejoin may have waited for the old session's nodes for up to S: the new anchor is a
+            // request answered now, on the session the host holds its nodes under.
+            answeredAtNs = System.nanoTime();
+            client.checkExists().forPath(probePath);
+            if (client.getZookeeperClient().getZooKeeper().getSessionId() != session)
+            {
+                throw new IllegalStateException("the session changed again while the fence was being lifted");
             }
         }
         catch (final InterruptedException e)
@@ -243,8 +255,7 @@ final class SessionGuard implements AutoCloseable
                 pastSessions.add(sessionId);
                 sessionId = newSession;
             }
-            // Answered on that session after the confirmation was sent (resume) or after the rejoin began.
-            anchorNs = resume ? confirmedAtNs : startNs;
+            anchorNs = answeredAtNs;
             fenced = false;
             confirmedSession = 0;
             lastProblem = null;
@@ -319,7 +330,6 @@ final class SessionGuard implements AutoCloseable
             {
                 // Only an answer to a heartbeat sent after the fence lifts it: an older one would fence again at once.
                 confirmedSession = session;
-                confirmedAtNs = sendNs;
                 if (session != sessionId)
                 {
                     sessionTimeoutMs = settings.sessionTimeoutMs(negotiated);
