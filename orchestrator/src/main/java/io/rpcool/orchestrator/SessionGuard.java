@@ -36,14 +36,21 @@ final class SessionGuard implements AutoCloseable
         /** Fence the host; once per fence, on the guard's thread. */
         void fence(String reason, long sessionMayExpireAtNs);
 
-        /** The session that holds the host's nodes answered again: lift the fence. May block; throws to stay fenced. */
-        void resume() throws Exception;
+        /**
+         * The session that holds the host's nodes answered again: lift the fence. May block; throws
+         * to stay fenced.
+         *
+         * @return the new anchor: a time before a request that session answered, taken after any wait.
+         */
+        long resume() throws Exception;
 
         /**
          * A new session answers: take the host node and channels back once the nodes of
          * {@code pastSessions} are gone, and lift the fence. May block; throws to stay fenced.
+         *
+         * @return the new anchor, as for {@link #resume}: a rejoin may wait up to S for the old nodes.
          */
-        void rejoin(Set<Long> pastSessions, long newSession) throws Exception;
+        long rejoin(Set<Long> pastSessions, long newSession) throws Exception;
     }
 
     private final CuratorFramework client;
@@ -208,27 +215,7 @@ final class SessionGuard implements AutoCloseable
         final long answeredAtNs;
         try
         {
-            final long session;
-            synchronized (lock)
-            {
-                session = resume ? sessionId : newSession;
-            }
-            if (resume)
-            {
-                host.resume();
-            }
-            else
-            {
-                host.rejoin(past, newSession);
-            }
-            // A rejoin may have waited for the old session's nodes for up to S: the new anchor is a
-            // request answered now, on the session the host holds its nodes under.
-            answeredAtNs = System.nanoTime();
-            client.checkExists().forPath(probePath);
-            if (client.getZookeeperClient().getZooKeeper().getSessionId() != session)
-            {
-                throw new IllegalStateException("the session changed again while the fence was being lifted");
-            }
+            answeredAtNs = resume ? host.resume() : host.rejoin(past, newSession);
         }
         catch (final InterruptedException e)
         {

@@ -254,23 +254,34 @@ final class ZkFence implements SessionGuard.Host
             "until its session answers again", hostId, why, written);
     }
 
+    /**
+     * The session that holds the host's nodes answers a request sent after this call began.
+     *
+     * @return when that request was sent.
+     */
+    private long confirm(final long session) throws Exception
+    {
+        final long sentNs = System.nanoTime();
+        client.checkExists().forPath(paths.hosts);
+        if (sessionId() != session)
+        {
+            throw new ControlPlaneException(ControlPlaneException.UNREACHABLE, "the ZooKeeper session changed again");
+        }
+        return sentNs;
+    }
+
     /** The session this host had answers again: its leases never lapsed; finish what waited for it and lift the fence. */
     @Override
-    public void resume() throws Exception
+    public long resume() throws Exception
     {
         final long session = sessionId();
+        long answeredNs;
         while (true)
         {
             final List<String> deletes;
             final List<Map.Entry<String, byte[]>> held;
             synchronized (lock)
             {
-                if (toDelete.isEmpty() && heldMessages.isEmpty())
-                {
-                    fenced = false;
-                    reason = null;
-                    break;
-                }
                 deletes = new ArrayList<>(toDelete);
                 held = new ArrayList<>(heldMessages);
                 heldMessages.clear();
@@ -295,6 +306,16 @@ final class ZkFence implements SessionGuard.Host
                     throw e;
                 }
             }
+            answeredNs = confirm(session);
+            synchronized (lock)
+            {
+                if (toDelete.isEmpty() && heldMessages.isEmpty())
+                {
+                    fenced = false;
+                    reason = null;
+                    break;
+                }
+            }
         }
         LOG.log(System.Logger.Level.INFO, "host {0}: its ZooKeeper session answered again before it expired: fence lifted", hostId);
         final ControlPlane.Listener l = listener.get();
@@ -302,6 +323,7 @@ final class ZkFence implements SessionGuard.Host
         {
             l.onRejoined(false);
         }
+        return answeredNs;
     }
 
     /**
@@ -310,7 +332,7 @@ final class ZkFence implements SessionGuard.Host
      * host had were fenced, and a lease this host cannot prove it held all along is not taken again.
      */
     @Override
-    public void rejoin(final Set<Long> pastSessions, final long newSession) throws Exception
+    public long rejoin(final Set<Long> pastSessions, final long newSession) throws Exception
     {
         synchronized (lock)
         {
@@ -338,6 +360,7 @@ final class ZkFence implements SessionGuard.Host
                     hostId, ClusterPaths.channelName(c.getKey().substring(paths.channels.length() + 1)));
             }
         }
+        final long answeredNs = confirm(newSession);
         synchronized (lock)
         {
             heldMessages.clear();
@@ -351,6 +374,7 @@ final class ZkFence implements SessionGuard.Host
         {
             l.onRejoined(true);
         }
+        return answeredNs;
     }
 
     /**
