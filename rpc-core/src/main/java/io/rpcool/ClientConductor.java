@@ -251,6 +251,9 @@ final class ClientConductor implements Agent
             case IDLE_LEVEL:
                 rpcool.waitControl().daemonLevel(push.getInt());
                 break;
+            case FENCED:
+                onFenced(push);
+                break;
             case NEW_HEAP:
             {
                 final HeapOwner owner = new HeapOwner(push.getInt(), push.getLong());
@@ -338,6 +341,72 @@ final class ClientConductor implements Agent
         {
             end.channel.clientFailed(connectionId, reason + " (pid " + pid + ")");
             closeServerEnd(end, false);
+        }
+    }
+
+    /**
+     * This host fenced itself: stop using the pool heaps the daemon listed. Connections over them fail
+     * with {@link Status#FENCED} at once; server ends over them leave their channel and are unmapped
+     * once no handler thread reads them; connections, and channels whose shared heap is listed, are
+     * closed (and so unmapped) on a thread of their own, since closing asks the daemon.
+     */
+    private void onFenced(final DaemonClient.Reply push)
+    {
+        final String reason = push.getString();
+        final int count = push.getInt();
+        final java.util.Set<Long> addresses = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++)
+        {
+            addresses.add(push.getLong());
+        }
+        final List<AutoCloseable> toClose = new ArrayList<>();
+        int ends = 0;
+        for (final ShmConnection conn : connections.values())
+        {
+            if (addresses.contains(conn.address) || heaps.mapsAny(HeapOwner.connection(conn.connectionId), addresses) ||
+                conn.mappedChannelHeaps.stream().anyMatch(addresses::contains))
+            {
+                conn.fence(reason);
+                toClose.add(conn);
+            }
+        }
+        for (final ShmServerEnd end : serverEnds.values())
+        {
+            if (addresses.contains(end.address) || heaps.mapsAny(HeapOwner.connection(end.connectionId), addresses))
+            {
+                end.channel.clientFailed(end.connectionId, reason);
+                closeServerEnd(end, false);
+                ends++;
+            }
+        }
+        for (final Channel channel : channels.values())
+        {
+            if (heaps.mapsAny(HeapOwner.channel(channel.id()), addresses))
+            {
+                counters.onError("channel " + channel.name() + " closed: its shared heap was fenced", new IllegalStateException(reason));
+                toClose.add(channel);
+            }
+        }
+        RpcoolCounters.warn("rpcool: " + reason + "; " + (toClose.size() + ends) + " connection(s), connection end(s) and " +
+            "channel(s) of this process stop and unmap the pool heaps they used");
+        if (!toClose.isEmpty())
+        {
+            final Thread closer = new Thread(() ->
+            {
+                for (final AutoCloseable c : toClose)
+                {
+                    try
+                    {
+                        c.close();
+                    }
+                    catch (final Exception e)
+                    {
+                        counters.onError("closing what a fence ended", e);
+                    }
+                }
+            }, "rpcool-fence");
+            closer.setDaemon(true);
+            closer.start();
         }
     }
 

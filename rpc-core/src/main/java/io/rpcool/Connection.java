@@ -24,6 +24,8 @@ public abstract class Connection implements AutoCloseable
     volatile String goneReason;
     /** Why the connection is broken (cannot be used safely any more), or null. */
     volatile String brokenReason;
+    /** Why this process's host fenced the connection, or null. */
+    volatile String fencedReason;
     private volatile PeerFailureListener peerFailureListener;
     private boolean peerFailureReported;
 
@@ -266,6 +268,10 @@ public abstract class Connection implements AutoCloseable
 
     final void checkOpen()
     {
+        if (fencedReason != null)
+        {
+            throw fencedException();
+        }
         if (closed)
         {
             throw new RpcException(Status.CONNECTION_CLOSED, "connection to " + channelName + " is closed");
@@ -391,12 +397,38 @@ public abstract class Connection implements AutoCloseable
             }
             peerFailureReported = true;
         }
-        final String message = "server of " + channelName + " failed: " + goneReason;
+        final String message = fencedReason != null ? "connection to " + channelName + " was fenced: " + fencedReason :
+            "server of " + channelName + " failed: " + goneReason;
         rpcool.notifyAsync(() -> listener.onPeerFailure(channelName, message));
+    }
+
+    /**
+     * This process's host fenced itself ({@link Status#FENCED}): every call in flight fails, every
+     * later one is refused, and the peer failure listener is told; the caller then closes the
+     * connection, which unmaps its heaps.
+     */
+    final void fence(final String reason)
+    {
+        fencedReason = reason;
+        if (goneReason == null)
+        {
+            goneReason = reason;
+        }
+        reportPeerFailure();
+    }
+
+    private RpcException fencedException()
+    {
+        return new RpcException(Status.FENCED, "connection to " + channelName + " was fenced: " + fencedReason +
+            "; its memory is unmapped: connect again");
     }
 
     final RpcException goneException()
     {
+        if (fencedReason != null)
+        {
+            return fencedException();
+        }
         if (closed)
         {
             return new RpcException(Status.CONNECTION_CLOSED, "connection to " + channelName + " was closed");

@@ -143,6 +143,23 @@ final class DataHeapRegistry
         addressesByOwner.computeIfAbsent(owner, k -> new CopyOnWriteArrayList<>()).add(address);
     }
 
+    /** True if this process maps a data heap of {@code owner} at one of {@code addresses}. */
+    boolean mapsAny(final HeapOwner owner, final java.util.Set<Long> addresses)
+    {
+        final List<Long> mapped = addressesByOwner.get(owner);
+        if (mapped != null)
+        {
+            for (final long address : mapped)
+            {
+                if (addresses.contains(address))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Release every data heap of {@code owner}, e.g. when its connection closes. */
     void release(final HeapOwner owner)
     {

@@ -40,7 +40,14 @@ public enum Status
      * The connection can no longer be used safely (its shared state was corrupted, or its server
      * stopped answering so that no slot could be reused); it refuses every call. Open a new one.
      */
-    CONNECTION_BROKEN(71);
+    CONNECTION_BROKEN(71),
+    /**
+     * This process's host fenced itself: its session with the cluster's orchestrator may expire, and
+     * with it the leases on the heaps of the connection, whose addresses the cluster may then give to
+     * another heap. The connection's memory was unmapped and it refuses every call; connect again (the
+     * daemon refuses new connections over the pool until the host's session answers again).
+     */
+    FENCED(72);
 
     private static final Status[] BY_CODE = new Status[128];
 

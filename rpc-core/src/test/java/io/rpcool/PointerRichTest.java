@@ -32,8 +32,14 @@ class PointerRichTest
 {
     private static ChildJvm server(final Path dir, final String channel, final String heapMode)
     {
+        return server(dir, channel, heapMode, 0);
+    }
+
+    /** @param connectionQuotaBytes data heap bytes one connection may add; 0 for the default (a quarter of the quota). */
+    private static ChildJvm server(final Path dir, final String channel, final String heapMode, final long connectionQuotaBytes)
+    {
         final ChildJvm p = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m")
-            .args(dir.toString(), channel, "local", heapMode).start();
+            .args(dir.toString(), channel, "local", heapMode, String.valueOf(connectionQuotaBytes)).start();
         p.awaitLine("READY", 30_000);
         return p;
     }
@@ -82,8 +88,9 @@ class PointerRichTest
     void shouldGrowTheConnectionByAddingHeapsAndRefuseAtTheQuota() throws Exception
     {
         final Path dir = TestDirs.fresh("ptr-grow");
+        // No per-connection limit below the process quota: the process quota is what this test reaches.
         try (Rpcool rpc = embedded(dir, new DaemonConfig().quotaBytes(8L * 1024 * 1024));
-            ChildJvm srv = server(dir, "/shop/orders", "private");
+            ChildJvm srv = server(dir, "/shop/orders", "private", 64L * 1024 * 1024);
             Connection conn = rpc.connect("/shop/orders", ConnectOptions.defaults().slots(4).bufferSize(4096));
             ClientCall call = conn.newCall(TestServerMain.TOTAL))
         {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
  * milliseconds in the request), {@code ADDRESS} (replies the address at which it reads the request),
  * {@code HELLO} and {@code SEALED_PROTECTION} (sealed calls only) on the channel named by its arguments.
  *
- * <p>args: directory, channel name, memory domain
+ * <p>args: directory, channel name, memory domain[, "shared" for a shared heap[, data heap bytes one connection may add]]
  */
 public final class TestServerMain
 {
@@ -47,9 +47,10 @@ public final class TestServerMain
         final java.util.Map<Long, Long> stored = new java.util.concurrent.ConcurrentHashMap<>();
         try (Rpcool rpc = Rpcool.launch(ctx))
         {
+            // Per-connection limits have their own test (ConnectionQuotaTest): unless told, a connection may use the whole quota.
+            final long connectionQuotaBytes = args.length > 4 ? Long.parseLong(args[4]) : Long.MAX_VALUE;
             final Channel ch = rpc.openChannel(args[1], ChannelOptions.defaults().handlerThreads(2).sharedHeap(sharedHeap)
-                // Per-connection limits have their own test (ConnectionQuotaTest): here a connection may use the whole quota.
-                .connectionQuotaBytes(Long.MAX_VALUE));
+                .connectionQuotaBytes(connectionQuotaBytes));
             ch.register(TOTAL, call ->
             {
                 final long pointer = call.request().getLong(0);

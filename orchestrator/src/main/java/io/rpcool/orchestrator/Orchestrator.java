@@ -31,6 +31,12 @@ import org.apache.zookeeper.data.Stat;
  * once no process maps it any more. It also removes heap files no heap node names (a creator that
  * died between creating the file and registering the heap) and the inboxes of hosts that left.
  *
+ * <p>A host's leases vanish when ZooKeeper expires its session, no earlier than the session timeout
+ * after ZooKeeper last heard it; the reclaim delay comes on top, and a host that cannot renew has
+ * fenced itself (its processes no longer map its heaps) by the time its session may expire. The
+ * rule, with the margins, is stated in {@link io.rpcool.control.ClusterSettings}; the reclaim delay
+ * must be at least {@link io.rpcool.control.ClusterSettings#MIN_RECLAIM_DELAY_MS}.
+ *
  * <p>All state is in ZooKeeper: a standby that becomes leader carries on from there, with nothing
  * to hand over. Addresses are allocated by the hosts themselves ({@link ZkControlPlane#createHeap}),
  * so an orchestrator change never interrupts allocation.
@@ -56,7 +62,7 @@ public final class Orchestrator implements AutoCloseable
      * @param root           root node of the cluster's state.
      * @param id             this orchestrator's name (shown by stat).
      * @param pool           the pool directory.
-     * @param reclaimDelayMs how long a heap stays without a lease before it is reclaimed.
+     * @param reclaimDelayMs how long a heap stays without a lease before it is reclaimed (R of the timing rule).
      * @param sessionTimeoutMs the orchestrator's own session (a standby takes over after the leader's expires).
      */
     public Orchestrator(final String connectString, final String root, final String id, final Path pool,
@@ -64,7 +70,7 @@ public final class Orchestrator implements AutoCloseable
     {
         this.id = id;
         this.pool = pool;
-        this.reclaimDelayMs = reclaimDelayMs;
+        this.reclaimDelayMs = io.rpcool.control.ClusterSettings.checkReclaimDelay(reclaimDelayMs);
         this.scanIntervalMs = Math.max(50, Math.min(500, reclaimDelayMs / 4));
         this.paths = new ClusterPaths(root);
         this.client = CuratorFrameworkFactory.builder().connectString(connectString)

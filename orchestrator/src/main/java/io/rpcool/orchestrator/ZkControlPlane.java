@@ -58,6 +58,11 @@ import io.rpcool.nativeio.SharedMemory;
  * holds it with the same content; messages are protected creates ({@code _c_<uuid>-}) that the
  * receiver takes once. A create whose outcome stays unknown (ZooKeeper unreachable through all
  * retries) is remembered and its node removed, if it exists, once ZooKeeper answers again.
+ *
+ * <p>A host that cannot renew its session fences itself before the session may expire (the
+ * {@link SessionGuard} decides when, {@link ZkFence} does it; timing in {@link ClusterSettings}):
+ * from then on it creates, opens and takes no heap, finds and publishes no channel, and holds back
+ * its messages, without waiting for ZooKeeper; it takes back no lease under a new session.
  */
 public final class ZkControlPlane implements ControlPlane
 {
@@ -74,8 +79,7 @@ public final class ZkControlPlane implements ControlPlane
     private final CuratorFramework client;
     private final String connectString;
     private final AutoCloseable embedded;
-    /** What this host holds, to restore after its session was lost and a new one opened. */
-    private final Set<String> leases = ConcurrentHashMap.newKeySet();
+    /** Channels this host publishes (node to content), taken back under a new session. */
     private final Map<String, byte[]> channels = new ConcurrentHashMap<>();
     /** Heap node names by address, for the heaps this host created or opened. */
     private final Map<Long, String> heapNodes = new ConcurrentHashMap<>();
@@ -88,8 +92,10 @@ public final class ZkControlPlane implements ControlPlane
     private final java.security.SecureRandom random = new java.security.SecureRandom();
     private volatile Listener listener;
     private volatile boolean running = true;
-    private volatile boolean sessionLost;
     private Thread watcherThread;
+    private SessionGuard guard;
+    /** Leases held, and what a fence stops or holds back. */
+    private final ZkFence fence;
 
     /**
      * @param embedded something to close with this control plane (the in-process ZooKeeper and
@@ -114,7 +120,7 @@ public final class ZkControlPlane implements ControlPlane
         this.embedded = embedded;
         final CuratorFrameworkFactory.Builder builder = CuratorFrameworkFactory.builder()
             .connectString(connectString)
-            .sessionTimeoutMs((int)Math.max(1000, settings.leaseTimeoutMs()))
+            .sessionTimeoutMs((int)settings.requestedSessionTimeoutMs())
             .connectionTimeoutMs(5000)
             .retryPolicy(new RetryNTimes(3, 200));
         if (zookeeperFactory != null)
@@ -122,6 +128,7 @@ public final class ZkControlPlane implements ControlPlane
             builder.zookeeperFactory(zookeeperFactory);
         }
         this.client = builder.build();
+        this.fence = new ZkFence(client, paths, settings, channels, heapNodes, () -> listener, this::deliver);
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         client.start();
         try
@@ -169,7 +176,7 @@ public final class ZkControlPlane implements ControlPlane
         }
     }
 
-    private ControlPlaneException fail(final String what, final Exception e)
+    ControlPlaneException fail(final String what, final Exception e)
     {
         if (e instanceof ControlPlaneException)
         {
@@ -199,6 +206,18 @@ public final class ZkControlPlane implements ControlPlane
     public void start(final Listener listener)
     {
         this.listener = listener;
+        final long anchorNs = System.nanoTime();
+        final long session;
+        final int negotiatedMs;
+        try
+        {
+            session = sessionId();
+            negotiatedMs = client.getZookeeperClient().getZooKeeper().getSessionTimeout();
+        }
+        catch (final Exception e)
+        {
+            throw fail("read this host's session", e);
+        }
         try
         {
             final String node = paths.hosts + "/" + hostId;
@@ -235,6 +254,8 @@ public final class ZkControlPlane implements ControlPlane
         watcherThread = new Thread(this::watchLoop, "rpcool-cluster-" + hostId);
         watcherThread.setDaemon(true);
         watcherThread.start();
+        guard = new SessionGuard(client, settings, paths.hosts, session, negotiatedMs, anchorNs, fence);
+        guard.start();
     }
 
     // ------------------------------------------------------------------------------------- heaps
@@ -242,6 +263,7 @@ public final class ZkControlPlane implements ControlPlane
     @Override
     public PoolHeap createHeap(final long length, final int holderPid, final String purpose)
     {
+        final long epoch = fence.checkNotFenced();
         final long size = (length + 4095) & ~4095L;
         for (int attempt = 0; attempt < 100; attempt++)
         {
@@ -312,8 +334,11 @@ public final class ZkControlPlane implements ControlPlane
             }
             if (created)
             {
-                heapNodes.put(address, name);
-                leases.add(name + "/" + lease);
+                if (!fence.takeLease(epoch, address, name, lease))
+                {
+                    SharedMemory.close(fd);
+                    throw fence.fencedException();
+                }
                 return new PoolHeap(address, size, fd);
             }
             SharedMemory.close(fd);
@@ -393,6 +418,7 @@ public final class ZkControlPlane implements ControlPlane
     @Override
     public PoolHeap openHeap(final long address, final long length, final int holderPid)
     {
+        final long epoch = fence.checkNotFenced();
         final String name = findHeap(address, length);
         final String lease = ClusterPaths.leaseName(hostId, holderPid);
         try
@@ -412,8 +438,10 @@ public final class ZkControlPlane implements ControlPlane
         {
             throw fail("take a lease", e);
         }
-        heapNodes.put(address, name);
-        leases.add(name + "/" + lease);
+        if (!fence.takeLease(epoch, address, name, lease))
+        {
+            throw fence.fencedException();
+        }
         try
         {
             return new PoolHeap(address, length,
@@ -461,6 +489,7 @@ public final class ZkControlPlane implements ControlPlane
         {
             throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x is not open on this host", address));
         }
+        final long epoch = fence.checkNotFenced();
         final String lease = ClusterPaths.leaseName(hostId, holderPid);
         try
         {
@@ -478,35 +507,19 @@ public final class ZkControlPlane implements ControlPlane
         {
             throw fail("take a lease", e);
         }
-        leases.add(name + "/" + lease);
+        if (!fence.takeLease(epoch, address, name, lease))
+        {
+            throw fence.fencedException();
+        }
     }
 
     @Override
     public void releaseLease(final long address, final int holderPid)
     {
         final String name = heapNodes.get(address);
-        if (name == null)
+        if (name != null)
         {
-            return;
-        }
-        final String lease = name + "/" + ClusterPaths.leaseName(hostId, holderPid);
-        leases.remove(lease);
-        try
-        {
-            client.delete().forPath(paths.heaps + "/" + lease);
-        }
-        catch (final KeeperException.NoNodeException e)
-        {
-            // gone already
-        }
-        catch (final Exception e)
-        {
-            throw fail("release a lease", e);
-        }
-        final String prefix = name + "/";
-        if (leases.stream().noneMatch(l -> l.startsWith(prefix)))
-        {
-            heapNodes.remove(address);
+            fence.releaseLease(address, name, ClusterPaths.leaseName(hostId, holderPid));
         }
     }
 
@@ -518,6 +531,7 @@ public final class ZkControlPlane implements ControlPlane
         final byte[] data = String.join("\n", entry.hostId(), String.valueOf(entry.channelId()), String.valueOf(entry.serverPid()),
             entry.domain(), entry.tcpHost(), String.valueOf(entry.tcpPort())).getBytes(StandardCharsets.UTF_8);
         final String node = paths.channels + "/" + ClusterPaths.channelNode(entry.name());
+        fence.checkNotFenced();
         try
         {
             client.create().withMode(CreateMode.EPHEMERAL).forPath(node, data);
@@ -559,7 +573,7 @@ public final class ZkControlPlane implements ControlPlane
         }
     }
 
-    private long sessionId() throws Exception
+    long sessionId() throws Exception
     {
         return client.getZookeeperClient().getZooKeeper().getSessionId();
     }
@@ -599,23 +613,13 @@ public final class ZkControlPlane implements ControlPlane
         {
             return;
         }
-        try
-        {
-            client.delete().forPath(node);
-        }
-        catch (final KeeperException.NoNodeException e)
-        {
-            // gone already
-        }
-        catch (final Exception e)
-        {
-            throw fail("withdraw channel " + name, e);
-        }
+        fence.giveUp(node);
     }
 
     @Override
     public ChannelEntry findChannel(final String name)
     {
+        fence.checkNotFenced();
         final byte[] data;
         try
         {
@@ -642,6 +646,14 @@ public final class ZkControlPlane implements ControlPlane
 
     @Override
     public void send(final String toHost, final byte[] message)
+    {
+        if (!fence.hold(toHost, message))
+        {
+            deliver(toHost, message);
+        }
+    }
+
+    void deliver(final String toHost, final byte[] message)
     {
         final byte[] from = hostId.getBytes(StandardCharsets.UTF_8);
         final ByteBuffer b = ByteBuffer.allocate(2 + from.length + message.length);
@@ -684,6 +696,7 @@ public final class ZkControlPlane implements ControlPlane
                 {
                     removeInDoubt();
                 }
+                fence.removeGivenUp();
                 final List<String> messages = new ArrayList<>(client.getChildren().usingWatcher(
                     (org.apache.zookeeper.Watcher)e -> wake.release()).forPath(myInbox));
                 messages.sort(Comparator.comparing(ZKPaths::extractSequentialSuffix));
@@ -744,49 +757,21 @@ public final class ZkControlPlane implements ControlPlane
 
     private void onConnectionState(final ConnectionState state)
     {
+        final SessionGuard g = guard;
+        if (g != null)
+        {
+            g.onConnectionState(state);
+        }
         if (state == ConnectionState.LOST)
         {
-            sessionLost = true;
-            System.err.println("rpcool cluster: host " + hostId + " lost its ZooKeeper session: its leases expired");
-        }
-        else if (state == ConnectionState.RECONNECTED && sessionLost)
-        {
-            sessionLost = false;
-            // Best effort: take back what this host still holds; heaps reclaimed meanwhile are gone for good.
-            new Thread(this::restoreEphemerals, "rpcool-cluster-restore").start();
+            LOG.log(System.Logger.Level.WARNING, "host {0}: ZooKeeper declared its session lost", hostId);
         }
     }
 
-    private void restoreEphemerals()
+    /** True while this host is fenced (see {@link SessionGuard}). */
+    public boolean isFenced()
     {
-        try
-        {
-            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.hosts + "/" + hostId);
-        }
-        catch (final Exception e)
-        {
-            // there already, or unreachable again
-        }
-        for (final Map.Entry<String, byte[]> c : channels.entrySet())
-        {
-            createEphemeralQuietly(c.getKey(), c.getValue());
-        }
-        for (final String lease : leases)
-        {
-            createEphemeralQuietly(paths.heaps + "/" + lease, new byte[0]);
-        }
-    }
-
-    private void createEphemeralQuietly(final String path, final byte[] data)
-    {
-        try
-        {
-            client.create().withMode(CreateMode.EPHEMERAL).forPath(path, data);
-        }
-        catch (final Exception e)
-        {
-            System.err.println("rpcool cluster: cannot restore " + path + ": " + e.getMessage());
-        }
+        return fence.isFenced();
     }
 
     @Override
@@ -803,6 +788,10 @@ public final class ZkControlPlane implements ControlPlane
             return;
         }
         running = false;
+        if (guard != null)
+        {
+            guard.close();
+        }
         wake.release();
         if (watcherThread != null)
         {

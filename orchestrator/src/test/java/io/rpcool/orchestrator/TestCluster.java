@@ -207,6 +207,28 @@ final class TestCluster implements AutoCloseable
         return jvm;
     }
 
+    /**
+     * Cut {@code host} off the bridge: the bridge's end of its link goes down, so what it sends is
+     * dropped without an error and nothing reaches it (ZooKeeper and the other hosts); the pool, a
+     * file system, stays shared.
+     */
+    void cut(final String host) throws Exception
+    {
+        if (run("ip", "link", "set", "rpv-" + host, "down") != 0)
+        {
+            throw new IllegalStateException("cannot cut " + host + " off the bridge");
+        }
+    }
+
+    /** Undo {@link #cut}. */
+    void heal(final String host) throws Exception
+    {
+        if (run("ip", "link", "set", "rpv-" + host, "up") != 0)
+        {
+            throw new IllegalStateException("cannot connect " + host + " to the bridge again");
+        }
+    }
+
     /** Connect the read-only view (with an external ensemble: once it runs). */
     ClusterInspector inspect()
     {

@@ -12,7 +12,8 @@ package io.rpcool.control;
  *   cluster, so pointers into it are valid on every host ({@link #createHeap}, {@link #openHeap});</li>
  *   <li>leases: every mapping of a heap by a process holds a lease, kept alive by this host's
  *   session with the orchestrator; a host that stops renewing loses its leases, and a heap with no
- *   lease left is reclaimed by the orchestrator ({@link #releaseLease});</li>
+ *   lease left is reclaimed by the orchestrator ({@link #releaseLease}); a host that cannot renew
+ *   fences itself before its leases may lapse ({@link Listener#onFenced}, timing in {@link ClusterSettings});</li>
  *   <li>channels by name across hosts ({@link #publishChannel}, {@link #findChannel});</li>
  *   <li>messages between daemons and failure events ({@link #send}, {@link Listener}).</li>
  * </ul>
@@ -79,5 +80,26 @@ public interface ControlPlane extends AutoCloseable
 
         /** A host stopped renewing its session: its processes and leases are gone. */
         void onHostFailed(String hostId);
+
+        /**
+         * This host fenced itself ({@link ClusterSettings} states when): its session, and with it
+         * every lease it holds, may expire at {@code sessionMayExpireAtNs} ({@link System#nanoTime}).
+         * Until {@link #onRejoined} the control plane creates, opens and takes no heap; the daemon
+         * has every local process stop using the pool heaps it maps.
+         *
+         * @param reason why, for the processes' errors.
+         */
+        default void onFenced(String reason, long sessionMayExpireAtNs)
+        {
+        }
+
+        /**
+         * This host is back in the cluster after {@link #onFenced}: with the same session (its leases
+         * never lapsed), or with a new one, under which it holds its host node and channels again but
+         * no lease: the heaps it had fenced are not taken back.
+         */
+        default void onRejoined(boolean newSession)
+        {
+        }
     }
 }

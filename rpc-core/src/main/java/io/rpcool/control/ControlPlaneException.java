@@ -10,6 +10,12 @@ public final class ControlPlaneException extends RuntimeException
     public static final int NO_SUCH_HEAP = 3;
     public static final int POOL_FULL = 4;
     public static final int FAILED = 5;
+    /**
+     * This host fenced itself: it has not heard from the cluster for so long that its session (and
+     * every lease it holds) may expire, so it creates, opens and takes no heap until its session is
+     * proven again ({@link ClusterSettings} states the timing).
+     */
+    public static final int FENCED = 6;
 
     private final int reason;
 

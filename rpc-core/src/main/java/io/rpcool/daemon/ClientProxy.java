@@ -132,6 +132,21 @@ final class ClientProxy
         send(to, Message.outgoing().begin(PEER_GONE, pushId).putLong(connectionId).putInt(pid).putString(reason));
     }
 
+    /**
+     * Push: this host fenced itself; the process stops using and unmaps {@code heaps}.
+     *
+     * @return false if the process could not be told (it is then disconnected).
+     */
+    boolean fenced(final ProcessRecord to, final long pushId, final String reason, final List<HeapRecord> heaps)
+    {
+        final Message m = Message.outgoing().begin(FENCED, pushId).putString(reason).putInt(heaps.size());
+        for (final HeapRecord h : heaps)
+        {
+            m.putLong(h.address);
+        }
+        return send(to, m);
+    }
+
     /** Push: the host's load moved the adaptive wait to another mode. */
     void idleLevel(final ProcessRecord to, final int level)
     {

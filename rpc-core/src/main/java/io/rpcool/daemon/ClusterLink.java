@@ -94,8 +94,8 @@ final class ClusterLink implements AutoCloseable
         run("cannot reach host " + host, () -> control.send(host, message));
     }
 
-    /** Start delivering the control plane's messages and failure events to the conductor. */
-    void start(final BiConsumer<String, byte[]> onMessage, final Consumer<String> onHostFailed)
+    /** Start delivering the control plane's messages, failure events and fences to the conductor. */
+    void start(final BiConsumer<String, byte[]> onMessage, final Consumer<String> onHostFailed, final HostFence fence)
     {
         control.start(new ControlPlane.Listener()
         {
@@ -109,6 +109,18 @@ final class ClusterLink implements AutoCloseable
             public void onHostFailed(final String hostId)
             {
                 conductor.accept(() -> onHostFailed.accept(hostId));
+            }
+
+            @Override
+            public void onFenced(final String reason, final long sessionMayExpireAtNs)
+            {
+                conductor.accept(() -> fence.onFenced(reason, sessionMayExpireAtNs));
+            }
+
+            @Override
+            public void onRejoined(final boolean newSession)
+            {
+                conductor.accept(() -> fence.onRejoined(newSession));
             }
         });
     }

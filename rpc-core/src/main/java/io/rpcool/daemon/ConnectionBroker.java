@@ -41,7 +41,7 @@ final class ConnectionBroker
             {
                 if (failure != null)
                 {
-                    conductor.proxy.error(process, requestId, E_PEER_UNAVAILABLE, failure.getMessage());
+                    conductor.proxy.error(process, requestId, RemotePeers.code(failure, E_PEER_UNAVAILABLE), failure.getMessage());
                 }
                 else
                 {

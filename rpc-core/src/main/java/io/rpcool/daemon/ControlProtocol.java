@@ -56,7 +56,15 @@ package io.rpcool.daemon;
  *  daemon -> process (push)
  *  PEER_GONE    conn id, pid, reason          the other end died or closed
  *  IDLE_LEVEL   level                         the host's load moved to another waiting mode
+ *  FENCED       reason, count,                this host fenced itself (its cluster session may expire):
+ *               heap address x count          stop using every heap listed (the pool heaps this process
+ *                                             maps), fail the connections over them, unmap them and
+ *                                             DETACH each; a process that still maps one when the
+ *                                             session may expire is killed. No answer.
  * </pre>
+ *
+ * <p>{@link #E_FENCED} refuses a request that needs a pool heap while the host is fenced; it clears
+ * once the host's session answers again (the same session, or a new one).
  */
 public final class ControlProtocol
 {
@@ -87,6 +95,7 @@ public final class ControlProtocol
     public static final int PEER_GONE = 203;
     public static final int IDLE_LEVEL = 204;
     public static final int NEW_HEAP = 205;
+    public static final int FENCED = 206;
 
     /** Scope of a data heap: one connection's, or shared by every connection of a channel. */
     public static final int SCOPE_CONNECTION = 0;
@@ -101,6 +110,7 @@ public final class ControlProtocol
     public static final int E_BAD_REQUEST = 6;
     public static final int E_ADDRESS_SPACE_FULL = 7;
     public static final int E_NOT_REGISTERED = 8;
+    public static final int E_FENCED = 9;
 
     /** A heap passed as a memfd. Other heap kinds are seal kinds ({@code RequestQueueDescriptor.SEAL_KIND_*}). */
     public static final int HEAP_KIND_MEMFD = 0;

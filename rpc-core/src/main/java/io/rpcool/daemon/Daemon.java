@@ -217,7 +217,7 @@ public final class Daemon implements AutoCloseable
             {
                 try
                 {
-                    daemon.cluster.start(daemon.conductor.remote::onMessage, daemon.conductor.remote::onHostFailed);
+                    daemon.cluster.start(daemon.conductor.remote::onMessage, daemon.conductor.remote::onHostFailed, daemon.conductor.fence);
                 }
                 catch (final RuntimeException e)
                 {

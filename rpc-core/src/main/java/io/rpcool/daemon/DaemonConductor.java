@@ -26,7 +26,8 @@ import io.rpcool.stat.CountersFile;
  * cycle. Its collaborators each hold one role: the {@link ClientCommandAdapter} decodes what
  * processes send, the {@link ClientProxy} encodes what they receive, the {@link HeapMapper} makes
  * heap memory, the {@link LeaseKeeper} expires process leases, {@link RemotePeers} speaks with the
- * daemons of other hosts, the {@link LoadSampler} (its own agent) measures load, and
+ * daemons of other hosts, the {@link HostFence} stops the use of pool heaps while the host's
+ * cluster session is at risk, the {@link LoadSampler} (its own agent) measures load, and
  * {@link StatReport} describes it all.
  */
 final class DaemonConductor implements Agent
@@ -43,6 +44,8 @@ final class DaemonConductor implements Agent
     /** The cluster's control plane, or null on a single host. */
     final ClusterLink cluster;
     final RemotePeers remote;
+    /** Fencing of this host's pool heaps when its cluster session is at risk, or null on a single host. */
+    final HostFence fence;
     final DataHeapBroker dataHeaps = new DataHeapBroker(this);
     final ConnectionBroker connector = new ConnectionBroker(this);
     final Map<Long, ProcessRecord> processes = new LinkedHashMap<>();
@@ -75,6 +78,7 @@ final class DaemonConductor implements Agent
         this.leases = new LeaseKeeper(config.leaseTimeoutMs());
         this.cluster = cluster;
         this.remote = cluster == null ? null : new RemotePeers(this, cluster);
+        this.fence = cluster == null ? null : new HostFence(this);
         this.counters = counters;
         this.wake = wake;
     }
@@ -106,6 +110,10 @@ final class DaemonConductor implements Agent
             work++;
         }
         work += answers.expire(now);
+        if (fence != null)
+        {
+            work += fence.check(now);
+        }
         if (!deferred.isEmpty())
         {
             work += runDeferred(now);

@@ -29,6 +29,8 @@ final class DaemonCounters implements AutoCloseable
     final AtomicCounter quotaRefusals;
     final AtomicCounter malformedMessages;
     final AtomicCounter errors;
+    final AtomicCounter hostFences;
+    final AtomicCounter fencedProcessesKilled;
 
     DaemonCounters(final Path directory)
     {
@@ -43,6 +45,8 @@ final class DaemonCounters implements AutoCloseable
         this.quotaRefusals = file.newCounter("quota refusals");
         this.malformedMessages = file.newCounter("malformed control messages");
         this.errors = file.newCounter("errors");
+        this.hostFences = file.newCounter("host fences (cluster session at risk)");
+        this.fencedProcessesKilled = file.newCounter("processes killed still mapping fenced heaps");
         this.bean = CountersBean.register(file, "Daemon", "daemon");
     }
 

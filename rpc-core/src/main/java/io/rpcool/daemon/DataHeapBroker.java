@@ -128,6 +128,11 @@ final class DataHeapBroker
             conductor.proxy.error(process, requestId, E_BAD_REQUEST, "no heap " + heapId + " of this process");
             return;
         }
+        if (heap.fenced)
+        {
+            conductor.proxy.error(process, requestId, E_FENCED, "heap " + heapId + " was fenced: " + conductor.fence.refusal());
+            return;
+        }
         final List<ProcessRecord> others = new ArrayList<>();
         final List<ProcessRecord> parties = parties(heap.scope, heap.ownerId);
         if (parties != null)
@@ -183,6 +188,11 @@ final class DataHeapBroker
     void onMapHeap(final ProcessRecord process, final long requestId, final long heapId)
     {
         final HeapRecord heap = conductor.heaps.get(heapId);
+        if (heap != null && heap.fenced)
+        {
+            conductor.proxy.error(process, requestId, E_FENCED, "heap " + heapId + " was fenced: " + conductor.fence.refusal());
+            return;
+        }
         final List<ProcessRecord> parties = heap == null ? null : parties(heap.scope, heap.ownerId);
         if (parties == null || !parties.contains(process))
         {

@@ -26,6 +26,8 @@ final class HeapRecord
     boolean pooled;
     /** Process whose lease the control plane took when this host created or opened the heap; 0 if none. */
     int initialLeasePid;
+    /** A pool heap of a fence ({@link HostFence}): mapped by nobody new, unmapped by its mappers, never taken back. */
+    boolean fenced;
 
     HeapRecord(final long id, final long address, final long length, final int fd, final int kind, final long sourceId)
     {

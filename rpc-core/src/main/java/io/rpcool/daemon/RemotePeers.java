@@ -48,6 +48,22 @@ final class RemotePeers
         }
     }
 
+    /** The error code a process gets for a control-plane failure: its own for a fence, a full pool, a taken name. */
+    static int code(final RuntimeException failure, final int otherwise)
+    {
+        if (failure instanceof ControlPlaneException)
+        {
+            switch (((ControlPlaneException)failure).reason())
+            {
+                case ControlPlaneException.FENCED: return E_FENCED;
+                case ControlPlaneException.POOL_FULL: return E_ADDRESS_SPACE_FULL;
+                case ControlPlaneException.CHANNEL_EXISTS: return E_CHANNEL_EXISTS;
+                default: break;
+            }
+        }
+        return otherwise;
+    }
+
     // ---------------------------------------------------------------------------- channels, heaps
 
     /** Publish a channel opened here; {@code then} gets null or the refusal. */
@@ -59,9 +75,7 @@ final class RemotePeers
         {
             cluster.control().publishChannel(entry);
             return Boolean.TRUE;
-        }, (ok, failure) -> then.accept(failure == null ? null : new Refusal(
-            failure instanceof ControlPlaneException && ((ControlPlaneException)failure).reason() == ControlPlaneException.CHANNEL_EXISTS ?
-            E_CHANNEL_EXISTS : E_PEER_UNAVAILABLE, failure.getMessage())));
+        }, (ok, failure) -> then.accept(failure == null ? null : new Refusal(code(failure, E_PEER_UNAVAILABLE), failure.getMessage())));
     }
 
     void withdraw(final String name)
@@ -78,25 +92,34 @@ final class RemotePeers
 
     /**
      * A new heap in the cluster's pool for {@code creator}, registered with the conductor; on
-     * failure the process gets the error and {@code then} does not run.
+     * failure (or while the host is fenced) the process gets the error and {@code then} does not run.
      */
     void createHeap(final ProcessRecord creator, final long requestId, final long length, final String purpose,
         final Consumer<HeapRecord> then)
     {
+        if (conductor.fence.isFenced())
+        {
+            conductor.proxy.error(creator, requestId, E_FENCED, conductor.fence.refusal());
+            return;
+        }
+        final long epoch = conductor.fence.epoch();
         cluster.call(() -> cluster.control().createHeap(length, creator.pid, purpose), (ph, failure) ->
         {
             if (failure != null)
             {
-                conductor.proxy.error(creator, requestId, failure instanceof ControlPlaneException &&
-                    ((ControlPlaneException)failure).reason() == ControlPlaneException.POOL_FULL ?
-                    E_ADDRESS_SPACE_FULL : E_PEER_UNAVAILABLE,
+                conductor.proxy.error(creator, requestId, code(failure, E_PEER_UNAVAILABLE),
                     "cannot create a heap in the cluster's pool: " + failure.getMessage());
                 return;
             }
-            if (creator.gone)
+            if (creator.gone || epoch != conductor.fence.epoch())
             {
+                // Created before a fence came: never handed out (its lease may be of a session about to expire).
                 io.rpcool.nativeio.SharedMemory.close(ph.fd());
                 releaseLease(ph.address(), creator.pid);
+                if (!creator.gone)
+                {
+                    conductor.proxy.error(creator, requestId, E_FENCED, conductor.fence.refusal());
+                }
                 return;
             }
             final HeapRecord heap = conductor.heapMapper.pooled(conductor.nextId(), ph, creator.pid);
@@ -284,19 +307,29 @@ final class RemotePeers
                 "%d bytes (%d in use)", length, channel.owner.pid, conductor.config.quotaBytes(), channel.owner.quotaUsed);
             code = E_QUOTA_EXCEEDED;
         }
+        else if (conductor.fence.isFenced())
+        {
+            problem = conductor.fence.refusal();
+            code = E_PEER_UNAVAILABLE;
+        }
         if (problem != null)
         {
             cluster.send(fromHost, PeerMessages.connectAnswer(fromConn, problem, 0, 0, code));
             return;
         }
         final ProcessRecord owner = channel.owner;
+        final long epoch = conductor.fence.epoch();
         cluster.call(() -> cluster.control().openHeap(address, length, owner.pid), (ph, failure) ->
         {
-            if (failure != null)
+            if (failure == null && epoch != conductor.fence.epoch())
             {
-                cluster.send(fromHost, PeerMessages.connectAnswer(fromConn,
-                    "cannot open the connection heap: " + failure.getMessage(), 0, 0,
-                    E_PEER_UNAVAILABLE));
+                io.rpcool.nativeio.SharedMemory.close(ph.fd());
+                releaseLease(ph.address(), owner.pid);
+            }
+            if (failure != null || epoch != conductor.fence.epoch())
+            {
+                cluster.send(fromHost, PeerMessages.connectAnswer(fromConn, "cannot open the connection heap: " +
+                    (failure != null ? failure.getMessage() : conductor.fence.refusal()), 0, 0, E_PEER_UNAVAILABLE));
                 return;
             }
             accept(fromHost, fromConn, name, owner, clientPid, ph);
@@ -363,8 +396,22 @@ final class RemotePeers
                 length, local.pid, conductor.config.quotaBytes(), local.quotaUsed)));
             return;
         }
+        if (conductor.fence.isFenced())
+        {
+            cluster.send(fromHost, PeerMessages.heapAnswer(answerKey, conductor.fence.refusal()));
+            return;
+        }
+        final long epoch = conductor.fence.epoch();
         cluster.call(() -> cluster.control().openHeap(address, length, local.pid), (ph, failure) ->
         {
+            if (failure == null && (epoch != conductor.fence.epoch() || conductor.connections.get(connId) != conn))
+            {
+                io.rpcool.nativeio.SharedMemory.close(ph.fd());
+                releaseLease(ph.address(), local.pid);
+                cluster.send(fromHost, PeerMessages.heapAnswer(answerKey, epoch != conductor.fence.epoch() ?
+                    conductor.fence.refusal() : "connection " + connId + " is gone"));
+                return;
+            }
             if (failure != null)
             {
                 cluster.send(fromHost, PeerMessages.heapAnswer(answerKey, "cannot open the heap: " + failure.getMessage()));

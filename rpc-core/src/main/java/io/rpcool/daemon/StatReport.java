@@ -31,8 +31,8 @@ final class StatReport
             "expire after " + config.leaseTimeoutMs() + " ms without renewal" : "off"));
         sb.append(String.format("allowed users: %s%n", config.allowedUidsDescription()));
         sb.append(c.cluster == null ? String.format("cluster: none (single host)%n") :
-            String.format("cluster: host %s, orchestrator %s, pool %s%n", c.cluster.hostId(), config.orchestrator(),
-            config.poolDirectory()));
+            String.format("cluster: host %s, orchestrator %s, pool %s, %s%n", c.cluster.hostId(), config.orchestrator(),
+            config.poolDirectory(), c.fence.describe()));
         sb.append(String.format("  %s%n", c.heapMapper.describeSeal()));
         sb.append(String.format("processes (%d), quota %d bytes each:%n", c.processes.size(), config.quotaBytes()));
         for (final ProcessRecord p : c.processes.values())
@@ -63,8 +63,8 @@ final class StatReport
                 pids.add(p.pid);
             }
             sb.append(String.format("  id %-4d address 0x%x size %d (%s, %s) mapped by pids %s%n", h.id, h.address, h.length,
-                h.describeOwner(), h.pooled ? "pool" : h.sourceId != 0 ? c.heapMapper.sealBackendName() + " heap " + h.sourceId : "memfd",
-                pids));
+                h.describeOwner(), h.fenced ? "pool, fenced" : h.pooled ? "pool" :
+                h.sourceId != 0 ? c.heapMapper.sealBackendName() + " heap " + h.sourceId : "memfd", pids));
         }
         sb.append(CountersReport.of(config.directory()));
         return sb.toString();
