@@ -17,7 +17,6 @@ import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import io.rpcool.daemon.DaemonClient;
 import io.rpcool.layout.ConnectionDescriptor;
 import io.rpcool.nativeio.Native;
-import io.rpcool.nativeio.SharedMemory;
 import io.rpcool.seal.HeapSeals;
 
 /**
@@ -43,7 +42,7 @@ final class ClientConductor implements Agent
     private final Map<Long, ShmConnection> connections = new ConcurrentHashMap<>();
     private final Map<Long, ShmServerEnd> serverEnds = new ConcurrentHashMap<>();
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
-    private final List<ClosingEnd> closing = new ArrayList<>();
+    private final ServerEndCloser closer;
     private final AgentRunner runner;
     private final Callbacks callbacks;
     private volatile long leaseRenewNs;
@@ -67,6 +66,7 @@ final class ClientConductor implements Agent
         this.daemon = daemon;
         this.counters = counters;
         this.heaps = heaps;
+        this.closer = new ServerEndCloser(rpcool, daemon, counters, heaps);
         this.peerCheckIntervalNs = TimeUnit.MILLISECONDS.toNanos(Math.max(1, rpcool.context().peerCheckIntervalMs()));
         this.runner = new AgentRunner(new SocketIdle(), t -> counters.onError("conductor", t), null, this);
         this.reattacher = new DaemonReattacher(rpcool, daemon, counters);
@@ -139,10 +139,7 @@ final class ClientConductor implements Agent
             nextLeaseRenewalNs = now + leaseRenewNs;
             renewLease();
         }
-        if (!closing.isEmpty())
-        {
-            work += finishClosing();
-        }
+        work += closer.finish();
         if (now - nextCountersNs >= 0)
         {
             nextCountersNs = now + COUNTERS_INTERVAL_NS;
@@ -500,13 +497,10 @@ final class ClientConductor implements Agent
      */
     void closeServerEnd(final ShmServerEnd end, final boolean notifyPeer)
     {
-        if (serverEnds.remove(end.connectionId) == null)
+        if (serverEnds.remove(end.connectionId) != null)
         {
-            return;
+            closer.later(end, notifyPeer);
         }
-        final long[] rounds = end.channel.detachEnd(end);
-        closing.add(new ClosingEnd(end, rounds, rpcool.waitControl().pollerScans(), notifyPeer,
-            System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
     }
 
     /**
@@ -514,72 +508,10 @@ final class ClientConductor implements Agent
      */
     void closeServerEndNow(final ShmServerEnd end, final boolean notifyPeer)
     {
-        if (serverEnds.remove(end.connectionId) == null)
+        if (serverEnds.remove(end.connectionId) != null)
         {
-            return;
+            closer.now(end, notifyPeer);
         }
-        if (!end.channel.removeEnd(end))
-        {
-            counters.onError("closing connection " + end.connectionId, new IllegalStateException(
-                "a handler thread did not finish its round within 10 s; the heap stays mapped"));
-            return;
-        }
-        unmapServerEnd(end, notifyPeer);
-    }
-
-    private int finishClosing()
-    {
-        int done = 0;
-        final long now = System.nanoTime();
-        for (int i = closing.size() - 1; i >= 0; i--)
-        {
-            final ClosingEnd c = closing.get(i);
-            final boolean quiet = c.end.channel.isPast(c.rounds) && rpcool.waitControl().isPollerPast(c.pollerScans);
-            if (quiet || now - c.deadlineNs > 0)
-            {
-                closing.remove(i);
-                done++;
-                if (quiet)
-                {
-                    unmapServerEnd(c.end, c.notifyPeer);
-                }
-                else
-                {
-                    counters.onError("closing connection " + c.end.connectionId, new IllegalStateException(
-                        "a handler thread did not finish its round within 10 s; the heap stays mapped"));
-                }
-            }
-        }
-        return done;
-    }
-
-    private void unmapServerEnd(final ShmServerEnd end, final boolean notifyPeer)
-    {
-        end.closeSeals();
-        end.heap.wrap(0, 0);
-        MappedHeaps.unmap(end.address);
-        heaps.release(HeapOwner.connection(end.connectionId));
-        SharedMemory.close(end.clientPidfd);
-        if (!daemon.isClosed())
-        {
-            try
-            {
-                if (notifyPeer)
-                {
-                    daemon.requestOrTell(CLOSE_CONNECTION, m -> m.putLong(end.connectionId));
-                }
-                daemon.requestOrTell(DETACH, m -> m.putLong(end.heapId));
-            }
-            catch (final RuntimeException e)
-            {
-                // The daemon reclaims the heap when this process exits.
-            }
-        }
-    }
-
-    /** A server end on its way out: waiting for every handler thread to finish the round that may read it. */
-    private record ClosingEnd(ShmServerEnd end, long[] rounds, long pollerScans, boolean notifyPeer, long deadlineNs)
-    {
     }
 
     // ---------------------------------------------------------------------------- counters, callbacks
@@ -621,13 +553,6 @@ final class ClientConductor implements Agent
         callbacks.close();
         // Nobody reads the daemon's socket any more: what is left is told, not asked.
         daemon.driver(Thread.currentThread());
-        for (final ClosingEnd c : closing)
-        {
-            if (c.end.channel.isPast(c.rounds))
-            {
-                unmapServerEnd(c.end, false);
-            }
-        }
-        closing.clear();
+        closer.closeAll();
     }
 }

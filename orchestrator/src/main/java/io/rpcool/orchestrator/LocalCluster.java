@@ -12,6 +12,7 @@ import java.nio.file.Path;
  */
 public final class LocalCluster implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger(LocalCluster.class.getName());
     private final Path pool;
     private final boolean mounted;
     private EmbeddedZooKeeper zk;
@@ -103,7 +104,7 @@ public final class LocalCluster implements AutoCloseable
             }
             catch (final IOException e)
             {
-                System.err.println("rpcool: cannot unmount " + pool + ": " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "cannot unmount {0}: {1}", pool, e.getMessage());
             }
             catch (final InterruptedException e)
             {

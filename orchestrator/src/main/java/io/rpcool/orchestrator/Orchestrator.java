@@ -43,6 +43,7 @@ import org.apache.zookeeper.data.Stat;
  */
 public final class Orchestrator implements AutoCloseable
 {
+    private static final System.Logger LOG = System.getLogger(Orchestrator.class.getName());
     private final String id;
     private final Path pool;
     private final long reclaimDelayMs;
@@ -111,7 +112,7 @@ public final class Orchestrator implements AutoCloseable
                 (IllegalStateException)e : new IllegalStateException("cannot start the orchestrator: " + e, e);
         }
         collector = new AgentRunner(new SleepingMillisIdleStrategy(scanIntervalMs),
-            e -> System.err.println("rpcool orchestrator " + id + ": collection round failed: " + e), null, new OrphanCollector());
+            e -> LOG.log(System.Logger.Level.WARNING, "orchestrator " + id + ": collection round failed", e), null, new OrphanCollector());
         AgentRunner.startOnThread(collector, r ->
         {
             final Thread t = new Thread(r);
@@ -237,8 +238,8 @@ public final class Orchestrator implements AutoCloseable
             {
                 reclaimed++;
                 emptySinceMs.remove(h);
-                System.err.printf("rpcool orchestrator %s: reclaimed heap 0x%x (%d bytes): no lease for %d ms%n",
-                    id, ClusterPaths.heapAddress(h), ClusterPaths.heapLength(h), now - since);
+                LOG.log(System.Logger.Level.INFO, () -> String.format("orchestrator %s: reclaimed heap 0x%x (%d bytes): no lease for %d ms",
+                    id, ClusterPaths.heapAddress(h), ClusterPaths.heapLength(h), now - since));
             }
         }
         removeStrayFiles(live, now);
@@ -325,7 +326,7 @@ public final class Orchestrator implements AutoCloseable
                     if (now - Files.getLastModifiedTime(f).toMillis() > reclaimDelayMs + 10_000)
                     {
                         Files.deleteIfExists(f);
-                        System.err.println("rpcool orchestrator " + id + ": removed stray pool file " + f);
+                        LOG.log(System.Logger.Level.INFO, "orchestrator {0}: removed stray pool file {1}", id, f);
                     }
                 }
                 catch (final IOException e)

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,14 +12,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
-import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.curator.framework.imps.ProtectedUtils;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.retry.RetryNTimes;
@@ -35,7 +32,6 @@ import io.rpcool.control.ClusterSettings;
 import io.rpcool.control.ControlPlane;
 import io.rpcool.control.ControlPlaneException;
 import io.rpcool.control.PoolHeap;
-import io.rpcool.nativeio.SharedMemory;
 
 /**
  * The control plane of one host, kept in ZooKeeper through Curator ({@link ClusterPaths} draws
@@ -89,13 +85,14 @@ public final class ZkControlPlane implements ControlPlane
      */
     private final Map<String, byte[]> inDoubt = new ConcurrentHashMap<>();
     private final Semaphore wake = new Semaphore(0);
-    private final java.security.SecureRandom random = new java.security.SecureRandom();
     private volatile Listener listener;
     private volatile boolean running = true;
     private Thread watcherThread;
     private SessionGuard guard;
     /** Leases held, and what a fence stops or holds back. */
     private final ZkFence fence;
+    /** The heaps of the pool: addresses, files and leases. */
+    private final ZkHeaps heaps;
 
     /**
      * @param embedded something to close with this control plane (the in-process ZooKeeper and
@@ -129,6 +126,7 @@ public final class ZkControlPlane implements ControlPlane
         }
         this.client = builder.build();
         this.fence = new ZkFence(client, paths, settings, channels, heapNodes, () -> listener, this::deliver);
+        this.heaps = new ZkHeaps(client, paths, settings, hostId, fence, heapNodes, inDoubt, this::fail);
         client.getConnectionStateListenable().addListener((c, state) -> onConnectionState(state));
         client.start();
         try
@@ -263,264 +261,25 @@ public final class ZkControlPlane implements ControlPlane
     @Override
     public PoolHeap createHeap(final long length, final int holderPid, final String purpose)
     {
-        final long epoch = fence.checkNotFenced();
-        final long size = (length + 4095) & ~4095L;
-        for (int attempt = 0; attempt < 100; attempt++)
-        {
-            final long address;
-            final int version;
-            try
-            {
-                final Stat stat = new Stat();
-                client.getData().storingStatIn(stat).forPath(paths.alloc);
-                version = stat.getVersion();
-                address = firstFit(client.getChildren().forPath(paths.heaps), size);
-            }
-            catch (final Exception e)
-            {
-                throw fail("read the heap set", e);
-            }
-            if (address < 0)
-            {
-                throw new ControlPlaneException(ControlPlaneException.POOL_FULL, String.format(
-                    "no free range of %d bytes in the cluster's heap window [0x%x, 0x%x)", size, settings.windowBase(), settings.windowEnd()));
-            }
-            final String name = ClusterPaths.heapName(address, size, random.nextInt());
-            final Path file = settings.poolDirectory().resolve(ClusterPaths.poolFile(name));
-            final int fd;
-            try
-            {
-                fd = SharedMemory.openPoolFile(file.toString(), size, true);
-            }
-            catch (final RuntimeException e)
-            {
-                throw new ControlPlaneException(ControlPlaneException.FAILED, "cannot create a heap in the pool: " + e.getMessage(), e);
-            }
-            final String lease = ClusterPaths.leaseName(hostId, holderPid);
-            final String leasePath = paths.heaps + "/" + name + "/" + lease;
-            final byte[] leaseData = String.valueOf(size).getBytes(StandardCharsets.UTF_8);
-            boolean created;
-            try
-            {
-                final CuratorOp check = client.transactionOp().setData().withVersion(version).forPath(paths.alloc, name.getBytes());
-                final CuratorOp heap = client.transactionOp().create().withMode(CreateMode.PERSISTENT)
-                    .forPath(paths.heaps + "/" + name, (hostId + "\n" + System.currentTimeMillis() + "\n" + purpose).getBytes(StandardCharsets.UTF_8));
-                final CuratorOp first = client.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(leasePath, leaseData);
-                client.transaction().forOperations(check, heap, first);
-                created = true;
-            }
-            catch (final KeeperException.BadVersionException | KeeperException.NodeExistsException e)
-            {
-                // Another host changed the heap set between our read and our write, or this very
-                // transaction committed, its reply was lost with the connection and Curator's retry
-                // found the version it had bumped itself: only this attempt names the heap so.
-                try
-                {
-                    created = committedHeap(name, leasePath, leaseData);
-                }
-                catch (final Exception unknown)
-                {
-                    throw unknownOutcome(fd, file, leasePath, leaseData, unknown);
-                }
-                if (created)
-                {
-                    LOG.log(System.Logger.Level.INFO, "host {0}: heap {1} was created although the reply was lost with the connection",
-                        hostId, name);
-                }
-            }
-            catch (final Exception e)
-            {
-                throw unknownOutcome(fd, file, leasePath, leaseData, e);
-            }
-            if (created)
-            {
-                if (!fence.takeLease(epoch, address, name, lease))
-                {
-                    SharedMemory.close(fd);
-                    throw fence.fencedException();
-                }
-                return new PoolHeap(address, size, fd);
-            }
-            SharedMemory.close(fd);
-            deleteQuietly(file);
-        }
-        throw new ControlPlaneException(ControlPlaneException.FAILED, "could not allocate a heap address: too much contention");
-    }
-
-    /**
-     * Whether the heap node of a creation attempt exists, with the creator's lease (taken again if
-     * the session that took it was replaced meanwhile).
-     */
-    private boolean committedHeap(final String name, final String leasePath, final byte[] leaseData) throws Exception
-    {
-        if (client.checkExists().forPath(leasePath) != null)
-        {
-            return true;
-        }
-        if (client.checkExists().forPath(paths.heaps + "/" + name) == null)
-        {
-            return false;
-        }
-        try
-        {
-            client.create().withMode(CreateMode.EPHEMERAL).forPath(leasePath, leaseData);
-        }
-        catch (final KeeperException.NodeExistsException e)
-        {
-            // taken already
-        }
-        catch (final KeeperException.NoNodeException e)
-        {
-            return false;   // reclaimed meanwhile
-        }
-        return true;
-    }
-
-    /**
-     * A heap creation whose outcome is unknown: its transaction may have committed. The file goes (no
-     * process was given it; the orchestrator reclaims the heap, if it exists, once its lease is gone)
-     * and the lease is removed as soon as ZooKeeper answers again.
-     */
-    private ControlPlaneException unknownOutcome(final int fd, final Path file, final String leasePath, final byte[] leaseData,
-        final Exception e)
-    {
-        SharedMemory.close(fd);
-        deleteQuietly(file);
-        inDoubt.put(leasePath, leaseData);
-        return fail("create a heap", e);
-    }
-
-    private long firstFit(final List<String> heapNodes, final long size)
-    {
-        final TreeMap<Long, Long> used = new TreeMap<>();
-        for (final String n : heapNodes)
-        {
-            used.put(ClusterPaths.heapAddress(n), ClusterPaths.heapLength(n));
-        }
-        final long need = align(size);
-        long candidate = settings.windowBase();
-        for (final Map.Entry<Long, Long> e : used.entrySet())
-        {
-            if (e.getKey() - candidate >= need)
-            {
-                break;
-            }
-            candidate = Math.max(candidate, e.getKey() + align(e.getValue()));
-        }
-        return settings.windowEnd() - candidate >= need ? candidate : -1;
-    }
-
-    static long align(final long length)
-    {
-        return (length + ALIGNMENT - 1) & ~(ALIGNMENT - 1);
+        return heaps.create(length, holderPid, purpose);
     }
 
     @Override
     public PoolHeap openHeap(final long address, final long length, final int holderPid)
     {
-        final long epoch = fence.checkNotFenced();
-        final String name = findHeap(address, length);
-        final String lease = ClusterPaths.leaseName(hostId, holderPid);
-        try
-        {
-            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.heaps + "/" + name + "/" + lease, String.valueOf(length).getBytes());
-        }
-        catch (final KeeperException.NoNodeException e)
-        {
-            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP,
-                String.format("heap 0x%x (%d bytes) no longer exists in the cluster", address, length));
-        }
-        catch (final KeeperException.NodeExistsException e)
-        {
-            // this process holds a lease already
-        }
-        catch (final Exception e)
-        {
-            throw fail("take a lease", e);
-        }
-        if (!fence.takeLease(epoch, address, name, lease))
-        {
-            throw fence.fencedException();
-        }
-        try
-        {
-            return new PoolHeap(address, length,
-                SharedMemory.openPoolFile(settings.poolDirectory().resolve(ClusterPaths.poolFile(name)).toString(), length, false));
-        }
-        catch (final RuntimeException e)
-        {
-            releaseLease(address, holderPid);
-            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format(
-                "heap 0x%x is not in the pool directory %s of this host: %s", address, settings.poolDirectory(), e.getMessage()));
-        }
-    }
-
-    private String findHeap(final long address, final long length)
-    {
-        final String cached = heapNodes.get(address);
-        final String prefix = ClusterPaths.heapPrefix(address, length);
-        if (cached != null && cached.startsWith(prefix))
-        {
-            return cached;
-        }
-        try
-        {
-            for (final String n : client.getChildren().forPath(paths.heaps))
-            {
-                if (n.startsWith(prefix))
-                {
-                    return n;
-                }
-            }
-        }
-        catch (final Exception e)
-        {
-            throw fail("look up a heap", e);
-        }
-        throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP,
-            String.format("heap 0x%x (%d bytes) no longer exists in the cluster", address, length));
+        return heaps.open(address, length, holderPid);
     }
 
     @Override
     public void acquireLease(final long address, final int holderPid)
     {
-        final String name = heapNodes.get(address);
-        if (name == null)
-        {
-            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x is not open on this host", address));
-        }
-        final long epoch = fence.checkNotFenced();
-        final String lease = ClusterPaths.leaseName(hostId, holderPid);
-        try
-        {
-            client.create().withMode(CreateMode.EPHEMERAL).forPath(paths.heaps + "/" + name + "/" + lease, new byte[0]);
-        }
-        catch (final KeeperException.NodeExistsException e)
-        {
-            // held already
-        }
-        catch (final KeeperException.NoNodeException e)
-        {
-            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x no longer exists", address));
-        }
-        catch (final Exception e)
-        {
-            throw fail("take a lease", e);
-        }
-        if (!fence.takeLease(epoch, address, name, lease))
-        {
-            throw fence.fencedException();
-        }
+        heaps.acquireLease(address, holderPid);
     }
 
     @Override
     public void releaseLease(final long address, final int holderPid)
     {
-        final String name = heapNodes.get(address);
-        if (name != null)
-        {
-            fence.releaseLease(address, name, ClusterPaths.leaseName(hostId, holderPid));
-        }
+        heaps.releaseLease(address, holderPid);
     }
 
     // ---------------------------------------------------------------------------------- channels
@@ -548,7 +307,8 @@ public final class ZkControlPlane implements ControlPlane
                 return;
             }
             final ChannelEntry existing = findChannel(entry.name());
-            throw new ControlPlaneException(ControlPlaneException.CHANNEL_EXISTS, "channel " + entry.name() + " is already open in the cluster" +
+            throw new ControlPlaneException(ControlPlaneException.CHANNEL_EXISTS,
+                "channel " + entry.name() + " is already open in the cluster" +
                 (existing == null ? "" : " (on host " + existing.hostId() + ", by process " + existing.serverPid() + ")"));
         }
         catch (final Exception e)
@@ -806,20 +566,8 @@ public final class ZkControlPlane implements ControlPlane
             }
             catch (final Exception e)
             {
-                System.err.println("rpcool cluster: closing the embedded orchestrator: " + e);
+                LOG.log(System.Logger.Level.WARNING, "closing the embedded orchestrator", e);
             }
-        }
-    }
-
-    private static void deleteQuietly(final Path file)
-    {
-        try
-        {
-            Files.deleteIfExists(file);
-        }
-        catch (final IOException e)
-        {
-            // the orchestrator removes stray files
         }
     }
 

@@ -44,6 +44,18 @@ public final class FenceClientMain
     {
     }
 
+    /** A failed connect's code: the daemon's, or the call's status. */
+    private static Object code(final RuntimeException e)
+    {
+        return e instanceof DaemonException ? ((DaemonException)e).code() : ((RpcException)e).status();
+    }
+
+    /** A failed call's status, or the daemon's code prefixed DAEMON_. */
+    private static String status(final RuntimeException e)
+    {
+        return e instanceof RpcException ? ((RpcException)e).status().toString() : "DAEMON_" + ((DaemonException)e).code();
+    }
+
     static synchronized void say(final String line)
     {
         System.out.println(line);
@@ -129,8 +141,7 @@ public final class FenceClientMain
                         if (!refusedSinceFailure)
                         {
                             refusedSinceFailure = true;
-                            say("CONNECT_FAILED " + System.currentTimeMillis() + " " +
-                                (e instanceof DaemonException ? ((DaemonException)e).code() : ((RpcException)e).status()) + " " + e.getMessage());
+                            say("CONNECT_FAILED " + System.currentTimeMillis() + " " + code(e) + " " + e.getMessage());
                         }
                         Thread.sleep(100);
                         continue;
@@ -163,8 +174,7 @@ public final class FenceClientMain
             catch (final RpcException | DaemonException e)
             {
                 count(false);
-                say("FAILED " + System.currentTimeMillis() + " " +
-                    (e instanceof RpcException ? ((RpcException)e).status() : "DAEMON_" + ((DaemonException)e).code()) + " " + e.getMessage());
+                say("FAILED " + System.currentTimeMillis() + " " + status(e) + " " + e.getMessage());
                 conn.close();
                 conn = null;
             }

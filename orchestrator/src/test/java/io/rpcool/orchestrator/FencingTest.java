@@ -60,7 +60,8 @@ class FencingTest
             for (final String host : List.of("hostA", "hostB", "hostC"))
             {
                 daemons.put(host, cluster.track(TestCluster.hostJvm("daemon-" + host, cluster.namespace(host), ClusterHostMain.class,
-                    List.of(LOG_FORMAT, "-Drpcool.fence.marginMs=" + FENCE_MARGIN_MS), cluster.dir(host).toString(), host, cluster.zkSpec(), cluster.pool.toString(), String.valueOf(LEASE_MS),
+                    List.of(LOG_FORMAT, "-Drpcool.fence.marginMs=" + FENCE_MARGIN_MS), cluster.dir(host).toString(), host,
+                    cluster.zkSpec(), cluster.pool.toString(), String.valueOf(LEASE_MS),
                     String.valueOf(ClusterTest.BIG_QUOTA))));
             }
             for (final ChildJvm d : daemons.values())

@@ -94,7 +94,8 @@ class SessionFenceTest
             @Override
             public void onFenced(final String reason, final long sessionMayExpireAtNs)
             {
-                events.add("FENCED " + TimeUnit.NANOSECONDS.toMillis(sessionMayExpireAtNs - System.nanoTime()) + " ms before expiry: " + reason);
+                events.add("FENCED " + TimeUnit.NANOSECONDS.toMillis(sessionMayExpireAtNs - System.nanoTime()) +
+                    " ms before expiry: " + reason);
             }
 
             @Override

@@ -50,7 +50,8 @@ public enum Setting
     RECLAIM_DELAY_MS("rpcool.orchestrator.reclaimDelayMs", null, "2000",
         "orchestrator: a heap with no lease this long is reclaimed (ms, at least 200)"),
     FENCE_MARGIN_MS("rpcool.fence.marginMs", null, "0",
-        "daemon: a host that heard nothing from ZooKeeper fences itself this long before its session may expire (ms); 0: a quarter of the session timeout"),
+        "daemon: a host that heard nothing from ZooKeeper fences itself this long before its session may expire (ms); " +
+            "0: a quarter of the session timeout"),
     SANDBOX_SCRATCH_SIZE("rpcool.sandbox.scratchSize", null, "1048576", "scratch memory of each sandbox (bytes)"),
     SANDBOX_PROVIDER("rpcool.sandbox.provider", null, "", "sandbox provider to insist on (bounded-views, mpk); empty: the best available"),
     SANDBOX_MPK("rpcool.sandbox.mpk", null, "true", "use memory protection keys for sandboxes where the CPU has them");

@@ -89,7 +89,7 @@ public interface ControlPlane extends AutoCloseable
          *
          * @param reason why, for the processes' errors.
          */
-        default void onFenced(String reason, long sessionMayExpireAtNs)
+        default void onFenced(final String reason, final long sessionMayExpireAtNs)
         {
         }
 
@@ -98,7 +98,7 @@ public interface ControlPlane extends AutoCloseable
          * never lapsed), or with a new one, under which it holds its host node and channels again but
          * no lease: the heaps it had fenced are not taken back.
          */
-        default void onRejoined(boolean newSession)
+        default void onRejoined(final boolean newSession)
         {
         }
     }

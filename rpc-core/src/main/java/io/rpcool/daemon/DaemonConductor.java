@@ -547,19 +547,15 @@ final class DaemonConductor implements Agent
         for (int i = deferred.size() - 1; i >= 0; i--)
         {
             final Deferred d = deferred.get(i);
-            if (d.process.quotaUsed + d.length <= config.quotaBytes() || d.process.releasing.isEmpty() ||
-                d.process.gone || now - d.deadlineNs > 0)
+            if (d.process().quotaUsed + d.length() <= config.quotaBytes() || d.process().releasing.isEmpty() ||
+                d.process().gone || now - d.deadlineNs() > 0)
             {
                 deferred.remove(i);
-                d.retry.run();
+                d.retry().run();
                 ran++;
             }
         }
         return ran;
-    }
-
-    private record Deferred(ProcessRecord process, long length, long deadlineNs, Runnable retry)
-    {
     }
 
     // -------------------------------------------------------------------------------------- load

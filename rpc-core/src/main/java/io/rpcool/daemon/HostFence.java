@@ -86,7 +86,8 @@ final class HostFence
             }
             conductor.connections.remove(conn.id);
             ended++;
-            final ProcessRecord remoteEnd = !conn.client.isLocal() ? conn.client : !conn.channel.owner.isLocal() ? conn.channel.owner : null;
+            final ProcessRecord remoteEnd = !conn.client.isLocal() ? conn.client
+                : !conn.channel.owner.isLocal() ? conn.channel.owner : null;
             if (remoteEnd != null)
             {
                 conductor.remote.peerGone(remoteEnd.host, conn, conn.other(remoteEnd).pid, message);
