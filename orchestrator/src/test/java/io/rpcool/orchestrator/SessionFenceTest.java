@@ -9,8 +9,6 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -20,12 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import io.rpcool.TestDirs;
 import io.rpcool.control.ChannelEntry;
 import io.rpcool.control.ClusterSettings;
 import io.rpcool.control.ControlPlane;
@@ -39,34 +34,11 @@ import io.rpcool.nativeio.SharedMemory;
  * one's nodes still exist (the host waits them out and takes no lease back).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class SessionFenceTest
+class SessionFenceTest extends EmbeddedZkTestBase
 {
-    private Path base;
-    private Path pool;
-    private EmbeddedZooKeeper zk;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception
+    SessionFenceTest()
     {
-        base = TestDirs.fresh("zk-fence");
-        pool = Files.createDirectories(base.resolve("pool"));
-        zk = new EmbeddedZooKeeper("127.0.0.1", 0, base.resolve("zk"), 100, 10_000);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception
-    {
-        Collections.reverse(closeables);
-        for (final AutoCloseable c : closeables)
-        {
-            c.close();
-        }
-        zk.close();
-        try (var files = Files.walk(base))
-        {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        super("zk-fence");
     }
 
     /**

@@ -2,10 +2,7 @@ package io.rpcool.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -13,12 +10,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import io.rpcool.TestDirs;
 import io.rpcool.control.ChannelEntry;
 import io.rpcool.control.ClusterSettings;
 import io.rpcool.control.ControlPlane;
@@ -33,34 +27,11 @@ import io.rpcool.nativeio.SharedMemory;
  * daemon reports.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class ZkControlPlaneTest
+class ZkControlPlaneTest extends EmbeddedZkTestBase
 {
-    private Path base;
-    private Path pool;
-    private EmbeddedZooKeeper zk;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception
+    ZkControlPlaneTest()
     {
-        base = TestDirs.fresh("zk-cp");
-        pool = Files.createDirectories(base.resolve("pool"));
-        zk = new EmbeddedZooKeeper("127.0.0.1", 0, base.resolve("zk"), 100, 10_000);
-    }
-
-    @AfterEach
-    void tearDown() throws Exception
-    {
-        Collections.reverse(closeables);
-        for (final AutoCloseable c : closeables)
-        {
-            c.close();
-        }
-        zk.close();
-        try (var files = Files.walk(base))
-        {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        super("zk-cp");
     }
 
     private ZkControlPlane host(final String id)

@@ -1,13 +1,9 @@
 package io.rpcool.daemon;
 
+import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 
 import io.rpcool.idle.IdleLevels;
@@ -19,13 +15,23 @@ import io.rpcool.idle.IdleLevels;
  * make every busy-polling pair look overloaded and stop spinning. An agent of its own (reading
  * {@code /proc} takes a while): it samples once per duty cycle, its idle strategy sleeps the sample
  * period, and it hands each sample to the conductor, which decides the idle level.
+ *
+ * <p>It reads only the start of each file into one reused buffer and parses the numbers in place:
+ * {@code /proc/stat} runs to tens of kilobytes on a busy host (the interrupt counters), and a
+ * sampler that read it whole made garbage at hundreds of kilobytes a second.
  */
 final class LoadSampler implements Agent
 {
+    private static final long MISSING = -1;
+
     private final DaemonConductor conductor;
+    private final byte[] buffer = new byte[1024];
     private long lastTotal = -1;
     private long lastBusy;
-    private final Map<Integer, Long> lastProcessTicks = new HashMap<>();
+    private long cpuTotal;
+    private long cpuBusy;
+    private Long2LongHashMap lastProcessTicks = new Long2LongHashMap(MISSING);
+    private Long2LongHashMap processTicks = new Long2LongHashMap(MISSING);
 
     LoadSampler(final DaemonConductor conductor)
     {
@@ -35,13 +41,7 @@ final class LoadSampler implements Agent
     @Override
     public int doWork()
     {
-        final int[] pids = conductor.pids();
-        final List<Integer> list = new java.util.ArrayList<>(pids.length);
-        for (final int pid : pids)
-        {
-            list.add(pid);
-        }
-        final double load = sample(list);
+        final double load = sample(conductor.pids());
         if (load >= 0)
         {
             conductor.submit(() -> conductor.onLoad(load));
@@ -59,37 +59,35 @@ final class LoadSampler implements Agent
      * @return the fraction of CPU time in the last window used by other work, in [0, 1], or -1 on
      * the first call (no window yet) or when {@code /proc} cannot be read.
      */
-    double sample(final Collection<Integer> rpcoolPids)
+    double sample(final int[] rpcoolPids)
     {
-        final long[] cpu = readCpuLine();
-        if (cpu == null)
+        if (!readCpuLine())
         {
             return -1;
         }
-        final long total = cpu[0];
-        final long busy = cpu[1];
         long ownDelta = 0;
-        final Map<Integer, Long> now = new HashMap<>();
+        processTicks.clear();
         for (final int pid : rpcoolPids)
         {
             final long ticks = processTicks(pid);
             if (ticks >= 0)
             {
-                now.put(pid, ticks);
-                final Long before = lastProcessTicks.get(pid);
-                if (before != null)
+                processTicks.put(pid, ticks);
+                final long before = lastProcessTicks.get(pid);
+                if (before != MISSING)
                 {
                     ownDelta += ticks - before;
                 }
             }
         }
-        lastProcessTicks.clear();
-        lastProcessTicks.putAll(now);
+        final Long2LongHashMap swap = lastProcessTicks;
+        lastProcessTicks = processTicks;
+        processTicks = swap;
         final boolean first = lastTotal < 0;
-        final long totalDelta = total - lastTotal;
-        final long busyDelta = busy - lastBusy;
-        lastTotal = total;
-        lastBusy = busy;
+        final long totalDelta = cpuTotal - lastTotal;
+        final long busyDelta = cpuBusy - lastBusy;
+        lastTotal = cpuTotal;
+        lastBusy = cpuBusy;
         if (first || totalDelta <= 0)
         {
             return -1;
@@ -106,37 +104,115 @@ final class LoadSampler implements Agent
         return load < sleepBelow ? IdleLevels.SLEEP : IdleLevels.HAND_OFF;
     }
 
-    private static long[] readCpuLine()
+    /** The first line of /proc/stat, "cpu user nice system idle iowait irq softirq steal ...". */
+    private boolean readCpuLine()
     {
-        try
+        final int length = readStart("/proc/stat");
+        if (length < 4 || buffer[0] != 'c' || buffer[1] != 'p' || buffer[2] != 'u' || buffer[3] != ' ')
         {
-            final List<String> lines = Files.readAllLines(Path.of("/proc/stat"));
-            final String[] f = lines.get(0).trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i < f.length && i <= 8; i++)
+            return false;
+        }
+        long total = 0;
+        long idle = 0;
+        int at = 4;
+        for (int field = 1; field <= 8; field++)
+        {
+            at = skipSpaces(at, length);
+            final long value = parseLong(at, length);
+            if (value < 0)
             {
-                total += Long.parseLong(f[i]);
+                return false;
             }
-            final long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new long[] {total, total - idle};
+            total += value;
+            if (field == 4 || field == 5)
+            {
+                idle += value;
+            }
+            at = skipDigits(at, length);
         }
-        catch (final IOException | RuntimeException e)
-        {
-            return null;
-        }
+        cpuTotal = total;
+        cpuBusy = total - idle;
+        return true;
     }
 
-    private static long processTicks(final int pid)
+    /** utime + stime of {@code pid}: fields 14 and 15 of /proc/pid/stat, counted after the ")" of the name. */
+    long processTicks(final int pid)
     {
-        try
+        final int length = readStart("/proc/" + pid + "/stat");
+        int at = length - 1;
+        while (at >= 0 && buffer[at] != ')')
         {
-            final String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            final String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+            at--;
         }
-        catch (final IOException | RuntimeException e)
+        if (at < 0)
         {
             return -1;
         }
+        at += 2;
+        // After ") ": state is field 3; utime is field 14, eleven fields further.
+        for (int field = 3; field < 14 && at < length; field++)
+        {
+            while (at < length && buffer[at] != ' ')
+            {
+                at++;
+            }
+            at++;
+        }
+        final long utime = parseLong(at, length);
+        final long stime = parseLong(skipSpaces(skipDigits(at, length), length), length);
+        return utime < 0 || stime < 0 ? -1 : utime + stime;
+    }
+
+    private int readStart(final String path)
+    {
+        try (FileInputStream in = new FileInputStream(path))
+        {
+            int length = 0;
+            int n;
+            while (length < buffer.length && (n = in.read(buffer, length, buffer.length - length)) > 0)
+            {
+                length += n;
+            }
+            return length;
+        }
+        catch (final IOException e)
+        {
+            return 0;
+        }
+    }
+
+    private int skipSpaces(final int from, final int length)
+    {
+        int at = from;
+        while (at < length && buffer[at] == ' ')
+        {
+            at++;
+        }
+        return at;
+    }
+
+    private int skipDigits(final int from, final int length)
+    {
+        int at = from;
+        while (at < length && buffer[at] >= '0' && buffer[at] <= '9')
+        {
+            at++;
+        }
+        return at;
+    }
+
+    /** The decimal number at {@code at}, or -1 if none starts there. */
+    private long parseLong(final int at, final int length)
+    {
+        if (at >= length || buffer[at] < '0' || buffer[at] > '9')
+        {
+            return -1;
+        }
+        long value = 0;
+        for (int i = at; i < length && buffer[i] >= '0' && buffer[i] <= '9'; i++)
+        {
+            value = value * 10 + (buffer[i] - '0');
+        }
+        return value;
     }
 }

@@ -24,6 +24,36 @@ class DaemonUnitTest
     }
 
     @Test
+    void shouldReadProcessTicksAsProcSaysAndSampleLoadAsAFraction() throws Exception
+    {
+        final LoadSampler sampler = new LoadSampler(null);
+        final int pid = (int)ProcessHandle.current().pid();
+        final long before = ticksBySplitting(pid);
+        final long read = sampler.processTicks(pid);
+        final long after = ticksBySplitting(pid);
+        assertTrue(before <= read && read <= after, before + " <= " + read + " <= " + after);
+        assertEquals(-1, sampler.processTicks(Integer.MAX_VALUE), "no such process");
+
+        assertEquals(-1, sampler.sample(new int[] {pid}), "the first sample opens the window");
+        long spin = 0;
+        final long until = System.nanoTime() + 200_000_000L;
+        while (System.nanoTime() < until)
+        {
+            spin++;
+        }
+        final double load = sampler.sample(new int[] {pid});
+        assertTrue(load >= 0 && load <= 1, "load " + load + " after " + spin + " spins");
+    }
+
+    /** utime + stime the straightforward way, for comparison. */
+    private static long ticksBySplitting(final int pid) throws Exception
+    {
+        final String s = java.nio.file.Files.readString(Path.of("/proc/" + pid + "/stat"));
+        final String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    @Test
     void shouldHandOutAlignedNonOverlappingAddressesAndReuseFreedOnes()
     {
         final AddressSpace space = new AddressSpace(0x5000_0000_0000L, 0x5000_0100_0000L);
