@@ -107,6 +107,10 @@ final class ShmServerEnd
             case RequestQueue.CORRUPT_SEQUENCE:
                 onMalformed("corrupt sequence word", "entry " + entry.position() + " had a corrupt sequence word");
                 return 0;
+            case RequestQueue.HOLE_SKIPPED:
+                onMalformed("hole in the queue", "position " + entry.position() + " was claimed but not published within " +
+                    RequestQueue.HOLE_GRACE_NS / 1_000_000 + " ms; skipped");
+                return 1;
             default:
                 return 0;
         }

@@ -23,7 +23,7 @@ class CountersTest
     void shouldCountCallsAndFailuresAndShowThemInStatAndJmx() throws Exception
     {
         final Path dir = TestDirs.fresh("counters");
-        try (Rpcool rpc = Rpcool.launch(TestDirs.context(dir).callTimeoutMs(200)))
+        try (Rpcool rpc = Rpcool.launch(TestDirs.context(dir).callTimeoutMs(10_000)))
         {
             final Channel channel = rpc.openChannel("/counted");
             channel.register(1, call -> call.replyLength(0));

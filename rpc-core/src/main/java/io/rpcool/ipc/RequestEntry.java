@@ -5,7 +5,7 @@ import io.rpcool.layout.RequestQueueDescriptor;
 /**
  * What a consumer read from one request queue entry, copied into its private memory before it
  * claimed the entry: a producer may reuse the entry as soon as the head moves. One per consumer
- * thread; it also holds that consumer's view of a corrupt sequence word it is waiting out.
+ * thread; it also holds that consumer's view of a corrupt sequence word or a hole it is waiting out.
  */
 public final class RequestEntry
 {
@@ -23,6 +23,11 @@ public final class RequestEntry
     /** Position of a corrupt sequence this consumer is waiting on, or -1. */
     long corruptPosition = -1;
     long corruptSinceNs;
+    /** Position of a claimed, unpublished entry this consumer is waiting on, or -1. */
+    long holePosition = -1;
+    long holeSinceNs;
+    /** Empty polls so far: every {@link RequestQueue#HOLE_CHECK_INTERVAL}-th looks for a hole. */
+    int emptyPolls;
 
     /** Queue position the entry was published at. */
     public long position()

@@ -21,7 +21,13 @@ import org.agrona.UnsafeApi;
  * decide, so a request whose sequence alone was overwritten is still served;</li>
  * <li>with a single consumer the head lives in the consumer's private memory and is only published
  * to the shared word, so a stray store to the shared head cannot make the consumer skip or repeat
- * entries.</li>
+ * entries;</li>
+ * <li>a position that was claimed (the tail is past it) but stays unpublished for the hole grace
+ * (default {@link #HOLE_GRACE_NS}) is a hole: a stray store moved the tail, or its producer died
+ * between claim and publish. The consumer skips it, so one lost position cannot stop the queue for
+ * good; a producer that publishes after that grace loses only its own call (its caller's deadline
+ * ends it). Empty polls look at the tail only every {@link #HOLE_CHECK_INTERVAL} times, so an idle
+ * consumer does not pull the producers' tail line into its cache on every poll.</li>
  * </ul>
  * A producer sees a corrupted counter as a queue that cannot take a request ({@link #CORRUPT}),
  * never as room that is not there.
@@ -47,6 +53,8 @@ public final class RequestQueue
     public static final int MALFORMED = 3;
     /** {@link #poll}: a corrupt sequence word was found and repaired; nothing taken yet. */
     public static final int CORRUPT_SEQUENCE = 4;
+    /** {@link #poll}: a position claimed but never published was skipped; nothing taken. */
+    public static final int HOLE_SKIPPED = 5;
 
     /** Malformed: the check word does not match the fields. */
     public static final int BAD_CHECK = 1;
@@ -63,6 +71,10 @@ public final class RequestQueue
 
     /** How long a consumer waits for a producer that claimed a position whose sequence is corrupt. */
     public static final long PUBLISH_GRACE_NS = 1_000_000L;
+    /** How long a claimed position may stay unpublished before the consumer skips it. */
+    public static final long HOLE_GRACE_NS = 1_000_000_000L;
+    /** Empty polls between two looks at the tail for a hole (a power of two). */
+    public static final int HOLE_CHECK_INTERVAL = 1024;
 
     private final long base;
     private final int capacity;
@@ -73,6 +85,7 @@ public final class RequestQueue
     private final long headAddress;
     /** The only consumer moves the head without a CAS and never reads the shared head word. */
     private final boolean singleConsumer;
+    private final long holeGraceNs;
     private long privateHead;
     /** Consumer side: newest call generation taken per slot (single consumer). */
     private final long[] generations;
@@ -89,6 +102,16 @@ public final class RequestQueue
     public RequestQueue(
         final long queueAddress, final int capacity, final int slotCount, final int bufferSize, final boolean singleConsumer)
     {
+        this(queueAddress, capacity, slotCount, bufferSize, singleConsumer, HOLE_GRACE_NS);
+    }
+
+    /**
+     * @param holeGraceNs how long a claimed position may stay unpublished before a consumer skips it.
+     */
+    public RequestQueue(
+        final long queueAddress, final int capacity, final int slotCount, final int bufferSize, final boolean singleConsumer,
+        final long holeGraceNs)
+    {
         if (Integer.bitCount(capacity) != 1 || capacity < slotCount)
         {
             throw new IllegalArgumentException("queue capacity " + capacity + " must be a power of two of at least " + slotCount);
@@ -101,6 +124,7 @@ public final class RequestQueue
         this.headCacheAddress = queueAddress + HEAD_CACHE_OFFSET;
         this.headAddress = queueAddress + HEAD_COUNTER_OFFSET;
         this.singleConsumer = singleConsumer;
+        this.holeGraceNs = holeGraceNs;
         this.privateHead = UnsafeApi.getLongVolatile(null, headAddress);
         this.generations = singleConsumer ? new long[slotCount] : null;
         this.sharedGenerations = singleConsumer ? null : new AtomicLongArray(slotCount);
@@ -189,7 +213,8 @@ public final class RequestQueue
      * Take at most one entry: read it into {@code into}, validate it, claim it.
      *
      * @return {@link #EMPTY}, {@link #TAKEN}, {@link #MALFORMED} (claimed; see
-     * {@link RequestEntry#malformedReason()}), {@link #LOST_RACE} or {@link #CORRUPT_SEQUENCE}.
+     * {@link RequestEntry#malformedReason()}), {@link #LOST_RACE}, {@link #CORRUPT_SEQUENCE} or
+     * {@link #HOLE_SKIPPED} ({@link RequestEntry#position()} names the position skipped).
      */
     public int poll(final RequestEntry into)
     {
@@ -200,7 +225,7 @@ public final class RequestQueue
         {
             if (sequence == freeSequence(head, capacity))
             {
-                return EMPTY;
+                return (++into.emptyPolls & (HOLE_CHECK_INTERVAL - 1)) != 0 ? EMPTY : onFree(into, head, entry, sequence);
             }
             if (!singleConsumer && UnsafeApi.getLongVolatile(null, headAddress) != head)
             {
@@ -229,17 +254,25 @@ public final class RequestQueue
             return LOST_RACE;
         }
         into.corruptPosition = -1;
+        into.holePosition = -1;
         into.malformedReason = validate(into);
         return into.malformedReason == 0 ? TAKEN : MALFORMED;
     }
 
     /**
-     * True if an entry waits at the head (a read-only look for a parked consumer).
+     * True if an entry waits at the head, or a position was claimed and is not published yet (a
+     * read-only look for a parked consumer, which then polls and skips the position if it turns out
+     * to be a hole).
      */
     public boolean hasRequest()
     {
         final long head = singleConsumer ? privateHead : UnsafeApi.getLongVolatile(null, headAddress);
-        return UnsafeApi.getLongVolatile(null, base + entryOffset(capacity, head) + SEQUENCE_OFFSET) != freeSequence(head, capacity);
+        if (UnsafeApi.getLongVolatile(null, base + entryOffset(capacity, head) + SEQUENCE_OFFSET) != freeSequence(head, capacity))
+        {
+            return true;
+        }
+        final long claimed = UnsafeApi.getLongVolatile(null, tailAddress) - head;
+        return claimed > 0 && claimed <= capacity;
     }
 
     private int validate(final RequestEntry e)
@@ -298,6 +331,46 @@ public final class RequestQueue
                 return true;
             }
         }
+    }
+
+    /**
+     * The head's entry is free. If the tail is past it, a producer claimed it: normally it is
+     * publishing right now, but a position left unpublished for the hole grace is skipped.
+     */
+    private int onFree(final RequestEntry into, final long head, final long entry, final long sequence)
+    {
+        final long claimed = UnsafeApi.getLongVolatile(null, tailAddress) - head;
+        if (claimed <= 0 || claimed > capacity)
+        {
+            // Nothing claimed; or counters a producer sees as corrupt, and so stops using.
+            into.holePosition = -1;
+            return EMPTY;
+        }
+        final long now = System.nanoTime();
+        if (into.holePosition != head)
+        {
+            into.holePosition = head;
+            into.holeSinceNs = now;
+            return EMPTY;
+        }
+        if (now - into.holeSinceNs < holeGraceNs)
+        {
+            return EMPTY;
+        }
+        if (singleConsumer)
+        {
+            privateHead = head + 1;
+            UnsafeApi.putLongRelease(null, headAddress, head + 1);
+        }
+        else if (!UnsafeApi.compareAndSetLong(null, headAddress, head, head + 1))
+        {
+            return LOST_RACE;
+        }
+        // The entry is free for the next lap; a producer publishing late writes the same value.
+        UnsafeApi.compareAndSetLong(null, entry + SEQUENCE_OFFSET, sequence, freeSequence(head + capacity, capacity));
+        into.holePosition = -1;
+        into.position = head;
+        return HOLE_SKIPPED;
     }
 
     private int onCorruptSequence(final RequestEntry into, final long head, final long entry, final long sequence)

@@ -62,7 +62,10 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * (CAS {@code head -> head + 1}, or an ordered store when the channel has a single consumer). A
  * producer reuses the entry of position {@code p} only when {@code head > p - capacity}, so an
  * entry is never overwritten before a consumer has read it. A free entry of position {@code p}
- * holds the sequence {@code p + 1 - capacity} (the previous lap's publication).
+ * holds the sequence {@code p + 1 - capacity} (the previous lap's publication). A position the
+ * tail has passed that stays free for the hole grace (a moved tail, a producer that died between
+ * claim and publish) is skipped by the consumer: it moves the head past it and leaves the entry
+ * free for the next lap, {@code p + 1}, the value a late publication would write as well.
  */
 public final class RequestQueueDescriptor
 {

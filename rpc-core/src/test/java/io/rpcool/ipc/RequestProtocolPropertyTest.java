@@ -68,7 +68,7 @@ class RequestProtocolPropertyTest
                 while (!stop.get())
                 {
                     final int r = serverQueue.poll(e);
-                    if (r == RequestQueue.MALFORMED || r == RequestQueue.CORRUPT_SEQUENCE)
+                    if (r == RequestQueue.MALFORMED || r == RequestQueue.CORRUPT_SEQUENCE || r == RequestQueue.HOLE_SKIPPED)
                     {
                         problems.add("consumer saw " + r + " at " + e.position());
                     }
