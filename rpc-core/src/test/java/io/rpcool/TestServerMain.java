@@ -39,6 +39,32 @@ public final class TestServerMain
     {
     }
 
+    /**
+     * Open the channel; while this host is fenced (in a cluster whose ZooKeeper did not answer in
+     * time, as on a host starved of CPU) wait for the fence to lift, as a server started at that
+     * moment should, up to 30 s.
+     */
+    private static Channel openChannel(final Rpcool rpc, final String name, final ChannelOptions options) throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true)
+        {
+            try
+            {
+                return rpc.openChannel(name, options);
+            }
+            catch (final io.rpcool.daemon.DaemonException e)
+            {
+                if (e.code() != io.rpcool.daemon.ControlProtocol.E_FENCED || System.nanoTime() - deadline > 0)
+                {
+                    throw e;
+                }
+                System.err.println("TestServerMain: " + e.getMessage() + "; retrying");
+                Thread.sleep(200);
+            }
+        }
+    }
+
     public static void main(final String[] args) throws Exception
     {
         final RpcoolContext ctx = TestDirs.context(Path.of(args[0])).domain(args.length > 2 ? args[2] : "local")
@@ -49,7 +75,7 @@ public final class TestServerMain
         {
             // Per-connection limits have their own test (ConnectionQuotaTest): unless told, a connection may use the whole quota.
             final long connectionQuotaBytes = args.length > 4 ? Long.parseLong(args[4]) : Long.MAX_VALUE;
-            final Channel ch = rpc.openChannel(args[1], ChannelOptions.defaults().handlerThreads(2).sharedHeap(sharedHeap)
+            final Channel ch = openChannel(rpc, args[1], ChannelOptions.defaults().handlerThreads(2).sharedHeap(sharedHeap)
                 .connectionQuotaBytes(connectionQuotaBytes));
             ch.register(TOTAL, call ->
             {
