@@ -84,7 +84,7 @@ fi
 	for run in "${RUNS[@]}"; do
 		IFS='|' read -r tag java extra preload <<<"$run"
 		v=$("$java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/{print $2}')
-		flags="--add-exports java.base/jdk.internal.misc=ALL-UNNAMED -Xmx512m -XX:+UseSerialGC"
+		flags="--add-exports java.base/jdk.internal.misc=ALL-UNNAMED --enable-native-access=ALL-UNNAMED -Xmx512m -XX:+UseSerialGC"
 		flags="$flags -Djava.io.tmpdir=/dev/shm/rpcool-tmp -XX:-UsePerfData"
 		[ "${v%%.*}" -ge 24 ] 2>/dev/null && flags="$flags --sun-misc-unsafe-memory-access=allow"
 		printf 'echo "guest: run %s: %s%s"\n' "$tag" "$java" "${preload:+ with LD_PRELOAD=$preload}"

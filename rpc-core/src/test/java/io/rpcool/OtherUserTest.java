@@ -129,9 +129,15 @@ class OtherUserTest
         }
         final Process p = new ProcessBuilder("sh", "-c", shell.toString()).redirectErrorStream(true).start();
         final java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
-        final String line = out.readLine();
-        assertNotNull(line, "the daemon started");
-        assertTrue(line.startsWith(DaemonMain.LISTENING), line);
+        // The JVM may print warnings of its own first; the daemon's first line says where it listens.
+        final StringBuilder seen = new StringBuilder();
+        String line;
+        while ((line = out.readLine()) != null && !line.startsWith(DaemonMain.LISTENING) && seen.length() < 10_000)
+        {
+            seen.append(line).append('\n');
+        }
+        assertNotNull(line, "the daemon started; it printed: " + seen);
+        assertTrue(line.startsWith(DaemonMain.LISTENING), "the daemon started; it printed: " + seen);
         return p;
     }
 

@@ -8,6 +8,9 @@ import java.util.List;
  * <ul>
  *   <li>{@code --add-exports java.base/jdk.internal.misc=ALL-UNNAMED}: Agrona 2.x reaches
  *   {@code jdk.internal.misc} (its {@code UnsafeApi}); without the export the first buffer access fails;</li>
+ *   <li>{@code --enable-native-access=ALL-UNNAMED}: jnr-ffi loads its native stub with
+ *   {@code System.load}, a restricted method that JDK 24 and later warn about on stderr unless native
+ *   access is enabled (JEP 472); JDK 17 already knows the option;</li>
  *   <li>{@code --sun-misc-unsafe-memory-access=allow}, on JDK 24 and later only (the option does not
  *   exist before): Agrona and Netty use {@code sun.misc.Unsafe}'s memory access methods, which JDK 24
  *   warns about by default (JEP 498).</li>
@@ -39,9 +42,10 @@ public final class JvmFlags
      */
     public static List<String> required(final int featureRelease)
     {
-        final List<String> flags = new ArrayList<>(3);
+        final List<String> flags = new ArrayList<>(4);
         flags.add("--add-exports");
         flags.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        flags.add("--enable-native-access=ALL-UNNAMED");
         if (featureRelease >= UNSAFE_MEMORY_ACCESS_OPTION_SINCE)
         {
             flags.add("--sun-misc-unsafe-memory-access=allow");

@@ -41,9 +41,10 @@ class ChildJvmTest
     @Test
     void shouldAllowUnsafeMemoryAccessOnlyFromJdk24()
     {
-        assertEquals(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED"), JvmFlags.required(17));
-        assertEquals(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"),
-            JvmFlags.required(24));
+        assertEquals(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED"),
+            JvmFlags.required(17));
+        assertEquals(List.of("--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED", "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow"), JvmFlags.required(24));
         assertEquals(JvmFlags.required(Runtime.version().feature()), JvmFlags.required());
     }
 
