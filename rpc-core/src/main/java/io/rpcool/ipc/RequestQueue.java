@@ -27,7 +27,9 @@ import org.agrona.UnsafeApi;
  * between claim and publish. The consumer skips it, so one lost position cannot stop the queue for
  * good; a producer that publishes after that grace loses only its own call (its caller's deadline
  * ends it). Empty polls look at the tail only every {@link #HOLE_CHECK_INTERVAL} times, so an idle
- * consumer does not pull the producers' tail line into its cache on every poll.</li>
+ * consumer does not pull the producers' tail line into its cache on every poll;</li>
+ * <li>a single consumer also checks the shared head word then and writes its private head back
+ * over a stray store, so producers never see a full queue that is empty.</li>
  * </ul>
  * A producer sees a corrupted counter as a queue that cannot take a request ({@link #CORRUPT}),
  * never as room that is not there.
@@ -272,7 +274,8 @@ public final class RequestQueue
             return true;
         }
         final long claimed = UnsafeApi.getLongVolatile(null, tailAddress) - head;
-        return claimed > 0 && claimed <= capacity;
+        return claimed > 0 && claimed <= capacity ||
+            singleConsumer && UnsafeApi.getLongVolatile(null, headAddress) != head;
     }
 
     private int validate(final RequestEntry e)
@@ -339,6 +342,12 @@ public final class RequestQueue
      */
     private int onFree(final RequestEntry into, final long head, final long entry, final long sequence)
     {
+        if (singleConsumer && UnsafeApi.getLongVolatile(null, headAddress) != head)
+        {
+            // A stray store changed the shared head, which this consumer only ever writes: producers
+            // would see a full queue (or room that is not there) for good. Publish the true head again.
+            UnsafeApi.putLongRelease(null, headAddress, head);
+        }
         final long claimed = UnsafeApi.getLongVolatile(null, tailAddress) - head;
         if (claimed <= 0 || claimed > capacity)
         {

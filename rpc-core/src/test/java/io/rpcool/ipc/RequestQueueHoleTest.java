@@ -134,4 +134,26 @@ class RequestQueueHoleTest
             assertEquals(p, entry.position());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldRepairASharedHeadAStrayStoreMovedSoProducersFindRoomAgain()
+    {
+        final RequestQueue consumer = queue(true);
+        final RequestQueue producer = new RequestQueue(base, CAPACITY, SLOTS, 64, false, GRACE_NS);
+        final RequestEntry entry = new RequestEntry();
+        // Nothing in flight; a stray store sets the shared head a whole lap back: producers see a full queue.
+        UnsafeApi.putLongVolatile(null, base + RequestQueueDescriptor.HEAD_COUNTER_OFFSET, -CAPACITY);
+        UnsafeApi.putLongVolatile(null, base + RequestQueueDescriptor.HEAD_CACHE_OFFSET, -CAPACITY);
+        assertEquals(RequestQueue.FULL, producer.claim());
+        assertTrue(consumer.hasRequest(), "a parked consumer is woken to repair the head");
+        for (int i = 0; i < 2 * RequestQueue.HOLE_CHECK_INTERVAL; i++)
+        {
+            assertEquals(RequestQueue.EMPTY, consumer.poll(entry));
+        }
+        assertEquals(0, producer.consumedUpTo(), "the consumer wrote its head back");
+        final long p = producer.claim();
+        assertEquals(0, p);
+        publish(producer, p, 0, 1);
+        assertEquals(RequestQueue.TAKEN, pollUntilSomething(consumer, entry));
+    }
 }
