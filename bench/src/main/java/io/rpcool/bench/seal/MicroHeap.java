@@ -38,36 +38,14 @@ interface MicroHeap extends AutoCloseable
             final HeapSeals sender = kernel.attach(source.grant(heapId, pid, false), MICRO_ADDRESS, length, true, false);
             final HeapSeals receiver = kernel.attach(source.grant(heapId, pid, true), MICRO_ADDRESS, length, false, true);
             touch(MICRO_ADDRESS, length);
-            return new MicroHeap()
+            return new Views(sender, receiver::complete, 0, () ->
             {
-                @Override
-                public HeapSeals sender()
-                {
-                    return sender;
-                }
-
-                @Override
-                public void complete(final long sealId)
-                {
-                    receiver.complete(sealId);
-                }
-
-                @Override
-                public long dataOffset()
-                {
-                    return 0;
-                }
-
-                @Override
-                public void close()
-                {
-                    sender.close();
-                    receiver.close();
-                    SharedMemory.unmap(MICRO_ADDRESS, length);
-                    source.destroy(heapId);
-                    source.close();
-                }
-            };
+                sender.close();
+                receiver.close();
+                SharedMemory.unmap(MICRO_ADDRESS, length);
+                source.destroy(heapId);
+                source.close();
+            });
         }
         final int descriptorPages = (dataPages * 64 + PAGE - 1) / PAGE;
         final long length = (long)(descriptorPages + dataPages) * PAGE;
@@ -78,32 +56,7 @@ interface MicroHeap extends AutoCloseable
         touch(MICRO_ADDRESS, length);
         final HeapSeals sender = MprotectSealBackend.forHeap(MICRO_ADDRESS, heap, 0, dataPages, 1, Native.pid());
         final SealRing receiver = new SealRing(heap, 0, dataPages, 1);
-        return new MicroHeap()
-        {
-            @Override
-            public HeapSeals sender()
-            {
-                return sender;
-            }
-
-            @Override
-            public void complete(final long sealId)
-            {
-                receiver.complete(sealId);
-            }
-
-            @Override
-            public long dataOffset()
-            {
-                return (long)descriptorPages * PAGE;
-            }
-
-            @Override
-            public void close()
-            {
-                SharedMemory.unmap(MICRO_ADDRESS, length);
-            }
-        };
+        return new Views(sender, receiver::complete, (long)descriptorPages * PAGE, () -> SharedMemory.unmap(MICRO_ADDRESS, length));
     }
 
     private static void touch(final long address, final long length)
@@ -112,6 +65,47 @@ interface MicroHeap extends AutoCloseable
         for (long off = 0; off < length; off += PAGE)
         {
             b.putLong((int)off, off);
+        }
+    }
+
+    /** A heap's sender seals, how the receiver completes a seal, where data starts, and how it goes. */
+    final class Views implements MicroHeap
+    {
+        private final HeapSeals sender;
+        private final java.util.function.LongConsumer completer;
+        private final long dataOffset;
+        private final Runnable closer;
+
+        Views(final HeapSeals sender, final java.util.function.LongConsumer completer, final long dataOffset, final Runnable closer)
+        {
+            this.sender = sender;
+            this.completer = completer;
+            this.dataOffset = dataOffset;
+            this.closer = closer;
+        }
+
+        @Override
+        public HeapSeals sender()
+        {
+            return sender;
+        }
+
+        @Override
+        public void complete(final long sealId)
+        {
+            completer.accept(sealId);
+        }
+
+        @Override
+        public long dataOffset()
+        {
+            return dataOffset;
+        }
+
+        @Override
+        public void close()
+        {
+            closer.run();
         }
     }
 }
