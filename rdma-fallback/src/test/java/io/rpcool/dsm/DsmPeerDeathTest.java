@@ -1,0 +1,142 @@
+package io.rpcool.dsm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.rpcool.harness.jvm.ChildJvm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * kill -9 of the peer that owns pages: the survivor's threads that touch them get
+ * {@link DsmPeerGoneException} within {@value #DEADLINE_MS} ms (also a thread already waiting for a
+ * page when the peer died), the pages the survivor owns keep their contents, and the survivor keeps
+ * running. A thread waiting for a page holds up its JVM's safepoints, so the survivor that waits
+ * is a separate JVM, not the one running this test (which must stay free to kill).
+ */
+@Tag("slow")
+@Timeout(180)
+class DsmPeerDeathTest
+{
+    private static final long DEADLINE_MS = 5_000;
+    private static final long SIZE = 64 * DsmHeap.PAGE_SIZE;
+
+    @Test
+    void shouldWakeAWaitingThreadAndFailTheDeadServersPagesInTheClient() throws Exception
+    {
+        assumeTrue(Dsm.isAvailable(), () -> "DSM unavailable: " + Dsm.unavailabilityCause());
+        final long address = 0x5f10_0000_0000L;
+        try (ChildJvm server = TestPeers.server(address, SIZE);
+             ChildJvm client = TestPeers.client(address, SIZE, TestPeers.port(server)))
+        {
+            server.awaitLine("READY", TestPeers.LINE_MS);
+            client.awaitLine("READY", TestPeers.LINE_MS);
+            assertEquals("OK", TestPeers.ask(server, "put " + hex(page(address, 40)) + " 4242"));
+            for (int p = 0; p < 10; p++)
+            {
+                assertEquals("OK", TestPeers.ask(client, "put " + hex(page(address, p)) + " " + (p + 1)));
+            }
+            assertEquals("SUM " + (100_000 / 10 * 55), TestPeers.ask(client, "warm " + hex(address) + " 10"));
+
+            server.signal("STOP");                                  // its pager cannot answer now
+            assertEquals("STARTED", TestPeers.ask(client, "touch-async " + hex(page(address, 20))));
+            awaitThreadInUserfault(client.pid());
+            server.kill9();
+            final long killedNs = System.nanoTime();
+
+            final String touched = client.awaitLine("TOUCHED", DEADLINE_MS);
+            final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
+            assertTrue(touched.startsWith("TOUCHED GONE "), touched);
+            assertTrue(touched.contains("PEER_GONE"), touched);
+            assertTrue(tookMs < DEADLINE_MS, "took " + tookMs + " ms");
+
+            assertTrue(TestPeers.ask(client, "get " + hex(page(address, 40))).startsWith("GONE "));
+            assertTrue(TestPeers.ask(client, "put " + hex(page(address, 41)) + " 1").startsWith("GONE "));
+            for (int p = 0; p < 10; p++)
+            {
+                assertEquals("VALUE " + (p + 1), TestPeers.ask(client, "get " + hex(page(address, p))));
+            }
+            assertEquals("OK", TestPeers.ask(client, "put " + hex(page(address, 3)) + " -3"));
+            assertEquals("VALUE -3", TestPeers.ask(client, "get " + hex(page(address, 3))));
+            assertTrue(TestPeers.ask(client, "status").startsWith("STATUS " + DsmHeap.PEER_GONE + " PEER_GONE"));
+            client.send("exit");
+            assertEquals("BYE", client.awaitLine("BYE", TestPeers.LINE_MS));
+            assertEquals(0, client.awaitExit(TestPeers.LINE_MS));
+        }
+    }
+
+    @Test
+    void shouldFailTheDeadClientsPagesInTheServerAndKeepItsOwn() throws Exception
+    {
+        assumeTrue(Dsm.isAvailable(), () -> "DSM unavailable: " + Dsm.unavailabilityCause());
+        final long address = 0x5f11_0000_0000L;
+        try (DsmAcceptor acceptor = DsmAcceptor.bind("127.0.0.1", 0);
+             ChildJvm client = TestPeers.client(address, SIZE, acceptor.port());
+             DsmHeap heap = acceptor.accept(DsmConfig.of(address, SIZE), (int)TestPeers.LINE_MS))
+        {
+            client.awaitLine("READY", TestPeers.LINE_MS);
+            heap.putLong(page(address, 3), 33);
+            assertEquals("OK", TestPeers.ask(client, "put " + hex(page(address, 5)) + " 55"));
+            for (int i = 0; i < 100_000; i++)
+            {
+                heap.putLong(page(address, 3 + (i & 1) * 4), i);      // the accessors get compiled
+            }
+            client.kill9();
+            TestPeers.await(() -> heap.status() != DsmHeap.RUNNING, DEADLINE_MS, "end of the connection");
+            final DsmPeerGoneException lost = assertThrows(DsmPeerGoneException.class, () -> heap.getLong(page(address, 5)));
+            assertTrue(lost.getMessage().contains("closed the connection"), lost.getMessage());
+            assertEquals(page(address, 5), lost.address());
+            assertEquals(99_998, heap.getLong(page(address, 3)));
+            assertEquals(99_999, heap.getLong(page(address, 7)));
+            heap.putLong(page(address, 6), 66);                       // never given away: still the server's
+            assertEquals(66, heap.getLong(page(address, 6)));
+        }
+    }
+
+    /** Wait until a thread of the process is blocked in a userfaultfd fault (Linux's wchan). */
+    private static void awaitThreadInUserfault(final long pid) throws InterruptedException
+    {
+        TestPeers.await(() ->
+        {
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task")))
+            {
+                return tasks.anyMatch(task -> read(task.resolve("wchan")).contains("userfault"));
+            }
+            catch (final IOException ex)
+            {
+                return false;
+            }
+        }, 30_000, "thread waiting in a userfaultfd fault");
+    }
+
+    private static String read(final Path file)
+    {
+        try
+        {
+            return Files.readString(file);
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
+    }
+
+    private static long page(final long address, final int page)
+    {
+        return address + page * DsmHeap.PAGE_SIZE;
+    }
+
+    private static String hex(final long value)
+    {
+        return Long.toHexString(value);
+    }
+}
