@@ -30,12 +30,16 @@ import org.agrona.concurrent.UnsafeBuffer;
  * HotSpot turns a SIGBUS in an {@code Unsafe} access into an {@link InternalError} ("a fault
  * occurred in an unsafe memory access"); this class's accessors turn that into a
  * {@link DsmPeerGoneException} naming the page and the reason. In compiled code HotSpot raises
- * that error asynchronously, at the thread's next safepoint poll or runtime call, which may lie
- * outside the accessor; so after every access the accessors read the pager's status word (one
- * volatile load from native memory) and, once the peer is gone, make a native call inside the
- * accessor's {@code try}, where the pending error is delivered and converted. Raw accesses
- * through {@link #buffer()} see the {@link InternalError} itself, possibly some instructions
- * after the access. Pages this side owns stay readable and writable until {@link #close()}.
+ * that error asynchronously, at a later safepoint poll or runtime call of the thread, which may
+ * lie outside the accessor. So the accessors read the pager's status word (a volatile load from
+ * native memory) before every access, and once the pager stopped they check the pages' owner
+ * and throw {@link DsmPeerGoneException} without touching a lost page. Only a thread that was
+ * already waiting for a page when the peer died takes the SIGBUS; the accessor then makes a
+ * native call inside its {@code try} to have the pending error delivered there, which HotSpot
+ * does not promise: such a thread may see the {@link InternalError} a few instructions after the
+ * accessor returned a meaningless value. Raw accesses through {@link #buffer()} see the
+ * {@link InternalError} (possibly late) on every lost page. Pages this side owns stay readable
+ * and writable until {@link #close()}.
  * <p>
  * A thread waiting for a page is in Java code as far as HotSpot knows, so it holds up every
  * safepoint of this JVM until the page arrives: one round trip with a live peer, at most
@@ -273,6 +277,10 @@ public final class DsmHeap implements AutoCloseable
             (role == ROLE_SERVER ? "server" : "client") + "]";
     }
 
+    /**
+     * The buffer index of an access, checked; once the pager stopped, also checks that this side
+     * owns every page the access touches, so a lost page fails here without a fault.
+     */
     private int index(final long address, final int length)
     {
         final long offset = address - config.address();
@@ -280,6 +288,17 @@ public final class DsmHeap implements AutoCloseable
         {
             throw new IndexOutOfBoundsException(String.format("0x%x+%d is outside the heap 0x%x+%d",
                 address, length, config.address(), config.size()));
+        }
+        if (UnsafeApi.getIntVolatile(null, statusAddress) != RUNNING)
+        {
+            final long last = (offset + Math.max(length, 1) - 1) / PAGE_SIZE;
+            for (long page = offset / PAGE_SIZE; page <= last; page++)
+            {
+                if (!owns(page))
+                {
+                    throw new DsmPeerGoneException(config.address() + page * PAGE_SIZE, reason(), null);
+                }
+            }
         }
         return (int)offset;
     }

@@ -3,7 +3,11 @@ package io.rpcool.dsm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,8 +52,11 @@ class DsmPeerDeathTest
             assertEquals("SUM " + (100_000 / 10 * 55), TestPeers.ask(client, "warm " + hex(address) + " 10"));
 
             server.signal("STOP");                                  // its pager cannot answer now
+            awaitEveryThread(server.pid(), "stat", stat -> stat.substring(stat.lastIndexOf(')') + 2).startsWith("T"),
+                "stopped server");
             assertEquals("STARTED", TestPeers.ask(client, "touch-async " + hex(page(address, 20))));
-            awaitThreadInUserfault(client.pid());
+            awaitThread(client.pid(), "wchan", wchan -> wchan.contains("userfault"),
+                "client thread waiting in a userfaultfd fault, client said " + client.lines());
             server.kill9();
             final long killedNs = System.nanoTime();
 
@@ -79,11 +86,10 @@ class DsmPeerDeathTest
     {
         assumeTrue(Dsm.isAvailable(), () -> "DSM unavailable: " + Dsm.unavailabilityCause());
         final long address = 0x5f11_0000_0000L;
-        try (DsmAcceptor acceptor = DsmAcceptor.bind("127.0.0.1", 0);
-             ChildJvm client = TestPeers.client(address, SIZE, acceptor.port());
-             DsmHeap heap = acceptor.accept(DsmConfig.of(address, SIZE), (int)TestPeers.LINE_MS))
+        try (TestPeers.Pair pair = TestPeers.serverHere(address, SIZE))
         {
-            client.awaitLine("READY", TestPeers.LINE_MS);
+            final DsmHeap heap = pair.heap();
+            final ChildJvm client = pair.client();
             heap.putLong(page(address, 3), 33);
             assertEquals("OK", TestPeers.ask(client, "put " + hex(page(address, 5)) + " 55"));
             for (int i = 0; i < 100_000; i++)
@@ -102,20 +108,34 @@ class DsmPeerDeathTest
         }
     }
 
-    /** Wait until a thread of the process is blocked in a userfaultfd fault (Linux's wchan). */
-    private static void awaitThreadInUserfault(final long pid) throws InterruptedException
+    /** Wait until some thread of the process has a /proc/PID/task/TID/{file} that matches. */
+    private static void awaitThread(final long pid, final String file, final Predicate<String> match, final String what)
+        throws InterruptedException
+    {
+        TestPeers.await(() -> tasks(pid).stream().anyMatch(task -> match.test(read(task.resolve(file)))), 30_000, what);
+    }
+
+    /** Wait until every thread of the process has a /proc/PID/task/TID/{file} that matches. */
+    private static void awaitEveryThread(final long pid, final String file, final Predicate<String> match, final String what)
+        throws InterruptedException
     {
         TestPeers.await(() ->
         {
-            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task")))
-            {
-                return tasks.anyMatch(task -> read(task.resolve("wchan")).contains("userfault"));
-            }
-            catch (final IOException ex)
-            {
-                return false;
-            }
-        }, 30_000, "thread waiting in a userfaultfd fault");
+            final List<Path> tasks = tasks(pid);
+            return !tasks.isEmpty() && tasks.stream().allMatch(task -> match.test(read(task.resolve(file))));
+        }, 30_000, what);
+    }
+
+    private static List<Path> tasks(final long pid)
+    {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task")))
+        {
+            return tasks.collect(Collectors.toList());
+        }
+        catch (final IOException ex)
+        {
+            return List.of();
+        }
     }
 
     private static String read(final Path file)

@@ -28,6 +28,57 @@ final class TestPeers
             .args("client", Long.toHexString(address), Long.toString(size), Integer.toString(port)).start();
     }
 
+    /**
+     * This JVM as the server of a heap, a child JVM as its client, both ready.
+     *
+     * @param heap    this JVM's side.
+     * @param client  the child.
+     */
+    record Pair(DsmAcceptor acceptor, ChildJvm client, DsmHeap heap) implements AutoCloseable
+    {
+        @Override
+        public void close()
+        {
+            try
+            {
+                heap.close();
+            }
+            finally
+            {
+                try
+                {
+                    client.close();
+                }
+                finally
+                {
+                    acceptor.close();
+                }
+            }
+        }
+    }
+
+    static Pair serverHere(final long address, final long size)
+    {
+        final DsmAcceptor acceptor = DsmAcceptor.bind("127.0.0.1", 0);
+        ChildJvm child = null;
+        try
+        {
+            child = client(address, size, acceptor.port());
+            final DsmHeap heap = acceptor.accept(DsmConfig.of(address, size), (int)LINE_MS);
+            child.awaitLine("READY", LINE_MS);
+            return new Pair(acceptor, child, heap);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (child != null)
+            {
+                child.close();
+            }
+            acceptor.close();
+            throw ex;
+        }
+    }
+
     static int port(final ChildJvm server)
     {
         return Integer.parseInt(server.awaitLine("PORT ", LINE_MS).substring(5));
