@@ -7,8 +7,9 @@ import jnr.ffi.mapper.FunctionMapper;
 
 /**
  * The functions of the native pager (librpcool_dsm, built from {@code src/main/c}), bound through
- * jnr-ffi: {@code fooBar} binds the C function {@code rpcool_dsm_foo_bar} ({@link #SYMBOLS}). Failures are negative errno values (or a zero handle); {@link #lastError()}
- * says why, for the calling thread.
+ * jnr-ffi: {@code fooBar} binds the C function {@code rpcool_dsm_foo_bar} ({@link #SYMBOLS}).
+ * Failures are negative errno values (or a zero handle); {@link #lastError()} says why, for the
+ * calling thread.
  */
 public interface DsmLibrary
 {

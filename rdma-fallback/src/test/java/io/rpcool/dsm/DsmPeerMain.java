@@ -17,7 +17,8 @@ import java.nio.charset.StandardCharsets;
  * {@code warm ADDR PAGES} (SUM s: reads the first word of PAGES pages 100,000 times over, so the
  * accessors get compiled), {@code touch-async ADDR} (STARTED, then later TOUCHED VALUE v or
  * TOUCHED GONE message from another thread), {@code requests} (REQUESTS n),
- * {@code status} (STATUS s reason), {@code exit}. A lost page answers {@code GONE message}.
+ * {@code echo-server} (ECHO port: the anchor of {@link DsmPageFetchBench}), {@code status}
+ * (STATUS s reason), {@code exit}. A lost page answers {@code GONE message}.
  * Addresses are hexadecimal.
  */
 public final class DsmPeerMain
@@ -80,7 +81,7 @@ public final class DsmPeerMain
         toucher.start();
     }
 
-    private static String answer(final DsmHeap heap, final String[] c)
+    private static String answer(final DsmHeap heap, final String[] c) throws IOException
     {
         try
         {
@@ -106,6 +107,8 @@ public final class DsmPeerMain
                 case "touch-async":
                     touchAsync(heap, Long.parseLong(c[1], 16));
                     return "STARTED";
+                case "echo-server":
+                    return "ECHO " + DsmPageFetchBench.echoServer();
                 case "requests":
                     return "REQUESTS " + heap.counter(DsmHeap.COUNTER_REQUESTS);
                 case "status":
