@@ -573,7 +573,7 @@ static int on_socket(struct dsm *d)
 				return 1;
 			}
 			if (rc < 0) {
-				stop(d, ST_PEER_GONE, "sending to the peer failed: %s", strerror(-rc));
+				stop(d, ST_PEER_GONE, "serving the peer's message failed: %s", strerror(-rc));
 				return 1;
 			}
 			if (d->status != ST_RUNNING)

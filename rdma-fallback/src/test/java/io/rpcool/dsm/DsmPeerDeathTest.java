@@ -82,6 +82,34 @@ class DsmPeerDeathTest
     }
 
     @Test
+    void shouldGiveUpOnAFrozenServerAfterTheSilenceTime() throws Exception
+    {
+        assumeTrue(Dsm.isAvailable(), () -> "DSM unavailable: " + Dsm.unavailabilityCause());
+        final long address = 0x5f12_0000_0000L;
+        final long silenceMs = 1_000;
+        try (ChildJvm server = TestPeers.server(address, SIZE);
+             ChildJvm client = TestPeers.client(address, SIZE, TestPeers.port(server),
+                 "-Drpcool.dsm.test.silenceMs=" + silenceMs))
+        {
+            server.awaitLine("READY", TestPeers.LINE_MS);
+            client.awaitLine("READY", TestPeers.LINE_MS);
+            assertEquals("OK", TestPeers.ask(client, "put " + hex(page(address, 1)) + " 11"));
+            server.signal("STOP");                                  // a partition: alive, but silent
+            awaitEveryThread(server.pid(), "stat", stat -> stat.substring(stat.lastIndexOf(')') + 2).startsWith("T"),
+                "stopped server");
+            final long startNs = System.nanoTime();
+            final String answer = TestPeers.ask(client, "get " + hex(page(address, 2)));
+            final long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
+            assertTrue(answer.startsWith("GONE ") && answer.contains("nothing heard from the peer"), answer);
+            assertTrue(tookMs >= silenceMs && tookMs < silenceMs + DEADLINE_MS, "took " + tookMs + " ms");
+            assertEquals("VALUE 11", TestPeers.ask(client, "get " + hex(page(address, 1))));
+            server.signal("CONT");
+            client.send("exit");
+            assertEquals("BYE", client.awaitLine("BYE", TestPeers.LINE_MS));
+        }
+    }
+
+    @Test
     void shouldFailTheDeadClientsPagesInTheServerAndKeepItsOwn() throws Exception
     {
         assumeTrue(Dsm.isAvailable(), () -> "DSM unavailable: " + Dsm.unavailabilityCause());

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
  *   DsmPeerMain server ADDRESS SIZE            prints "PORT n", accepts one client, prints "READY"
  *   DsmPeerMain client ADDRESS SIZE PORT       connects, prints "READY"
  * </pre>
+ * {@code -Drpcool.dsm.test.silenceMs=N} sets the heap's silence time.
  * Commands, one per line, each answered by one line: {@code put ADDR VALUE} (OK),
  * {@code get ADDR} (VALUE v), {@code walk} (DIGEST d), {@code bump DELTA} (DIGEST d),
  * {@code write SEED COUNT} (DIGEST d), {@code increment SEED STEPS SLOT PAGES} (DONE),
@@ -29,7 +30,9 @@ public final class DsmPeerMain
 
     public static void main(final String[] args) throws IOException
     {
-        final DsmConfig config = DsmConfig.of(Long.parseLong(args[1], 16), Long.parseLong(args[2]));
+        final long silenceMs = Long.getLong("rpcool.dsm.test.silenceMs", DsmConfig.DEFAULT_SILENCE_NS / 1_000_000);
+        final DsmConfig config = new DsmConfig(Long.parseLong(args[1], 16), Long.parseLong(args[2]),
+            DsmConfig.DEFAULT_HOLD_NS, silenceMs * 1_000_000);
         final DsmHeap heap;
         if ("server".equals(args[0]))
         {

@@ -22,10 +22,10 @@ final class TestPeers
             .args("server", Long.toHexString(address), Long.toString(size)).start();
     }
 
-    static ChildJvm client(final long address, final long size, final int port)
+    static ChildJvm client(final long address, final long size, final int port, final String... jvmFlags)
     {
         return ChildJvm.builder(DsmPeerMain.class).name("dsm-client").jvmFlags("-Xmx128m", "-XX:+UseSerialGC")
-            .args("client", Long.toHexString(address), Long.toString(size), Integer.toString(port)).start();
+            .jvmFlags(jvmFlags).args("client", Long.toHexString(address), Long.toString(size), Integer.toString(port)).start();
     }
 
     /**
