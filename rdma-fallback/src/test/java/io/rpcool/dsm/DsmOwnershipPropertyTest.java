@@ -17,8 +17,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The ownership protocol against a model. Sequentially: seeded random interleavings of reads and
  * writes of random words of random pages from both sides (this JVM is the server, a child JVM the
- * client); every read must see the last write. Concurrently: both sides increment their own word
- * on random shared pages at once, so pages bounce under contention; no increment may be lost.
+ * client); every read must see the last write. Concurrently: two threads of the server and one of
+ * the client increment their own word on random shared pages at once, so pages bounce under
+ * contention with several faults outstanding; no increment may be lost.
  */
 @Tag("slow")
 @Timeout(300)
@@ -43,28 +44,38 @@ class DsmOwnershipPropertyTest
                 interleave(heap, client, model, seed, 400);
             }
 
-            // Word 0 is the server's, word 1 the client's, on every page; clear them first.
+            // Words 0 and 2 belong to two threads of the server, word 1 to the client, on every page.
             for (int p = 0; p < PAGES; p++)
             {
-                heap.putLong(address + p * DsmHeap.PAGE_SIZE, 0);
-                heap.putLong(address + p * DsmHeap.PAGE_SIZE + 8, 0);
+                for (int slot = 0; slot < 3; slot++)
+                {
+                    heap.putLong(address + p * DsmHeap.PAGE_SIZE + slot * 8, 0);
+                }
             }
             final int steps = 5_000;
             client.send("increment 22 " + steps + " 1 " + PAGES);
-            final CompletableFuture<Void> mine = CompletableFuture.runAsync(() -> Counters.increment(heap, 11, steps, 0, PAGES));
+            final CompletableFuture<Void> first = CompletableFuture.runAsync(() -> Counters.increment(heap, 11, steps, 0, PAGES));
+            final CompletableFuture<Void> second = CompletableFuture.runAsync(() -> Counters.increment(heap, 33, steps, 2, PAGES));
             assertEquals("DONE", client.awaitLine("DONE", TestPeers.LINE_MS));
-            mine.get(TestPeers.LINE_MS, TimeUnit.MILLISECONDS);
-            final long[] server = new long[PAGES];
-            final long[] clients = new long[PAGES];
-            for (int p = 0; p < PAGES; p++)
-            {
-                server[p] = heap.getLong(address + p * DsmHeap.PAGE_SIZE);
-                clients[p] = heap.getLong(address + p * DsmHeap.PAGE_SIZE + 8);
-            }
-            assertArrayEquals(Counters.expected(11, steps, PAGES), server);
-            assertArrayEquals(Counters.expected(22, steps, PAGES), clients);
+            CompletableFuture.allOf(first, second).get(TestPeers.LINE_MS, TimeUnit.MILLISECONDS);
+            assertArrayEquals(Counters.expected(11, steps, PAGES), slot(heap, 0));
+            assertArrayEquals(Counters.expected(22, steps, PAGES), slot(heap, 1));
+            assertArrayEquals(Counters.expected(33, steps, PAGES), slot(heap, 2));
             assertEquals(DsmHeap.RUNNING, heap.status(), heap.reason());
+
+            heap.close();
+            assertEquals("STATUS " + DsmHeap.PEER_GONE + " PEER_GONE: the peer said GOODBYE", TestPeers.ask(client, "status"));
         }
+    }
+
+    private static long[] slot(final DsmHeap heap, final int slot)
+    {
+        final long[] words = new long[PAGES];
+        for (int p = 0; p < PAGES; p++)
+        {
+            words[p] = heap.getLong(heap.address() + p * DsmHeap.PAGE_SIZE + slot * 8L);
+        }
+        return words;
     }
 
     private static void interleave(final DsmHeap heap, final ChildJvm client, final long[] model, final long seed, final int steps)
