@@ -64,7 +64,8 @@ class DsmOwnershipPropertyTest
             assertEquals(DsmHeap.RUNNING, heap.status(), heap.reason());
 
             heap.close();
-            assertEquals("STATUS " + DsmHeap.PEER_GONE + " PEER_GONE: the peer said GOODBYE", TestPeers.ask(client, "status"));
+            final String gone = "STATUS " + DsmHeap.PEER_GONE + " PEER_GONE: the peer said GOODBYE";
+            TestPeers.await(() -> gone.equals(TestPeers.ask(client, "status")), 10_000, "GOODBYE at the client");
         }
     }
 
