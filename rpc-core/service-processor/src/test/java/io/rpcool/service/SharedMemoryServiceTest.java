@@ -1,0 +1,156 @@
+package io.rpcool.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.rpcool.ClientCall;
+import io.rpcool.ConnectOptions;
+import io.rpcool.Connection;
+import io.rpcool.RpcException;
+import io.rpcool.Rpcool;
+import io.rpcool.Status;
+import io.rpcool.TestDirs;
+import io.rpcool.Transport;
+import io.rpcool.harness.jvm.ChildJvm;
+import io.rpcool.mem.RpcBuffer;
+import io.rpcool.mem.SharedString;
+import io.rpcool.service.sample.CatalogRpc;
+
+/**
+ * What only shared memory gives typed calls (containers by reference, sealed and sandboxed methods), and
+ * cancellation of calls in flight on both transports; the server in another JVM.
+ */
+@Tag("multiprocess")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class SharedMemoryServiceTest
+{
+    @Test
+    void shouldPassSharedContainersByReferenceAndHonourSealAndSandboxAnnotations() throws Exception
+    {
+        final Path dir = TestDirs.fresh("svc-shm");
+        try (Rpcool rpc = TypedServiceTest.embedded(dir); ChildJvm srv = TypedServiceTest.server(dir, "/svc/shm", "local");
+            Connection conn = rpc.connect("/svc/shm"))
+        {
+            assertEquals(Transport.SHARED_MEMORY, conn.transport());
+            final CatalogRpc.Stub catalog = CatalogRpc.stub(conn);
+            final long address = SharedString.allocate(conn.heap(), "read in place");
+            final SharedString text = new SharedString().wrap(conn.heap().regions(), address);
+            assertEquals(13, catalog.sharedLength(text));
+            assertEquals(address, catalog.sharedEcho(text).address(), "the server returns the client's string by reference");
+            assertEquals("read in place", catalog.sharedEcho(text).toString());
+
+            // @Sealed: the stub seals, the server requires it (the handler checks isSealed) and refuses unsealed calls.
+            final byte[] data = new byte[100];
+            data[3] = 9;
+            long expected = 0;
+            for (final byte b : data)
+            {
+                expected = expected * 31 + b;
+            }
+            assertEquals(expected, catalog.checksum(data));
+            try (ClientCall raw = conn.newCall(CatalogRpc.CHECKSUM.id()))
+            {
+                raw.request().putLong(0, 1_000_000_000L);
+                raw.request().putInt(8, 0);
+                final RpcException rejected = assertThrows(RpcException.class, () -> raw.invoke(12));
+                assertEquals(Status.REJECTED, rejected.status(), rejected.getMessage());
+            }
+
+            // @Sandboxed: confined to the RPC buffer of the first argument; a string outside it is a violation.
+            final RpcBuffer buffer = conn.createBuffer(4096);
+            final SharedString inside = new SharedString().wrap(conn.heap().regions(), SharedString.allocate(buffer, "boxed in"));
+            assertEquals(8, catalog.sandboxedLength(buffer, inside));
+            final RpcException violation = assertThrows(RpcException.class, () -> catalog.sandboxedLength(buffer, text));
+            assertEquals(Status.SANDBOX_VIOLATION, violation.status(), violation.getMessage());
+            assertEquals(8, catalog.sandboxedLength(buffer, inside), "the server keeps serving");
+        }
+    }
+
+    @Test
+    void shouldRefuseSharedContainersOverTcp() throws Exception
+    {
+        final Path dir = TestDirs.fresh("svc-tcp-shared");
+        try (Rpcool rpc = TypedServiceTest.embedded(dir); ChildJvm srv = TypedServiceTest.server(dir, "/svc/tcp", "other-domain");
+            Connection conn = rpc.connect("/svc/tcp"))
+        {
+            assertEquals(Transport.TCP, conn.transport());
+            final CatalogRpc.Stub catalog = CatalogRpc.stub(conn);
+            final UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> catalog.sharedLength(null));
+            assertTrue(e.getMessage().contains("TCP"), e.getMessage());
+            assertEquals(3, catalog.add(1, 2));
+        }
+    }
+
+    @Test
+    void shouldCancelAnAsyncCallInFlightAndReuseItsSlotOverSharedMemory() throws Exception
+    {
+        cancel("local");
+    }
+
+    @Test
+    void shouldCancelAnAsyncCallInFlightOverTcp() throws Exception
+    {
+        cancel("other-domain");
+    }
+
+    private static void cancel(final String domain) throws Exception
+    {
+        final Path dir = TestDirs.fresh("svc-cancel");
+        try (Rpcool rpc = TypedServiceTest.embedded(dir); ChildJvm srv = TypedServiceTest.server(dir, "/svc/cancel", domain);
+            Connection conn = rpc.connect("/svc/cancel", ConnectOptions.defaults().slots(2)))
+        {
+            final CatalogRpc.Stub catalog = CatalogRpc.stub(conn);
+            final CompletableFuture<String> slow = catalog.sleepAsync(1_500);
+            Thread.sleep(100);
+            final long start = System.nanoTime();
+            assertTrue(slow.cancel(true));
+            assertTrue(slow.isCancelled());
+            assertThrows(CancellationException.class, () -> slow.get(1, TimeUnit.SECONDS));
+            assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1_000), "a cancelled call does not wait for its reply");
+            // Over shared memory the other slot serves at once (the TCP server answers one connection's calls
+            // in order, so there the next call waits behind the cancelled one).
+            assertEquals(3, catalog.add(1, 2));
+            if ("local".equals(domain))
+            {
+                assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1_000), "the next call does not wait");
+            }
+            // Once the server has answered the cancelled call late, its slot serves too (two calls in flight need both).
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (true)
+            {
+                final CompletableFuture<String> a = catalog.sleepAsync(10);
+                final CompletableFuture<String> b = catalog.sleepAsync(10);
+                try
+                {
+                    assertEquals("slept 10", a.get(10, TimeUnit.SECONDS));
+                    assertEquals("slept 10", b.get(10, TimeUnit.SECONDS));
+                    break;
+                }
+                catch (final java.util.concurrent.ExecutionException e)
+                {
+                    if (!(e.getCause() instanceof RpcException) || System.nanoTime() > deadline)
+                    {
+                        throw e;
+                    }
+                }
+                catch (final RpcException e)
+                {
+                    if (e.status() != Status.RESOURCE_EXHAUSTED || System.nanoTime() > deadline)
+                    {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+}
