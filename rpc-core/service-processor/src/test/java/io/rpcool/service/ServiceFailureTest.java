@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.agrona.MutableDirectBuffer;
@@ -18,10 +17,7 @@ import org.junit.jupiter.api.Timeout;
 import io.rpcool.ClientCall;
 import io.rpcool.Connection;
 import io.rpcool.RpcException;
-import io.rpcool.Rpcool;
 import io.rpcool.Status;
-import io.rpcool.TestDirs;
-import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.service.sample.CatalogLite;
 import io.rpcool.service.sample.CatalogLiteRpc;
 import io.rpcool.service.sample.CatalogRpc;
@@ -39,10 +35,9 @@ class ServiceFailureTest
     @ValueSource(strings = {"local", "other-domain"})
     void shouldRefuseAMismatchedInterfaceAtConnectNamingTheMethod(final String serverDomain) throws Exception
     {
-        final Path dir = TestDirs.fresh("svc-mismatch");
-        try (Rpcool rpc = TypedServiceTest.embedded(dir); ChildJvm srv = TypedServiceTest.server(dir, "/svc/v1", serverDomain);
-            Connection conn = rpc.connect("/svc/v1"))
+        try (ServerFixture f = ServerFixture.start("svc-mismatch", "/svc/v1", serverDomain))
         {
+            final Connection conn = f.conn;
             assertNotEquals(CatalogRpc.SERVICE.fingerprint(), CatalogV2Rpc.SERVICE.fingerprint());
             assertEquals(CatalogRpc.ADD.id(), CatalogV2Rpc.ADD.id(), "the same declaration gives the same id");
             assertNotEquals(CatalogRpc.GREET.id(), CatalogV2Rpc.GREET.id());
@@ -64,10 +59,9 @@ class ServiceFailureTest
     @ValueSource(strings = {"local", "other-domain"})
     void shouldAnswerBadInputWithAClearStatusAndKeepServing(final String serverDomain) throws Exception
     {
-        final Path dir = TestDirs.fresh("svc-bad");
-        try (Rpcool rpc = TypedServiceTest.embedded(dir); ChildJvm srv = TypedServiceTest.server(dir, "/svc/bad", serverDomain);
-            Connection conn = rpc.connect("/svc/bad"))
+        try (ServerFixture f = ServerFixture.start("svc-bad", "/svc/bad", serverDomain))
         {
+            final Connection conn = f.conn;
             final CatalogRpc.Stub catalog = CatalogRpc.stub(conn);
             final RpcException thrown = assertThrows(RpcException.class, () -> catalog.fail("boom"));
             assertEquals(Status.HANDLER_FAILED, thrown.status());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +16,8 @@ import io.rpcool.ClientCall;
 import io.rpcool.ConnectOptions;
 import io.rpcool.Connection;
 import io.rpcool.RpcException;
-import io.rpcool.Rpcool;
 import io.rpcool.Status;
-import io.rpcool.TestDirs;
 import io.rpcool.Transport;
-import io.rpcool.harness.jvm.ChildJvm;
 import io.rpcool.mem.RpcBuffer;
 import io.rpcool.mem.SharedString;
 import io.rpcool.service.sample.CatalogRpc;
@@ -37,10 +33,9 @@ class SharedMemoryServiceTest
     @Test
     void shouldPassSharedContainersByReferenceAndHonourSealAndSandboxAnnotations() throws Exception
     {
-        final Path dir = TestDirs.fresh("svc-shm");
-        try (Rpcool rpc = TypedServiceTest.embedded(dir); ChildJvm srv = TypedServiceTest.server(dir, "/svc/shm", "local");
-            Connection conn = rpc.connect("/svc/shm"))
+        try (ServerFixture f = ServerFixture.start("svc-shm", "/svc/shm", "local"))
         {
+            final Connection conn = f.conn;
             assertEquals(Transport.SHARED_MEMORY, conn.transport());
             final CatalogRpc.Stub catalog = CatalogRpc.stub(conn);
             final long address = SharedString.allocate(conn.heap(), "read in place");
@@ -79,10 +74,9 @@ class SharedMemoryServiceTest
     @Test
     void shouldRefuseSharedContainersOverTcp() throws Exception
     {
-        final Path dir = TestDirs.fresh("svc-tcp-shared");
-        try (Rpcool rpc = TypedServiceTest.embedded(dir); ChildJvm srv = TypedServiceTest.server(dir, "/svc/tcp", "other-domain");
-            Connection conn = rpc.connect("/svc/tcp"))
+        try (ServerFixture f = ServerFixture.start("svc-tcp-shared", "/svc/tcp", "other-domain"))
         {
+            final Connection conn = f.conn;
             assertEquals(Transport.TCP, conn.transport());
             final CatalogRpc.Stub catalog = CatalogRpc.stub(conn);
             final UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> catalog.sharedLength(null));
@@ -105,10 +99,9 @@ class SharedMemoryServiceTest
 
     private static void cancel(final String domain) throws Exception
     {
-        final Path dir = TestDirs.fresh("svc-cancel");
-        try (Rpcool rpc = TypedServiceTest.embedded(dir); ChildJvm srv = TypedServiceTest.server(dir, "/svc/cancel", domain);
-            Connection conn = rpc.connect("/svc/cancel", ConnectOptions.defaults().slots(2)))
+        try (ServerFixture f = ServerFixture.start("svc-cancel", "/svc/cancel", domain, ConnectOptions.defaults().slots(2)))
         {
+            final Connection conn = f.conn;
             final CatalogRpc.Stub catalog = CatalogRpc.stub(conn);
             final CompletableFuture<String> slow = catalog.sleepAsync(1_500);
             Thread.sleep(100);

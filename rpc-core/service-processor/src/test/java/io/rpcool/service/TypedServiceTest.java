@@ -75,10 +75,9 @@ class TypedServiceTest
     @ValueSource(strings = {"local", "other-domain"})
     void shouldCallEveryKindOfMethodAcrossJvms(final String serverDomain) throws Exception
     {
-        final Path dir = TestDirs.fresh("svc-typed");
-        try (Rpcool rpc = embedded(dir); ChildJvm srv = server(dir, "/svc/catalog", serverDomain);
-            Connection conn = rpc.connect("/svc/catalog"))
+        try (ServerFixture f = ServerFixture.start("svc-typed", "/svc/catalog", serverDomain))
         {
+            final Connection conn = f.conn;
             assertEquals("local".equals(serverDomain) ? Transport.SHARED_MEMORY : Transport.TCP, conn.transport());
             final CatalogRpc.Stub catalog = CatalogRpc.stub(conn);
             for (int i = 0; i < 100; i++)
