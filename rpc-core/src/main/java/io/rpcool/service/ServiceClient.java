@@ -75,7 +75,7 @@ public abstract class ServiceClient
             request.putLong(ServiceServer.HEADER_LENGTH, service.fingerprint());
             try
             {
-                call.invoke(ServiceServer.HEADER_LENGTH + 8, timeout, TimeUnit.NANOSECONDS);
+                invokeHandshake(call, timeout);
             }
             catch (final RpcException e)
             {
@@ -100,6 +100,23 @@ public abstract class ServiceClient
                 throw new RpcException(Status.MALFORMED_REPLY, "handshake of " + service + " on " + connection.channelName() +
                     ": " + e.getMessage());
             }
+        }
+    }
+
+    /** The handshake, sealed if the channel requires every call to be (it then refuses the unsealed one). */
+    private static void invokeHandshake(final ClientCall call, final long timeout)
+    {
+        try
+        {
+            call.invoke(ServiceServer.HEADER_LENGTH + 8, timeout, TimeUnit.NANOSECONDS);
+        }
+        catch (final RpcException e)
+        {
+            if (e.status() != Status.REJECTED)
+            {
+                throw e;
+            }
+            call.sealMode(SealMode.SEAL).invoke(ServiceServer.HEADER_LENGTH + 8, timeout, TimeUnit.NANOSECONDS);
         }
     }
 
