@@ -22,19 +22,24 @@ final class PendingCall<T> extends CompletableFuture<T> implements CallCallback
     private final ServiceMethod method;
     private final ServiceClient.ResultDecoder<T> decoder;
     private final ClientCall call;
+    /** The block the arguments spilled into, or 0. */
+    private final long spilled;
     private volatile int released;
 
-    PendingCall(final ServiceClient client, final ServiceMethod method, final ServiceClient.ResultDecoder<T> decoder, final ClientCall call)
+    PendingCall(final ServiceClient client, final ServiceMethod method, final ServiceClient.ResultDecoder<T> decoder, final ClientCall call,
+        final long spilled)
     {
         this.client = client;
         this.method = method;
         this.decoder = decoder;
         this.call = call;
+        this.spilled = spilled;
     }
 
     @Override
     public void onReply(final ClientCall c)
     {
+        ServiceClient.freeSpill(client.connection(), spilled, null);
         final T value;
         try
         {
@@ -59,6 +64,7 @@ final class PendingCall<T> extends CompletableFuture<T> implements CallCallback
     @Override
     public void onError(final ClientCall c, final RpcException error)
     {
+        ServiceClient.freeSpill(client.connection(), spilled, error);
         release();
         completeExceptionally(client.translate(method, error));
     }

@@ -13,6 +13,8 @@ import io.rpcool.ClientCall;
 import io.rpcool.Connection;
 import io.rpcool.RpcException;
 import io.rpcool.Status;
+import io.rpcool.Transport;
+import io.rpcool.mem.Allocator;
 import io.rpcool.seal.SealMode;
 
 /**
@@ -170,7 +172,42 @@ public abstract class ServiceClient
     protected final ServiceWriter writer(final ClientCall call, final ServiceMethod method)
     {
         final MutableDirectBuffer request = call.request();
-        return CODECS.get().writer.wrap(request, ServiceServer.HEADER_LENGTH, request.capacity(), method, false);
+        final ServiceWriter out = CODECS.get().writer.wrap(request, ServiceServer.HEADER_LENGTH, request.capacity(), method, false);
+        if (!method.isSealed() && !method.isSandboxed() && connection.transport() == Transport.SHARED_MEMORY)
+        {
+            out.spillTo(connection.heap());
+        }
+        return out;
+    }
+
+    /** Write the header (and where spilled arguments are); the length of the request to send. */
+    private static int header(final ClientCall call, final ServiceWriter out, final long timeout)
+    {
+        final MutableDirectBuffer request = call.request();
+        final long spilled = out.spillAddress();
+        if (spilled == Allocator.NULL_ADDRESS)
+        {
+            request.putLong(0, timeout);
+            return out.position();
+        }
+        request.putLong(0, timeout | ServiceServer.SPILLED);
+        request.putLong(ServiceServer.HEADER_LENGTH, spilled);
+        request.putInt(ServiceServer.HEADER_LENGTH + 8, out.position());
+        return ServiceServer.SPILLED_LENGTH;
+    }
+
+    /**
+     * Free the block a call's arguments spilled into once the server is done with it: after a reply (the
+     * server answered, so it no longer reads them). A call that ended without one leaves the block to the
+     * connection's heap.
+     */
+    static void freeSpill(final Connection connection, final long spilled, final RpcException failure)
+    {
+        if (spilled != Allocator.NULL_ADDRESS && (failure == null || Status.fromWire(failure.status().code()) != null &&
+            failure.status() != Status.DEADLINE_EXCEEDED))
+        {
+            connection.heap().free(spilled);
+        }
     }
 
     /**
@@ -180,16 +217,18 @@ public abstract class ServiceClient
      */
     protected final ServiceReader invoke(final ClientCall call, final ServiceMethod method, final ServiceWriter out)
     {
-        final long timeout = timeoutNs(method);
-        call.request().putLong(0, timeout);
+        final long spilled = out.spillAddress();
         try
         {
-            call.invoke(out.position(), timeout, TimeUnit.NANOSECONDS);
+            final long timeout = timeoutNs(method);
+            call.invoke(header(call, out, timeout), timeout, TimeUnit.NANOSECONDS);
         }
         catch (final RpcException e)
         {
+            freeSpill(connection, spilled, e);
             throw translate(method, e);
         }
+        freeSpill(connection, spilled, null);
         return reader(call, method);
     }
 
@@ -218,15 +257,15 @@ public abstract class ServiceClient
     protected final <T> CompletableFuture<T> invokeAsync(
         final ClientCall call, final ServiceMethod method, final ServiceWriter out, final ResultDecoder<T> decoder)
     {
-        final PendingCall<T> pending = new PendingCall<>(this, method, decoder, call);
+        final PendingCall<T> pending = new PendingCall<>(this, method, decoder, call, out.spillAddress());
         try
         {
             final long timeout = timeoutNs(method);
-            call.request().putLong(0, timeout);
-            call.invokeAsync(out.position(), timeout, TimeUnit.NANOSECONDS, pending);
+            call.invokeAsync(header(call, out, timeout), timeout, TimeUnit.NANOSECONDS, pending);
         }
         catch (final RuntimeException e)
         {
+            freeSpill(connection, out.spillAddress(), e instanceof RpcException ? (RpcException)e : null);
             pending.release();
             pending.completeExceptionally(e instanceof RpcException ? translate(method, (RpcException)e) : e);
         }

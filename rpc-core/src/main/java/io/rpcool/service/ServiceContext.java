@@ -23,6 +23,8 @@ public final class ServiceContext
     /** The dispatcher's codecs on this thread. */
     final ServiceReader reader = new ServiceReader();
     final ServiceWriter writer = new ServiceWriter();
+    /** A view of arguments that spilled into the connection's heap. */
+    final org.agrona.concurrent.UnsafeBuffer spilled = new org.agrona.concurrent.UnsafeBuffer(0, 0);
     private ServiceMethod method;
     private ServerCall call;
     private long deadlineNs;

@@ -35,6 +35,13 @@ public final class ServiceServer
 {
     /** Bytes before the arguments: the caller's remaining time (ns). */
     public static final int HEADER_LENGTH = 8;
+    /**
+     * Set in the header when the arguments are in the connection's heap: the request then holds the
+     * header, the block's address (long) and the arguments' length (int).
+     */
+    public static final long SPILLED = 1L << 62;
+    /** Length of a request whose arguments spilled into the heap. */
+    public static final int SPILLED_LENGTH = HEADER_LENGTH + 12;
 
     /** Decodes a call's arguments from {@code in}, calls the implementation and encodes its result into {@code out}. */
     @FunctionalInterface
@@ -133,8 +140,9 @@ public final class ServiceServer
                 throw new ReplyStatusException(Status.MALFORMED_REQUEST, "a call of " + method + " carried " + length +
                     " bytes, fewer than its " + HEADER_LENGTH + "-byte header");
             }
-            final long budgetNs = request.getLong(0);
-            if (budgetNs <= 0)
+            final long header = request.getLong(0);
+            final long budgetNs = header & ~SPILLED;
+            if (header <= 0 || budgetNs == 0)
             {
                 throw ServiceContext.expired(method, "before the call reached the server");
             }
@@ -144,7 +152,8 @@ public final class ServiceServer
             final ServiceMethod outerMethod = context.method();
             final ServerCall outerCall = context.call();
             final long outerDeadline = context.deadlineNanoTime();
-            final ServiceReader in = context.reader.wrap(request, HEADER_LENGTH, length);
+            final ServiceReader in = (header & SPILLED) == 0 ? context.reader.wrap(request, HEADER_LENGTH, length) :
+                context.reader.wrap(spilled(call, context), 0, request.getInt(HEADER_LENGTH + 8));
             if (method.usesSharedMemory())
             {
                 in.regions(regions(call), null);
@@ -185,6 +194,28 @@ public final class ServiceServer
                 }
             }
             call.replyLength(out.position());
+        }
+
+        /** A view of the heap block the arguments spilled into, checked to lie inside the connection's heaps. */
+        private DirectBuffer spilled(final ServerCall call, final ServiceContext context)
+        {
+            final DirectBuffer request = call.request();
+            if (call.requestLength() != SPILLED_LENGTH || call.isSandboxed() || method.isSealed())
+            {
+                throw new ReplyStatusException(Status.MALFORMED_REQUEST, "a call of " + method + " names spilled arguments " +
+                    "it cannot have (" + call.requestLength() + " bytes" + (call.isSandboxed() || method.isSealed() ?
+                    ", a sealed or sandboxed method" : "") + ")");
+            }
+            final long address = request.getLong(HEADER_LENGTH);
+            final int length = request.getInt(HEADER_LENGTH + 8);
+            final RegionSet regions = regions(call);
+            if (length < 0 || !regions.contains(address, length))
+            {
+                throw new ReplyStatusException(Status.MALFORMED_REQUEST, "the arguments of " + method + " at 0x" +
+                    Long.toHexString(address) + " (" + length + " bytes) lie outside the connection's heaps");
+            }
+            context.spilled.wrap(address, length);
+            return context.spilled;
         }
 
         private RegionSet regions(final ServerCall call)

@@ -134,6 +134,53 @@ class WireCodecTest
     }
 
     @Test
+    void shouldSpillArgumentsThatOutgrowTheBufferIntoTheHeapInOrder()
+    {
+        final java.util.List<java.nio.ByteBuffer> blocks = new java.util.ArrayList<>();
+        final java.util.List<Long> freed = new java.util.ArrayList<>();
+        final io.rpcool.mem.Allocator heap = new io.rpcool.mem.Allocator()
+        {
+            @Override
+            public long allocate(final long length)
+            {
+                final java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect((int)length);
+                blocks.add(b);
+                return new UnsafeBuffer(b).addressOffset();
+            }
+
+            @Override
+            public void free(final long address)
+            {
+                freed.add(address);
+            }
+
+            @Override
+            public io.rpcool.mem.RegionSet regions()
+            {
+                return new io.rpcool.mem.RegionSet();
+            }
+        };
+        final ServiceWriter w = new ServiceWriter().wrap(buffer, ServiceServer.HEADER_LENGTH, 100, METHOD, false).spillTo(heap);
+        w.writeInt(7);
+        final String big = "ü".repeat(30_000);
+        w.writeString(big);
+        final String bigger = "x".repeat(100_000);
+        w.writeString(bigger);
+        w.writeString("tail");
+        w.writeLong(-1);
+        assertEquals(2, blocks.size(), "spilled once into a small block, then again into a larger one");
+        assertEquals(1, freed.size(), "the first block is freed when the arguments move on");
+        final long block = w.spillAddress();
+        final ServiceReader in = new ServiceReader().wrap(new UnsafeBuffer(block, w.position()), 0, w.position());
+        assertEquals(7, in.readInt());
+        assertEquals(big, in.readString());
+        assertEquals(bigger, in.readString());
+        assertEquals("tail", in.readString());
+        assertEquals(-1, in.readLong());
+        in.expectEnd();
+    }
+
+    @Test
     void shouldRefuseTwoMethodsWithOneId()
     {
         final ServiceMethod a = new ServiceMethod("svc", "a", "a()void", SealRequirement.NONE, false, 0, false);

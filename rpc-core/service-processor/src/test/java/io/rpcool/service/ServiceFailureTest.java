@@ -18,6 +18,7 @@ import io.rpcool.ClientCall;
 import io.rpcool.Connection;
 import io.rpcool.RpcException;
 import io.rpcool.Status;
+import io.rpcool.Transport;
 import io.rpcool.service.sample.CatalogLite;
 import io.rpcool.service.sample.CatalogLiteRpc;
 import io.rpcool.service.sample.CatalogRpc;
@@ -95,6 +96,21 @@ class ServiceFailureTest
                 assertTrue(trailing.getMessage().contains("unexpected bytes"), trailing.getMessage());
                 raw.invoke(16);
                 assertEquals(3, raw.reply().getInt(0), "the same call, well formed");
+
+                // Arguments said to have spilled into the heap at an address outside it.
+                raw.functionId(CatalogRpc.GREET.id()).request().putLong(0, TimeUnit.SECONDS.toNanos(5) | ServiceServer.SPILLED);
+                raw.request().putLong(8, 0x1234_5678L);
+                raw.request().putInt(16, 64);
+                final RpcException wild = assertThrows(RpcException.class, () -> raw.invoke(ServiceServer.SPILLED_LENGTH));
+                if (conn.transport() == Transport.SHARED_MEMORY)
+                {
+                    assertEquals(Status.MALFORMED_REQUEST, wild.status(), wild.getMessage());
+                    assertTrue(wild.getMessage().contains("lie outside the connection's heaps"), wild.getMessage());
+                }
+                else
+                {
+                    assertEquals(Status.REJECTED, wild.status(), wild.getMessage());
+                }
 
                 // A call whose time ran out before it arrived is answered without running the handler.
                 raw.functionId(CatalogRpc.RECORD.id()).request().putLong(0, 0);

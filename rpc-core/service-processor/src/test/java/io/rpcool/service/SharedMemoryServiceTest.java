@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +21,7 @@ import io.rpcool.Connection;
 import io.rpcool.RpcException;
 import io.rpcool.Status;
 import io.rpcool.Transport;
+import io.rpcool.mem.HeapStats;
 import io.rpcool.mem.RpcBuffer;
 import io.rpcool.mem.SharedString;
 import io.rpcool.service.sample.CatalogRpc;
@@ -68,6 +72,30 @@ class SharedMemoryServiceTest
             final RpcException violation = assertThrows(RpcException.class, () -> catalog.sandboxedLength(buffer, text));
             assertEquals(Status.SANDBOX_VIOLATION, violation.status(), violation.getMessage());
             assertEquals(8, catalog.sandboxedLength(buffer, inside), "the server keeps serving");
+        }
+    }
+
+    @Test
+    void shouldSpillArgumentsLargerThanTheRequestBufferIntoTheHeapAndFreeThem() throws Exception
+    {
+        try (ServerFixture f = ServerFixture.start("svc-spill", "/svc/spill", "local"))
+        {
+            final CatalogRpc.Stub catalog = CatalogRpc.stub(f.conn);
+            final List<String> words = new ArrayList<>();
+            for (int i = 0; i < 3000; i++)
+            {
+                words.add(i % 3 == 0 ? "three" : "other");
+            }
+            assertTrue(3000 * 9 > f.conn.bufferSize(), "the arguments do not fit the request buffer");
+            for (int i = 0; i < 300; i++)
+            {
+                assertEquals(Map.of("three", 1000, "other", 2000), catalog.countWords(words));
+            }
+            assertEquals(Map.of("three", 1000, "other", 2000), catalog.countWordsAsync(words).get(10, TimeUnit.SECONDS));
+            final HeapStats stats = f.conn.heap().heaps()[0].stats();
+            assertEquals(1, f.conn.heap().heaps().length, "300 calls of ~64 KiB leave no block behind: " + stats);
+            assertTrue(stats.allocations() >= 301, "every call spilled: " + stats);
+            assertEquals(0, stats.liveBlocks(), "every spilled block was freed: " + stats);
         }
     }
 

@@ -127,8 +127,12 @@ class TypedServiceTest
             {
                 manyWords.add("word" + i);
             }
-            final RpcException requestTooLarge = assertThrows(RpcException.class, () -> catalog.countWords(manyWords));
-            assertEquals(Status.REQUEST_TOO_LARGE, requestTooLarge.status(), requestTooLarge.getMessage());
+            if (conn.transport() == Transport.TCP)
+            {
+                // Over shared memory such arguments spill into the heap (SharedMemoryServiceTest).
+                final RpcException requestTooLarge = assertThrows(RpcException.class, () -> catalog.countWords(manyWords));
+                assertEquals(Status.REQUEST_TOO_LARGE, requestTooLarge.status(), requestTooLarge.getMessage());
+            }
             assertEquals(5, catalog.add(2, 3), "the connection keeps working after failed calls");
         }
     }
