@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import io.rpcool.ClientCall;
 import io.rpcool.Connection;
@@ -232,14 +234,53 @@ public abstract class ServiceClient
         return reader(call, method);
     }
 
+    /** A reader over the result: in place in the reply, or in the heap block the server spilled it into. */
     private ServiceReader reader(final ClientCall call, final ServiceMethod method)
     {
-        final ServiceReader in = CODECS.get().reader.wrap(call.reply(), 0, call.replyLength());
+        final Codecs codecs = CODECS.get();
+        final DirectBuffer reply = call.reply();
+        final int length = call.replyLength();
+        final byte kind = length < ServiceServer.REPLY_HEADER_LENGTH ? -1 : reply.getByte(0);
+        final ServiceReader in;
+        if (kind == ServiceServer.IN_PLACE)
+        {
+            in = codecs.reader.wrap(reply, ServiceServer.REPLY_HEADER_LENGTH, length);
+        }
+        else if (kind == ServiceServer.IN_HEAP && length == ServiceServer.SPILLED_REPLY_LENGTH &&
+            connection.transport() == Transport.SHARED_MEMORY)
+        {
+            final long address = reply.getLong(ServiceServer.REPLY_HEADER_LENGTH);
+            final int spilledLength = reply.getInt(ServiceServer.REPLY_HEADER_LENGTH + 8);
+            if (spilledLength < 0 || !connection.heap().regions().contains(address, spilledLength))
+            {
+                throw new RpcException(Status.MALFORMED_REPLY, "the result of " + method + " from " + connection.channelName() +
+                    " is said to lie at 0x" + Long.toHexString(address) + " (" + spilledLength + " bytes), outside the connection's heaps");
+            }
+            codecs.spilled.wrap(address, spilledLength);
+            in = codecs.reader.wrap(codecs.spilled, 0, spilledLength);
+            in.block = address;
+        }
+        else
+        {
+            throw new RpcException(Status.MALFORMED_REPLY, "the reply of " + method + " from " + connection.channelName() +
+                " has no valid header (" + length + " bytes, kind " + kind + ")");
+        }
         if (method.usesSharedMemory())
         {
             in.regions(connection.heap().regions(), null);
         }
         return in;
+    }
+
+    /** Done with a result: free the heap block the server spilled it into, if it did. */
+    protected final void release(final ServiceReader in)
+    {
+        final long block = in.block;
+        if (block != Allocator.NULL_ADDRESS)
+        {
+            in.block = Allocator.NULL_ADDRESS;
+            connection.heap().free(block);
+        }
     }
 
     /** The failure of a call whose reply does not decode as {@code method}'s result. */
@@ -282,9 +323,16 @@ public abstract class ServiceClient
     <T> T decodeAsync(final ClientCall call, final ServiceMethod method, final ResultDecoder<T> decoder)
     {
         final ServiceReader in = reader(call, method);
-        final T value = decoder.decode(in);
-        in.expectEnd();
-        return value;
+        try
+        {
+            final T value = decoder.decode(in);
+            in.expectEnd();
+            return value;
+        }
+        finally
+        {
+            release(in);
+        }
     }
 
     /** The time {@code method}'s call may take: its own deadline, cut to what the call being served has left. */
@@ -320,5 +368,6 @@ public abstract class ServiceClient
     {
         final ServiceReader reader = new ServiceReader();
         final ServiceWriter writer = new ServiceWriter();
+        final UnsafeBuffer spilled = new UnsafeBuffer(0, 0);
     }
 }

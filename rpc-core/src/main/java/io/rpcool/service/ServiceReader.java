@@ -21,6 +21,8 @@ public final class ServiceReader
     private int limit;
     private RegionSet regions;
     private String noRegions = "no shared heap";
+    /** The heap block a result spilled into, which the stub frees once it has read it; 0 if none. */
+    long block;
 
     /** Read from {@code offset} up to {@code limit}. */
     public ServiceReader wrap(final DirectBuffer buffer, final int offset, final int limit)
@@ -29,6 +31,7 @@ public final class ServiceReader
         this.position = offset;
         this.limit = limit;
         this.regions = null;
+        this.block = 0;
         return this;
     }
 

@@ -42,6 +42,15 @@ public final class ServiceServer
     public static final long SPILLED = 1L << 62;
     /** Length of a request whose arguments spilled into the heap. */
     public static final int SPILLED_LENGTH = HEADER_LENGTH + 12;
+    /**
+     * Bytes before a result: {@link #IN_PLACE}, or {@link #IN_HEAP} followed by the address (long) and length
+     * (int) of the heap block the result spilled into.
+     */
+    public static final int REPLY_HEADER_LENGTH = 1;
+    public static final byte IN_PLACE = 0;
+    public static final byte IN_HEAP = 1;
+    /** Length of a reply whose result spilled into the heap. */
+    public static final int SPILLED_REPLY_LENGTH = REPLY_HEADER_LENGTH + 12;
 
     /** Decodes a call's arguments from {@code in}, calls the implementation and encodes its result into {@code out}. */
     @FunctionalInterface
@@ -159,28 +168,27 @@ public final class ServiceServer
                 in.regions(regions(call), null);
             }
             final MutableDirectBuffer reply = call.reply();
-            final ServiceWriter out = context.writer.wrap(reply, 0, reply.capacity(), method, true);
+            final ServiceWriter out = context.writer.wrap(reply, REPLY_HEADER_LENGTH, reply.capacity(), method, true);
+            if (call.hasHeap() && !call.isSandboxed() && !method.isSealed())
+            {
+                out.spillTo(call.heap());
+            }
             context.enter(method, call, arrivedNs + Math.min(budgetNs, Long.MAX_VALUE / 4));
             try
             {
                 invoker.invoke(in, out);
             }
-            catch (final MalformedMessageException e)
+            catch (final Exception | Error t)
             {
-                throw new ReplyStatusException(Status.MALFORMED_REQUEST, "the arguments of " + method + " do not decode: " +
-                    e.getMessage());
-            }
-            catch (final ReplyStatusException e)
-            {
-                throw e;
-            }
-            catch (final RpcException e)
-            {
-                if (e.status() == Status.DEADLINE_EXCEEDED)
+                if (out.spillAddress() != io.rpcool.mem.Allocator.NULL_ADDRESS)
                 {
-                    throw ServiceContext.expired(method, "in a call it made (" + e.getMessage() + ")");
+                    call.heap().free(out.spillAddress());
                 }
-                throw e;
+                if (t instanceof Error)
+                {
+                    throw (Error)t;
+                }
+                throw failure((Exception)t);
             }
             finally
             {
@@ -193,7 +201,35 @@ public final class ServiceServer
                     context.exit();
                 }
             }
-            call.replyLength(out.position());
+            if (out.spillAddress() == io.rpcool.mem.Allocator.NULL_ADDRESS)
+            {
+                reply.putByte(0, IN_PLACE);
+                call.replyLength(out.position());
+            }
+            else
+            {
+                // The client frees the block once it has read the result.
+                reply.putByte(0, IN_HEAP);
+                reply.putLong(REPLY_HEADER_LENGTH, out.spillAddress());
+                reply.putInt(REPLY_HEADER_LENGTH + 8, out.position());
+                call.replyLength(SPILLED_REPLY_LENGTH);
+            }
+        }
+
+        /** What the caller is told when the handler (or decoding its arguments) failed with {@code t}. */
+        private Exception failure(final Exception t)
+        {
+            if (t instanceof MalformedMessageException)
+            {
+                return new ReplyStatusException(Status.MALFORMED_REQUEST, "the arguments of " + method + " do not decode: " +
+                    t.getMessage());
+            }
+            if (t instanceof RpcException && !(t instanceof ReplyStatusException) &&
+                ((RpcException)t).status() == Status.DEADLINE_EXCEEDED)
+            {
+                return ServiceContext.expired(method, "in a call it made (" + t.getMessage() + ")");
+            }
+            return t;
         }
 
         /** A view of the heap block the arguments spilled into, checked to lie inside the connection's heaps. */

@@ -21,8 +21,9 @@ import io.rpcool.mem.Allocator;
  * heap ({@code 0} for null).
  *
  * <p>A value that does not fit the buffer fails the call: {@link Status#REQUEST_TOO_LARGE} on the
- * client, {@link Status#REPLY_TOO_LARGE} on the server. Over shared memory, arguments of a method that is
- * neither sealed nor sandboxed spill into a block of the connection's heap instead ({@link #spillTo}).
+ * client, {@link Status#REPLY_TOO_LARGE} on the server. Over shared memory, arguments and results of a
+ * method that is neither sealed nor sandboxed spill into a block of the connection's heap instead
+ * ({@link #spillTo}).
  */
 public final class ServiceWriter
 {
@@ -34,6 +35,8 @@ public final class ServiceWriter
     private int limit;
     private ServiceMethod method;
     private boolean reply;
+    /** Where the first value starts: what a spill moves. */
+    private int base;
     /** Where arguments that outgrow the request buffer go, or null: the connection's heap, over shared memory. */
     private Allocator spillHeap;
     private final UnsafeBuffer spill = new UnsafeBuffer(0, 0);
@@ -48,6 +51,7 @@ public final class ServiceWriter
     {
         this.buffer = buffer;
         this.position = offset;
+        this.base = offset;
         this.limit = limit;
         this.method = method;
         this.reply = reply;
@@ -57,8 +61,9 @@ public final class ServiceWriter
     }
 
     /**
-     * Let arguments that outgrow the request buffer continue in a block of {@code heap} (the
-     * connection's data heap, over shared memory); the call then carries the block's address and length.
+     * Let arguments (or a result) that outgrow the buffer continue in a block of {@code heap} (the
+     * connection's data heap, over shared memory); the call (or reply) then carries the block's address
+     * and length.
      */
     public ServiceWriter spillTo(final Allocator heap)
     {
@@ -66,7 +71,7 @@ public final class ServiceWriter
         return this;
     }
 
-    /** The block the arguments spilled into, or {@link Allocator#NULL_ADDRESS} if they fit the request buffer. */
+    /** The block the values spilled into, or {@link Allocator#NULL_ADDRESS} if they fit the buffer. */
     public long spillAddress()
     {
         return spillAddress;
@@ -102,7 +107,7 @@ public final class ServiceWriter
      */
     private void spill(final int length)
     {
-        final int start = spillAddress == Allocator.NULL_ADDRESS ? ServiceServer.HEADER_LENGTH : 0;
+        final int start = spillAddress == Allocator.NULL_ADDRESS ? base : 0;
         final long written = position - start;
         final long capacity = Math.max(MIN_SPILL, 2 * (written + length));
         if (capacity > Integer.MAX_VALUE)

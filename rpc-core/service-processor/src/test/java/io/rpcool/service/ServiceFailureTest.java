@@ -95,7 +95,8 @@ class ServiceFailureTest
                 assertEquals(Status.MALFORMED_REQUEST, trailing.status());
                 assertTrue(trailing.getMessage().contains("unexpected bytes"), trailing.getMessage());
                 raw.invoke(16);
-                assertEquals(3, raw.reply().getInt(0), "the same call, well formed");
+                assertEquals(ServiceServer.IN_PLACE, raw.reply().getByte(0));
+                assertEquals(3, raw.reply().getInt(ServiceServer.REPLY_HEADER_LENGTH), "the same call, well formed");
 
                 // Arguments said to have spilled into the heap at an address outside it.
                 raw.functionId(CatalogRpc.GREET.id()).request().putLong(0, TimeUnit.SECONDS.toNanos(5) | ServiceServer.SPILLED);

@@ -119,9 +119,13 @@ class TypedServiceTest
             final long left = catalog.withDeadlineAfter(2, TimeUnit.SECONDS).remainingMs();
             assertTrue(left > 1_000 && left <= 2_000, "remaining " + left);
 
-            final RpcException tooLarge = assertThrows(RpcException.class, () -> catalog.bigItem(2000));
-            assertEquals(Status.REPLY_TOO_LARGE, tooLarge.status(), tooLarge.getMessage());
-            assertTrue(tooLarge.getMessage().contains("bigItem"), tooLarge.getMessage());
+            if (conn.transport() == Transport.TCP)
+            {
+                // Over shared memory such results spill into the heap (SharedMemoryServiceTest).
+                final RpcException tooLarge = assertThrows(RpcException.class, () -> catalog.bigItem(2000));
+                assertEquals(Status.REPLY_TOO_LARGE, tooLarge.status(), tooLarge.getMessage());
+                assertTrue(tooLarge.getMessage().contains("bigItem"), tooLarge.getMessage());
+            }
             final List<String> manyWords = new ArrayList<>();
             for (int i = 0; i < 2000; i++)
             {

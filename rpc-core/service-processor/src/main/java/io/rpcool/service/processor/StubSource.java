@@ -205,6 +205,7 @@ final class StubSource
         }
         out.append("                }\n                catch (final MalformedMessageException e)\n                {\n")
             .append("                    throw malformedReply(").append(c).append(", e);\n                }\n")
+            .append("                finally\n                {\n                    release(in);\n                }\n")
             .append("            }\n            finally\n            {\n                call.close();\n            }\n        }\n");
     }
 
