@@ -209,9 +209,12 @@ final class ShmConnection extends Connection
     }
 
     /**
-     * The queue had no room: with one request per slot in flight it always has, so the server is far
-     * behind or the counters were corrupted. Wait up to the call's timeout; fail the call (and, for
-     * corrupted counters, the connection) with a clear error.
+     * The queue had no room. A slot is reused only once the server consumed its last entry, so the
+     * queue holds at most one entry per other slot and is never full while the server consumes:
+     * positions a stray store claimed are skipped within the hole grace. Wait up to the call's
+     * timeout; a queue still full then (the server stopped consuming this connection) or counters
+     * that contradict each other break the connection, so callers open a new one instead of timing
+     * out for good.
      */
     private long awaitRoom(final ClientCall call, final long first)
     {
@@ -223,8 +226,8 @@ final class ShmConnection extends Connection
             {
                 final RpcException failure = !isOpen() ? goneException() : position == RequestQueue.CORRUPT ?
                     broken("its request queue's counters are corrupted (tail behind head or more than a lap ahead)") :
-                    new RpcException(Status.DEADLINE_EXCEEDED, "the request queue of " + channelName +
-                        " stayed full until the deadline: the server is not consuming requests");
+                    broken("its request queue stayed full for a whole call timeout (" + callTimeoutNs / 1_000_000 +
+                        " ms): the server stopped consuming this connection's requests");
                 call.fail(failure);
                 throw failure;
             }

@@ -34,21 +34,83 @@ class HostileHeapWriterTest
     @Test
     void shouldNeverHangNorAcceptAWrongReplyWhileAnotherProcessScribblesOnTheConnection() throws Exception
     {
-        final Path dir = TestDirs.fresh("hostile-writer");
+        withEchoServer("/hostile/echo", (rpc, server) ->
+        {
+            for (int round = 0; round < 3; round++)
+            {
+                attackOnce(rpc, server, round);
+            }
+        });
+    }
+
+    /** A test body with this JVM's instance and an echo server in another JVM. */
+    private interface ServerBody
+    {
+        void run(Rpcool rpc, ChildJvm server) throws Exception;
+    }
+
+    private static void withEchoServer(final String channel, final ServerBody body) throws Exception
+    {
+        final Path dir = TestDirs.fresh("hostile" + channel.replace('/', '-'));
         final RpcoolContext ctx = TestDirs.context(dir).daemonMode(RpcoolContext.DaemonMode.EMBEDDED).callTimeoutMs(CALL_TIMEOUT_MS);
         try (Rpcool rpc = Rpcool.launch(ctx);
             ChildJvm server = ChildJvm.builder(TestServerMain.class).jvmFlags("-Xmx256m")
-                .args(dir.toString(), "/hostile/echo", "local").start())
+                .args(dir.toString(), channel, "local").start())
         {
             server.awaitLine("READY", 30_000);
-            for (int round = 0; round < 3; round++)
-            {
-                attackOnce(rpc, round);
-            }
+            body.run(rpc, server);
         }
     }
 
-    private static void attackOnce(final Rpcool rpc, final int round) throws Exception
+    @Test
+    void shouldBreakAConnectionWhoseQueueStaysFullForACallTimeout() throws Exception
+    {
+        withEchoServer("/hostile/full", (rpc, server) ->
+        {
+            final Connection conn = rpc.connect("/hostile/full", ConnectOptions.defaults().slots(SLOTS));
+            echo(conn, 1);
+            // The server stops consuming (stopped, as a stuck process would be) and a stray store moves
+            // the tail a whole lap past the head: the queue is full although no slot has an entry in it.
+            server.signal("STOP");
+            try
+            {
+                final org.agrona.concurrent.UnsafeBuffer heap = RawEntries.heap(conn);
+                final int queue = io.rpcool.layout.ConnectionDescriptor.QUEUE_OFFSET;
+                final long head = heap.getLongVolatile(queue + io.rpcool.layout.RequestQueueDescriptor.HEAD_COUNTER_OFFSET);
+                heap.putLongVolatile(queue + io.rpcool.layout.RequestQueueDescriptor.TAIL_COUNTER_OFFSET,
+                    head + io.rpcool.layout.ConnectionDescriptor.queueCapacity(SLOTS));
+                final long start = System.nanoTime();
+                final RpcException e = assertThrows(RpcException.class, () -> echo(conn, 2));
+                final long tookMs = (System.nanoTime() - start) / 1_000_000;
+                assertEquals(Status.CONNECTION_BROKEN, e.status(), e.getMessage());
+                assertTrue(e.getMessage().contains("stayed full"), e.getMessage());
+                assertTrue(tookMs < 3 * CALL_TIMEOUT_MS + 2000, "broken after " + tookMs + " ms");
+                assertEquals(Status.CONNECTION_BROKEN, assertThrows(RpcException.class, () -> echo(conn, 3)).status(),
+                    "a broken connection refuses later calls at once");
+            }
+            finally
+            {
+                server.signal("CONT");
+            }
+            conn.close();
+            try (Connection fresh = rpc.connect("/hostile/full", ConnectOptions.defaults().slots(SLOTS)))
+            {
+                assertEquals(4, echo(fresh, 4), "a new connection works");
+            }
+        });
+    }
+
+    private static int echo(final Connection conn, final int value)
+    {
+        try (ClientCall call = conn.newCall(TestServerMain.ECHO))
+        {
+            call.request().putInt(0, value);
+            call.invoke(4);
+            return call.reply().getInt(0);
+        }
+    }
+
+    private static void attackOnce(final Rpcool rpc, final ChildJvm server, final int round) throws Exception
     {
         final ConcurrentLinkedQueue<String> problems = new ConcurrentLinkedQueue<>();
         final Map<Status, AtomicLong> failures = new ConcurrentHashMap<>();
@@ -114,6 +176,7 @@ class HostileHeapWriterTest
         // After the attack: the connection serves again, or says it is broken and a new one does.
         Connection usable = conn[0];
         int served = 0;
+        final Map<Status, AtomicLong> afterwards = new ConcurrentHashMap<>();
         // A hole the garbage left in the queue is skipped within RequestQueue.HOLE_GRACE_NS; a
         // connection that cannot recover is declared broken within a few call timeouts.
         final long recoverBy = System.nanoTime() + 30_000_000_000L;
@@ -128,6 +191,7 @@ class HostileHeapWriterTest
             }
             catch (final RpcException e)
             {
+                afterwards.computeIfAbsent(e.status(), s -> new AtomicLong()).incrementAndGet();
                 if (e.status() == Status.CONNECTION_BROKEN)
                 {
                     usable.close();
@@ -135,13 +199,11 @@ class HostileHeapWriterTest
                 }
             }
         }
-        final StringBuilder slots = new StringBuilder();
-        for (final ClientCall c : usable.calls)
+        if (served < 50)
         {
-            slots.append(String.format(" [slot %d state %d checkedOut %b stale %b callId %x]", c.slot, c.state, c.checkedOut, c.stale,
-                c.callId));
+            fail("calls work again after the attack; failures during it: " + failures + ", after it: " + afterwards + "\n" +
+                HostileWriterDiagnostics.describe(usable, server));
         }
-        assertEquals(50, served, "calls work again after the attack; failures during it: " + failures + "; slots:" + slots);
         usable.close();
         if (usable != conn[0])
         {
