@@ -115,9 +115,9 @@ class TypedServiceTest
 
             // The handler sees the caller's deadline: the stub's, else the connection's (10 s in TestDirs).
             final long defaultLeft = catalog.remainingMs();
-            assertTrue(defaultLeft > 8_000 && defaultLeft <= 10_000, "remaining " + defaultLeft);
+            assertTrue(defaultLeft > 5_000 && defaultLeft <= 10_000, "remaining " + defaultLeft);
             final long left = catalog.withDeadlineAfter(2, TimeUnit.SECONDS).remainingMs();
-            assertTrue(left > 1_000 && left <= 2_000, "remaining " + left);
+            assertTrue(left > 500 && left <= 2_000, "remaining " + left);
 
             if (conn.transport() == Transport.TCP)
             {
