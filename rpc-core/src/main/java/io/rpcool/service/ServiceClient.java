@@ -220,9 +220,9 @@ public abstract class ServiceClient
     protected final ServiceReader invoke(final ClientCall call, final ServiceMethod method, final ServiceWriter out)
     {
         final long spilled = out.spillAddress();
+        final long timeout = unsentIfExpired(method, spilled);
         try
         {
-            final long timeout = timeoutNs(method);
             call.invoke(header(call, out, timeout), timeout, TimeUnit.NANOSECONDS);
         }
         catch (final RpcException e)
@@ -299,9 +299,19 @@ public abstract class ServiceClient
         final ClientCall call, final ServiceMethod method, final ServiceWriter out, final ResultDecoder<T> decoder)
     {
         final PendingCall<T> pending = new PendingCall<>(this, method, decoder, call, out.spillAddress());
+        final long timeout;
         try
         {
-            final long timeout = timeoutNs(method);
+            timeout = unsentIfExpired(method, out.spillAddress());
+        }
+        catch (final RpcException e)
+        {
+            pending.release();
+            pending.completeExceptionally(e);
+            return pending;
+        }
+        try
+        {
             call.invokeAsync(header(call, out, timeout), timeout, TimeUnit.NANOSECONDS, pending);
         }
         catch (final RuntimeException e)
@@ -332,6 +342,20 @@ public abstract class ServiceClient
         finally
         {
             release(in);
+        }
+    }
+
+    /** {@link #timeoutNs}; if the call is not sent because that has passed, its spilled arguments are freed. */
+    private long unsentIfExpired(final ServiceMethod method, final long spilled)
+    {
+        try
+        {
+            return timeoutNs(method);
+        }
+        catch (final RpcException e)
+        {
+            freeSpill(connection, spilled, null);
+            throw e;
         }
     }
 
