@@ -78,6 +78,26 @@ class ServiceProcessorTest
     }
 
     @Test
+    void shouldGenerateCodeThatCompilesForEveryKindOfType() throws IOException
+    {
+        final Result r = compile("package p;\nimport java.util.*;\nimport java.util.concurrent.CompletableFuture;\n" +
+            "import io.rpcool.mem.*;\n@io.rpcool.service.RpcService\npublic interface S {\n" +
+            "    enum E { A, B }\n" +
+            "    record Inner(SharedString text, SharedLongVector numbers, E e, Character c, Boolean b) {}\n" +
+            "    record Outer(List<Map<String, byte[]>> blobs, Map<Long, List<Inner>> inners, Short s, Byte y, Float f) {}\n" +
+            "    Outer get(Outer o, Inner i, SharedStringMap map, SharedJsonNode json, RpcBuffer buffer);\n" +
+            "    char letter(short s, byte b, float f, double d, boolean z);\n" +
+            "    CompletableFuture<Void> later(List<E> es);\n" +
+            "    CompletableFuture<Map<String, Integer>> counts();\n" +
+            "    void get(int overload);\n" +
+            "}\n");
+        assertTrue(r.ok(), r.errors().toString());
+        assertTrue(r.generated().contains("public CompletableFuture<java.lang.Character> letterAsync("),
+            r.generated());
+        assertTrue(r.generated().contains("GET_2"), "overloads get constants of their own");
+    }
+
+    @Test
     void shouldGiveDifferentIdsWhenARecordComponentChanges() throws IOException
     {
         final String v1 = compile("package p;\n@io.rpcool.service.RpcService(name = \"svc\")\npublic interface S {\n" +
