@@ -17,8 +17,8 @@ import io.rpcool.mem.Allocator;
  * byte); {@code String} and {@code byte[]} an {@code int} length ({@code -1} for null) and the
  * bytes (UTF-8 for strings); {@code List}/{@code Map} an {@code int} count ({@code -1} for null)
  * and the elements (keys and values alternating); a record or a box a presence byte and its
- * components in declaration order; a shared container its {@code long} address in the connection's
- * heap ({@code 0} for null).
+ * components in declaration order; an enum its {@code int} ordinal ({@code -1} for null); a shared
+ * container its {@code long} address in the connection's heap ({@code 0} for null).
  *
  * <p>A value that does not fit the buffer fails the call: {@link Status#REQUEST_TOO_LARGE} on the
  * client, {@link Status#REPLY_TOO_LARGE} on the server. Over shared memory, arguments and results of a
