@@ -153,6 +153,12 @@ public final class Channel implements AutoCloseable
      */
     public synchronized Channel register(final int functionId, final RpcHandler handler, final FunctionOptions functionOptions)
     {
+        if (functionOptions.sealRequirement() != null)
+        {
+            final Int2ObjectHashMap<SealRequirement> required = new Int2ObjectHashMap<>(requirements);
+            required.put(functionId, functionOptions.sealRequirement());
+            requirements = required;
+        }
         final boolean sandboxed = functionOptions.sandboxed() != null ? functionOptions.sandboxed() : options.sandboxed();
         final SandboxRegion region = functionOptions.sandboxRegion() != null ?
             functionOptions.sandboxRegion() : options.sandboxRegion();
@@ -186,6 +192,12 @@ public final class Channel implements AutoCloseable
         copy.put(functionId, requirement == null ? SealRequirement.NONE : requirement);
         requirements = copy;
         return register(functionId, handler);
+    }
+
+    /** True if a handler serves {@code functionId}. */
+    public boolean serves(final int functionId)
+    {
+        return handlers.get(functionId) != null;
     }
 
     /** True if calls of {@code functionId} run in a sandbox. */

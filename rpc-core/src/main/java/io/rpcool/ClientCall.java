@@ -254,10 +254,19 @@ public final class ClientCall implements AutoCloseable, Watchable
      */
     public void invokeAsync(final int requestLength, final CallCallback callback)
     {
+        invokeAsync(requestLength, connection.callTimeoutNs, TimeUnit.NANOSECONDS, callback);
+    }
+
+    /**
+     * Start the call with a deadline of its own and return at once; {@code callback} runs when it
+     * completes, with {@link Status#DEADLINE_EXCEEDED} if no reply came within {@code timeout}.
+     */
+    public void invokeAsync(final int requestLength, final long timeout, final TimeUnit unit, final CallCallback callback)
+    {
         start(requestLength);
         this.callback = callback;
         connection.send(this);
-        deadlineNs = System.nanoTime() + connection.callTimeoutNs;
+        deadlineNs = System.nanoTime() + unit.toNanos(timeout);
         connection.watchAsync(this);
     }
 

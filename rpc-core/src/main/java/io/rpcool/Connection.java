@@ -219,6 +219,12 @@ public abstract class Connection implements AutoCloseable
         return slotCount;
     }
 
+    /** The default deadline of a call on this connection ({@code rpcool.call.timeoutMs}), in nanoseconds. */
+    public long callTimeoutNs()
+    {
+        return callTimeoutNs;
+    }
+
     /** Capacity of each request and reply buffer. */
     public int bufferSize()
     {

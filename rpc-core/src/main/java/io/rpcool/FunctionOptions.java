@@ -7,6 +7,7 @@ package io.rpcool;
 public final class FunctionOptions
 {
     private Boolean sandboxed;
+    private io.rpcool.seal.SealRequirement sealRequirement;
     private SandboxRegion sandboxRegion;
 
     public static FunctionOptions defaults()
@@ -40,6 +41,22 @@ public final class FunctionOptions
     public FunctionOptions sandboxRegion(final SandboxRegion sandboxRegion)
     {
         this.sandboxRegion = sandboxRegion;
+        return this;
+    }
+
+    /** The seal requirement of this function's calls; null: only the channel's. */
+    public io.rpcool.seal.SealRequirement sealRequirement()
+    {
+        return sealRequirement;
+    }
+
+    /**
+     * Accept only calls that meet {@code requirement} (or the channel's, if stricter), as
+     * {@link Channel#register(int, RpcHandler, io.rpcool.seal.SealRequirement)} does.
+     */
+    public FunctionOptions sealRequirement(final io.rpcool.seal.SealRequirement requirement)
+    {
+        this.sealRequirement = requirement;
         return this;
     }
 }

@@ -158,6 +158,12 @@ public final class ServerCall
         return heap;
     }
 
+    /** True if the call came over shared memory, so that {@link #heap()} has the connection's data heap. */
+    public boolean hasHeap()
+    {
+        return heap != null;
+    }
+
     /** True if this call's handler runs in a sandbox ({@link ChannelOptions#sandboxed}, {@link FunctionOptions#sandboxed}). */
     public boolean isSandboxed()
     {

@@ -2,7 +2,8 @@ package io.rpcool;
 
 /**
  * Why a call failed. Codes below 64 travel in response lines and TCP frames; the rest arise on the
- * calling side.
+ * calling side, except {@link #DEADLINE_EXCEEDED}, which a server also sends when a call's deadline
+ * (carried by typed service calls) passed before or while it was served.
  */
 public enum Status
 {
@@ -73,10 +74,15 @@ public enum Status
 
     /**
      * The status a server replies with when a handler ends with {@code failure}:
-     * {@link #SANDBOX_VIOLATION} for a sandbox violation, {@link #HANDLER_FAILED} for anything else.
+     * the status of a {@link ReplyStatusException} if a server may send it, {@link #SANDBOX_VIOLATION} for a
+     * sandbox violation, {@link #HANDLER_FAILED} for anything else.
      */
     public static Status ofHandlerFailure(final Throwable failure)
     {
+        if (failure instanceof ReplyStatusException && fromWire(((ReplyStatusException)failure).status().code()) != null)
+        {
+            return ((ReplyStatusException)failure).status();
+        }
         return failure instanceof io.rpcool.sandbox.SandboxViolationException ? SANDBOX_VIOLATION : HANDLER_FAILED;
     }
 
@@ -85,6 +91,6 @@ public enum Status
      */
     public static Status fromWire(final int code)
     {
-        return code >= 0 && code < 64 ? BY_CODE[code] : null;
+        return code >= 0 && code < 64 || code == DEADLINE_EXCEEDED.code ? BY_CODE[code] : null;
     }
 }

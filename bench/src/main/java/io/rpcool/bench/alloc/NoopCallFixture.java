@@ -49,7 +49,7 @@ public final class NoopCallFixture implements AutoCloseable
     public static final String TCP_CLIENT_THREAD_PREFIX = "rpcool-tcp-client";
 
     static final String CHANNEL = "/bench/alloc";
-    static final int ECHO = 1;
+    public static final int ECHO = 1;
 
     /**
      * Transport of the fixture's connection.
@@ -88,11 +88,13 @@ public final class NoopCallFixture implements AutoCloseable
 
     private final Path directory;
     private final Rpcool rpcool;
+    private final Channel channel;
     private final Connection connection;
     private final ClientCall call;
 
-    private NoopCallFixture(final Path directory, final Rpcool rpcool, final Connection connection)
+    private NoopCallFixture(final Path directory, final Rpcool rpcool, final Channel channel, final Connection connection)
     {
+        this.channel = channel;
         this.directory = directory;
         this.rpcool = rpcool;
         this.connection = connection;
@@ -128,7 +130,7 @@ public final class NoopCallFixture implements AutoCloseable
                 connection.close();
                 throw new IllegalStateException("expected a " + expected + " connection, got " + connection.transport());
             }
-            return new NoopCallFixture(directory, rpcool, connection);
+            return new NoopCallFixture(directory, rpcool, channel, connection);
         }
         catch (final RuntimeException ex)
         {
@@ -152,6 +154,22 @@ public final class NoopCallFixture implements AutoCloseable
         call.request().putLong(0, request);
         call.invoke(8);
         return call.reply().getLong(0);
+    }
+
+    /**
+     * @return the connection the fixture's calls go through.
+     */
+    public Connection connection()
+    {
+        return connection;
+    }
+
+    /**
+     * @return the channel the fixture serves (its handler thread is the server).
+     */
+    public Channel channel()
+    {
+        return channel;
     }
 
     /**
