@@ -33,7 +33,7 @@ public final class Dsm
         Throwable cause = null;
         try
         {
-            if (!Boolean.parseBoolean(System.getProperty("rpcool.dsm", "true")))
+            if (!io.rpcool.config.Setting.DSM.booleanValue())
             {
                 throw new UnsupportedOperationException("turned off (rpcool.dsm=false)");
             }

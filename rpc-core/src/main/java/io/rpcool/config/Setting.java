@@ -54,7 +54,8 @@ public enum Setting
             "0: a quarter of the session timeout"),
     SANDBOX_SCRATCH_SIZE("rpcool.sandbox.scratchSize", null, "1048576", "scratch memory of each sandbox (bytes)"),
     SANDBOX_PROVIDER("rpcool.sandbox.provider", null, "", "sandbox provider to insist on (bounded-views, mpk); empty: the best available"),
-    SANDBOX_MPK("rpcool.sandbox.mpk", null, "true", "use memory protection keys for sandboxes where the CPU has them");
+    SANDBOX_MPK("rpcool.sandbox.mpk", null, "true", "use memory protection keys for sandboxes where the CPU has them"),
+    DSM("rpcool.dsm", null, "true", "use the page-ownership DSM (rdma-fallback) where the kernel and the native library allow it");
 
     private final String property;
     private final String environment;
