@@ -104,9 +104,10 @@ final class RpcoolEventLoop extends SingleThreadEventLoop
     {
         for (final Pollable p : new ArrayList<>(pollables))
         {
-            if (p instanceof RpcoolSocketChannel)
+            if (p instanceof io.netty.channel.Channel)
             {
-                ((RpcoolSocketChannel)p).unsafe().close(((RpcoolSocketChannel)p).voidPromise());
+                final io.netty.channel.Channel ch = (io.netty.channel.Channel)p;
+                ch.unsafe().close(ch.voidPromise());
             }
         }
     }

@@ -38,6 +38,7 @@ public final class RpcoolServerSocketChannel extends AbstractServerChannel imple
     static final int REPLY_LENGTH = 16;
     private static final int REFUSED_CLOSING = 1;
     private static final int REFUSED_NO_MEMORY = 2;
+    private static final int REFUSED_NO_SHARED_MEMORY = 3;
     private static final ChannelMetadata METADATA = new ChannelMetadata(false, 16);
     private static final long LINGER_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -177,6 +178,11 @@ public final class RpcoolServerSocketChannel extends AbstractServerChannel imple
                 refuse(call, REFUSED_CLOSING);
                 return;
             }
+            if (call.clientPid() == 0)
+            {
+                refuse(call, REFUSED_NO_SHARED_MEMORY);
+                return;
+            }
             final int capacity = config.ringCapacity();
             final long allocation = heap.allocate(PipeDescriptor.length(capacity) + 64);
             if (allocation == 0)
@@ -219,7 +225,8 @@ public final class RpcoolServerSocketChannel extends AbstractServerChannel imple
     static String refusal(final int status)
     {
         return status == REFUSED_CLOSING ? "the server channel is closing" :
-            status == REFUSED_NO_MEMORY ? "no shared memory left for a pipe" : "status " + status;
+            status == REFUSED_NO_MEMORY ? "no shared memory left for a pipe" :
+            status == REFUSED_NO_SHARED_MEMORY ? "the client shares no memory with the server" : "status " + status;
     }
 
     /** An accepted channel closed (on its event loop); it no longer touches {@code pipe}. */
@@ -291,6 +298,12 @@ public final class RpcoolServerSocketChannel extends AbstractServerChannel imple
             }
         }
         return done.size();
+    }
+
+    /** True once the RPCool channel (and with it the heap of the pipes) is closed. */
+    synchronized boolean isChannelClosed()
+    {
+        return channelClosed;
     }
 
     /** Pipes whose accepted channel has closed, freed once the client has closed them too. */

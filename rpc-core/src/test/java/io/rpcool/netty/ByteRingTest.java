@@ -19,9 +19,12 @@ class ByteRingTest
 {
     private static final int CAPACITY = 4096;
 
-    private static long ring()
+    /** Held by the test instance: the rings point into it, so it must not be collected while they are used. */
+    private ByteBuffer memory;
+
+    private long ring()
     {
-        final ByteBuffer memory = BufferUtil.allocateDirectAligned(PipeDescriptor.RING_HEADER_LENGTH + CAPACITY, 64);
+        memory = BufferUtil.allocateDirectAligned(PipeDescriptor.RING_HEADER_LENGTH + CAPACITY, 64);
         return new UnsafeBuffer(memory).addressOffset();
     }
 

@@ -207,7 +207,10 @@ class RpcoolSocketChannelTest
             final Channel other = connect(group, "/netty/survivor", recorder);
             assertEcho(other, recorder, "still serving");
             other.close().sync();
+            await(() -> accepted.size() == 2 && !accepted.get(1).isOpen(), 10_000, "the server's end to see the close");
+            await(() -> server.lingeringPipes() == 0, 10_000, "the closed stream's pipe to be freed");
             server.close().sync();
+            await(server::isChannelClosed, 10_000, "the RPCool channel to close with the server channel");
         });
     }
 
