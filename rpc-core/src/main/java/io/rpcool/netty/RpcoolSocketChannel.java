@@ -323,10 +323,9 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
         {
             if (writePending)
             {
-                final long free = pipe.out.freeSpace();
-                if (free != 0)
+                if (pipe.out.freeSpace() != 0 || (pipe.out.consumerFlags() & PipeDescriptor.CLOSED) != 0)
                 {
-                    // Room again (or a corrupt head, which the write reports): write what Netty still holds.
+                    // Room again, or a corrupt head or a reader gone, which the write reports: write what Netty still holds.
                     writePending = false;
                     ((RpcoolUnsafe)unsafe()).forceFlush();
                     work++;
@@ -360,14 +359,15 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
         if (ready == 0)
         {
             // Flags before the tail: once the peer says it wrote its last byte, the tail read next is final.
-            if (pipe.in.producerFlags() == 0 || (ready = pipe.in.available()) == 0)
+            if (pipe.in.producerFlags() == 0)
             {
-                if (pipe.in.producerFlags() != 0)
-                {
-                    onEndOfStream();
-                    return 1;
-                }
                 return 0;
+            }
+            ready = pipe.in.available();
+            if (ready == 0)
+            {
+                onEndOfStream();
+                return 1;
             }
         }
         final ChannelPipeline p = pipeline();
