@@ -28,6 +28,8 @@ final class ByteRing
     private final int capacity;
     private final int mask;
     private long position;
+    /** The flags this side has published (a side either produces or consumes on a ring, never both). */
+    private int ownFlags;
 
     ByteRing(final long address, final int capacity)
     {
@@ -42,6 +44,7 @@ final class ByteRing
     {
         control.setMemory(0, RING_HEADER_LENGTH, (byte)0);
         position = 0;
+        ownFlags = 0;
     }
 
     int capacity()
@@ -95,7 +98,8 @@ final class ByteRing
     /** Publish flags after the last write ({@link PipeDescriptor#OUTPUT_SHUTDOWN}, {@link PipeDescriptor#CLOSED}). */
     void producerFlags(final int flags)
     {
-        control.putIntOrdered(PRODUCER_FLAGS_OFFSET, control.getInt(PRODUCER_FLAGS_OFFSET) | flags);
+        ownFlags |= flags;
+        control.putIntOrdered(PRODUCER_FLAGS_OFFSET, ownFlags);
     }
 
     int consumerFlags()
@@ -112,7 +116,8 @@ final class ByteRing
 
     void consumerFlags(final int flags)
     {
-        control.putIntOrdered(CONSUMER_FLAGS_OFFSET, control.getInt(CONSUMER_FLAGS_OFFSET) | flags);
+        ownFlags |= flags;
+        control.putIntOrdered(CONSUMER_FLAGS_OFFSET, ownFlags);
     }
 
     /**
@@ -189,12 +194,6 @@ final class ByteRing
             final java.nio.ByteBuffer part = dst.nioBuffer(dstIndex, length);
             data.getBytes(index, part, part.position(), length);
         }
-    }
-
-    /** The shared tail word, for tests that play a hostile peer. */
-    long sharedTail()
-    {
-        return control.getLongVolatile(TAIL_OFFSET);
     }
 
     /** A counter or length in the ring that the peer cannot have written honestly. */
