@@ -331,6 +331,16 @@ public final class Rpcool implements AutoCloseable
         return counters.leaseRenewals.get();
     }
 
+    /**
+     * A new adaptive wait for a thread of the application that polls shared memory itself (Netty
+     * event loops over byte rings, say): it spins or sleeps between polls as this process's idle level
+     * says, and never hands its polling to another thread. One per waiting thread.
+     */
+    public io.rpcool.idle.AdaptiveIdleStrategy newIdleStrategy()
+    {
+        return new io.rpcool.idle.AdaptiveIdleStrategy(waitControl, null);
+    }
+
     // ------------------------------------------------------------------ for the rest of the package
 
     WaitControl waitControl()

@@ -12,11 +12,13 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.rpcool.bench.fork.ClientSupport;
 import io.rpcool.bench.fork.RpcClient;
+import io.rpcool.netty.RpcoolEventLoopGroup;
+import io.rpcool.netty.RpcoolSocketChannel;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * Client of {@code grpc-tcp} and {@code grpc-uds}: blocking unary calls with {@code Empty}, one
+ * Client of {@code grpc-tcp}, {@code grpc-uds} and {@code grpc-rpcool-shm}: blocking unary calls with {@code Empty}, one
  * {@link ManagedChannel} (one HTTP/2 connection) per client thread. gRPC carries no payload here,
  * so {@link #call(long)} returns its argument once the reply arrived.
  */
@@ -54,6 +56,31 @@ public final class GrpcClient implements RpcClient
             .build(), group);
     }
 
+    /** The client JVM's one RPCool instance, shared by every client thread's connection. */
+    private static io.rpcool.Rpcool rpcool;
+
+    private static synchronized io.rpcool.Rpcool rpcool(final String directory)
+    {
+        if (rpcool == null)
+        {
+            rpcool = io.rpcool.Rpcool.launch(new io.rpcool.RpcoolContext().directory(java.nio.file.Path.of(directory))
+                .processName("grpc-client").daemonMode(io.rpcool.RpcoolContext.DaemonMode.EXTERNAL));
+        }
+        return rpcool;
+    }
+
+    /** Over RPCool's Netty channels: the TCP client with the channel type and event loop group changed. */
+    static GrpcClient shm(final String endpoint)
+    {
+        final String[] parts = endpoint.split(",");
+        final EventLoopGroup group = new RpcoolEventLoopGroup(1, rpcool(parts[0]));
+        return new GrpcClient(NettyChannelBuilder.forAddress("localhost", Integer.parseInt(parts[1]))
+            .channelType(RpcoolSocketChannel.class)
+            .eventLoopGroup(group)
+            .usePlaintext()
+            .build(), group);
+    }
+
     @Override
     public long call(final long request)
     {
@@ -83,6 +110,21 @@ public final class GrpcClient implements RpcClient
         public static void main(final String[] args)
         {
             ClientSupport.run(args, GrpcClient::tcp);
+        }
+    }
+
+    /**
+     * Client main over RPCool's Netty channels.
+     */
+    public static final class Shm
+    {
+        private Shm()
+        {
+        }
+
+        public static void main(final String[] args)
+        {
+            ClientSupport.run(args, GrpcClient::shm);
         }
     }
 

@@ -8,6 +8,8 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.rpcool.bench.fork.ServerSupport;
+import io.rpcool.netty.RpcoolEventLoopGroup;
+import io.rpcool.netty.RpcoolServerSocketChannel;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -17,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Servers of {@code grpc-tcp} ({@link Tcp}: loopback, gRPC's default Netty transport, which is epoll
  * where available) and {@code grpc-uds} ({@link Uds}: Unix domain socket, Netty epoll), both with
- * gRPC's default server executor.
+ * gRPC's default server executor; and {@code grpc-rpcool-shm} ({@link Shm}: RPCool's Netty channels over
+ * shared memory).
  */
 public final class GrpcServer
 {
@@ -81,6 +84,48 @@ public final class GrpcServer
                 {
                     stop(server, boss, workers);
                     Files.deleteIfExists(socket);
+                });
+            }
+            catch (final Throwable ex)
+            {
+                ServerSupport.fail(ex);
+            }
+        }
+    }
+
+    /**
+     * Server over RPCool's Netty channels: the TCP server with the channel type and event loop groups
+     * changed. Embeds the daemon in the scratch directory; prints {@code READY <directory>,<port>}.
+     */
+    public static final class Shm
+    {
+        /** The port clients name; {@code RpcoolAddresses} sends it to the channel {@code /rpcool-netty/50051}. */
+        static final int PORT = 50051;
+
+        private Shm()
+        {
+        }
+
+        public static void main(final String[] args)
+        {
+            try
+            {
+                final Path dir = ServerSupport.scratchDir(args).resolve("rpcool");
+                final io.rpcool.Rpcool rpc = io.rpcool.Rpcool.launch(new io.rpcool.RpcoolContext().directory(dir)
+                    .processName("grpc-server").daemonMode(io.rpcool.RpcoolContext.DaemonMode.EMBEDDED));
+                final EventLoopGroup boss = new RpcoolEventLoopGroup(1, rpc);
+                final EventLoopGroup workers = new RpcoolEventLoopGroup(Runtime.getRuntime().availableProcessors(), rpc);
+                final Server server = NettyServerBuilder.forAddress(new InetSocketAddress("localhost", PORT))
+                    .channelType(RpcoolServerSocketChannel.class)
+                    .bossEventLoopGroup(boss)
+                    .workerEventLoopGroup(workers)
+                    .addService(NoopGrpc.service())
+                    .build()
+                    .start();
+                ServerSupport.serve(dir + "," + PORT, () ->
+                {
+                    stop(server, boss, workers);
+                    rpc.close();
                 });
             }
             catch (final Throwable ex)

@@ -1,0 +1,108 @@
+package io.rpcool.netty;
+
+import org.agrona.BitUtil;
+
+/**
+ * Layout of a byte-stream pipe in a channel's shared heap: a header and two single-producer,
+ * single-consumer byte rings, one per direction. The server allocates and initialises it when a
+ * client opens a stream (the handshake call returns its address); both ends then move bytes through
+ * it without any further call.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                        Magic ("RPCPIPE1")                     |
+ *  +---------------------------------------------------------------+
+ *  |          Layout version       |      Ring capacity (bytes)    |
+ *  +-------------------------------+-------------------------------+
+ *  |           Client pid          |           Server pid          |
+ *  +-------------------------------+-------------------------------+
+ *  |                  padding to 128 bytes                        ...
+ *  +---------------------------------------------------------------+
+ *  |             Ring client -> server (see below)                ...
+ *  +---------------------------------------------------------------+
+ *  |             Ring server -> client (see below)                ...
+ *  +---------------------------------------------------------------+
+ *
+ *  One ring (RING_HEADER_LENGTH + capacity bytes):
+ *  +---------------------------------------------------------------+
+ *  |  Tail: bytes ever written (producer only)                     |  0
+ *  |  Producer flags: OUTPUT_SHUTDOWN, CLOSED (producer only)      |  8
+ *  |  padding to 128 bytes (two cache lines)                      ...
+ *  +---------------------------------------------------------------+
+ *  |  Head: bytes ever read (consumer only)                        | 128
+ *  |  Consumer flags: CLOSED (consumer only)                       | 136
+ *  |  padding to 256 bytes                                        ...
+ *  +---------------------------------------------------------------+
+ *  |  Data: capacity bytes, a power of two; byte n of the stream   | 256
+ *  |  is at data[n &amp; (capacity - 1)]                             ...
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * Tail and head are 64-bit positions that only grow; each is written by one side only, on a cache
+ * line (and its neighbour, against the adjacent-line prefetcher) of its own. A reader trusts neither
+ * the peer's counter nor any length in shared memory: each side keeps its own position privately and
+ * accepts the peer's only if {@code 0 <= tail - head <= capacity}; anything else closes the stream
+ * with an error. Flags are written after the last tail update and read before the tail, so a reader
+ * that sees {@code OUTPUT_SHUTDOWN} and then reads the tail has every byte the producer will write.
+ */
+public final class PipeDescriptor
+{
+    public static final long MAGIC = 0x3145504950435052L; // "RPCPIPE1" little-endian
+    public static final int VERSION = 1;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = 8;
+    public static final int CAPACITY_OFFSET = 12;
+    public static final int CLIENT_PID_OFFSET = 16;
+    public static final int SERVER_PID_OFFSET = 20;
+    public static final int HEADER_LENGTH = 2 * BitUtil.CACHE_LINE_LENGTH;
+
+    public static final int TAIL_OFFSET = 0;
+    public static final int PRODUCER_FLAGS_OFFSET = 8;
+    public static final int HEAD_OFFSET = 2 * BitUtil.CACHE_LINE_LENGTH;
+    public static final int CONSUMER_FLAGS_OFFSET = HEAD_OFFSET + 8;
+    public static final int RING_HEADER_LENGTH = 4 * BitUtil.CACHE_LINE_LENGTH;
+
+    /** Producer flag: no byte follows the current tail (the peer reads end-of-stream once it has the rest). */
+    public static final int OUTPUT_SHUTDOWN = 1;
+    /** Producer or consumer flag: that end closed the stream. */
+    public static final int CLOSED = 2;
+
+    public static final int MIN_CAPACITY = 4096;
+    public static final int MAX_CAPACITY = 1 << 30;
+
+    private PipeDescriptor()
+    {
+    }
+
+    /** Offset of the client-to-server ring from the pipe's start. */
+    public static int clientToServerOffset()
+    {
+        return HEADER_LENGTH;
+    }
+
+    /** Offset of the server-to-client ring from the pipe's start. */
+    public static int serverToClientOffset(final int capacity)
+    {
+        return HEADER_LENGTH + RING_HEADER_LENGTH + capacity;
+    }
+
+    /** Bytes of a pipe whose rings hold {@code capacity} bytes each. */
+    public static long length(final int capacity)
+    {
+        return HEADER_LENGTH + 2L * (RING_HEADER_LENGTH + capacity);
+    }
+
+    /** @throws IllegalArgumentException unless {@code capacity} is a power of two in range. */
+    public static int checkCapacity(final int capacity)
+    {
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || !BitUtil.isPowerOfTwo(capacity))
+        {
+            throw new IllegalArgumentException("ring capacity " + capacity + " must be a power of two in [" +
+                MIN_CAPACITY + ", " + MAX_CAPACITY + "]");
+        }
+        return capacity;
+    }
+}
