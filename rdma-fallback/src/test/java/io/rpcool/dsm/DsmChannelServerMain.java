@@ -29,6 +29,8 @@ public final class DsmChannelServerMain
     public static final int ECHO = 5;
     /** Reply: 1 if the call has a heap, and the transport-independent protection name. */
     public static final int HAS_HEAP = 6;
+    /** Request: a pointer; reply: the long there, read in place. */
+    public static final int READ = 7;
 
     private DsmChannelServerMain()
     {
@@ -73,6 +75,11 @@ public final class DsmChannelServerMain
             {
                 call.reply().putBytes(0, call.request(), 0, call.requestLength());
                 call.replyLength(call.requestLength());
+            });
+            ch.register(READ, call ->
+            {
+                call.reply().putLong(0, call.heap().regions().getLong(call.request().getLong(0)));
+                call.replyLength(8);
             });
             ch.register(HAS_HEAP, call ->
             {

@@ -196,6 +196,88 @@ class DsmConnectionTest
         }
     }
 
+    @Test
+    void shouldRefuseClearlyWhenTheAssignedAddressIsTakenInTheClient() throws Exception
+    {
+        assumeTrue(Dsm.isAvailable(), () -> "DSM unavailable: " + Dsm.unavailabilityCause());
+        final Path dir = fresh("dsm-taken");
+        // The daemon places ranges first fit: the server's DSM heap gets the start of the window, which
+        // this process maps first without telling the daemon.
+        final long taken = io.rpcool.daemon.AddressSpace.DEFAULT_BASE;
+        final int fd = io.rpcool.nativeio.SharedMemory.createSealed("dsm-taken", 1L << 20);
+        io.rpcool.nativeio.SharedMemory.mapFixed(fd, taken, 1L << 20);
+        boolean ours = true;
+        try (Rpcool rpc = embedded(dir); ChildJvm far = server(dir, "/dsm/far", "far"))
+        {
+            final RpcException e = assertThrows(RpcException.class,
+                () -> rpc.connect("/dsm/far", ConnectOptions.defaults().transport(Transport.DSM)));
+            assertEquals(Status.TRANSPORT_FAILED, e.status());
+            assertTrue(e.getMessage().contains(String.format("at 0x%x", taken)) && e.getMessage().contains("File exists"),
+                e.getMessage());
+            assertTrue(mapped(taken), "what was mapped there stays");
+            io.rpcool.nativeio.SharedMemory.unmap(taken, 1L << 20);
+            ours = false;
+            try (Connection dsm = rpc.connect("/dsm/far", ConnectOptions.defaults().transport(Transport.DSM)))
+            {
+                assertEquals(taken, dsm.heap().heaps()[0].region().base(), "the server gave the refused range back");
+                assertEquals(1, call(dsm, HAS_HEAP));
+            }
+        }
+        finally
+        {
+            if (ours)
+            {
+                io.rpcool.nativeio.SharedMemory.unmap(taken, 1L << 20);
+            }
+            io.rpcool.nativeio.SharedMemory.close(fd);
+        }
+    }
+
+    @Test
+    void shouldReleaseTheServersHeapAndRangeWhenTheClientIsKilled() throws Exception
+    {
+        assumeTrue(Dsm.isAvailable(), () -> "DSM unavailable: " + Dsm.unavailabilityCause());
+        final Path dir = fresh("dsm-client-kill");
+        try (Rpcool rpc = embedded(dir))
+        {
+            final java.util.concurrent.atomic.AtomicLong base = new java.util.concurrent.atomic.AtomicLong();
+            final io.rpcool.Channel ch = rpc.openChannel("/dsm/here");
+            ch.register(DIGEST, call ->
+            {
+                base.set(call.heap().heaps()[0].region().base());
+                call.reply().putLong(0, Docs.digest(call.heap().materialize(call.request().getLong(0), Docs.Doc.class)));
+                call.replyLength(8);
+            });
+            try (ChildJvm client = ChildJvm.builder(DsmChannelClientMain.class).name("dsm-client").jvmFlags("-Xmx256m")
+                .args(dir.toString(), "/dsm/here", "far").start())
+            {
+                assertEquals("OWNS DSM " + Docs.digest(Docs.doc(200, 11)), client.awaitLine("OWNS", TestPeers.LINE_MS));
+                assertTrue(mapped(base.get()), "the server maps the DSM heap");
+                client.kill9();
+                TestPeers.await(() -> !mappedQuietly(base.get()), DEADLINE_MS, "DSM heap unmapped in the server");
+            }
+            try (Connection again = rpc.connect("/dsm/here"))
+            {
+                // The daemon places heaps first fit: the connection heap lands where the DSM heap was
+                // only if the server gave that range of the window back.
+                assertEquals(Transport.SHARED_MEMORY, again.transport());
+                assertTrue(mapped(base.get()), "the killed client's range of the window was given back and reused");
+            }
+        }
+    }
+
+    private static boolean mappedQuietly(final long address)
+    {
+        try
+        {
+            return mapped(address);
+        }
+        catch (final IOException e)
+        {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** True if this process maps anything at {@code address}. */
     private static boolean mapped(final long address) throws IOException
     {
