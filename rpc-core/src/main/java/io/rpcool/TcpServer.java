@@ -24,7 +24,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * {@link ServerCall} API; the request is read from the received frame and the reply written into
  * the frame that is sent back, so each direction costs one copy into or out of the socket. The
  * request is the server's private copy, so it meets every seal requirement
- * ({@link io.rpcool.seal.Protection#COPY}).
+ * ({@link io.rpcool.seal.Protection#COPY}). A client that asks for {@link Transport#DSM} gets a
+ * {@link RemoteDsmHeap} as well ({@link ServerCall#heap()}); a handler touching a page the client
+ * owns waits on its event loop for the page to come over.
  */
 final class TcpServer implements AutoCloseable
 {
