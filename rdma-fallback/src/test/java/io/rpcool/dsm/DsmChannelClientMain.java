@@ -10,8 +10,8 @@ import io.rpcool.RpcoolContext;
 /**
  * A client JVM in a memory domain of its own (args: daemon directory, channel name, domain): connects
  * (over the DSM, chosen automatically), copies a {@link Docs.Doc} into the connection heap, has the
- * server digest it ({@link DsmChannelServerMain#DIGEST}), then writes the doc's items again so that it
- * owns their pages, prints {@code OWNS <transport> <digest>} and waits to be killed.
+ * server digest it ({@link DsmChannelServerMain#DIGEST}), then reads the doc again so that its pages
+ * come back to this side, prints {@code OWNS <transport> <digest>} and waits to be killed.
  */
 public final class DsmChannelClientMain
 {
@@ -34,7 +34,10 @@ public final class DsmChannelClientMain
                 call.invoke(8);
                 digest = call.reply().getLong(0);
             }
-            conn.copyFrom(doc);
+            if (!doc.equals(conn.heap().materialize(pointer, Docs.Doc.class)))
+            {
+                throw new IllegalStateException("the doc changed");
+            }
             System.out.println("OWNS " + conn.transport() + " " + digest);
             System.out.flush();
             while (System.in.read() >= 0)

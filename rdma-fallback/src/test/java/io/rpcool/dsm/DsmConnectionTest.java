@@ -241,10 +241,14 @@ class DsmConnectionTest
         try (Rpcool rpc = embedded(dir))
         {
             final java.util.concurrent.atomic.AtomicLong base = new java.util.concurrent.atomic.AtomicLong();
+            final java.util.concurrent.atomic.AtomicLong pointer = new java.util.concurrent.atomic.AtomicLong();
+            final java.util.concurrent.atomic.AtomicReference<SharedHeap> heap = new java.util.concurrent.atomic.AtomicReference<>();
             final io.rpcool.Channel ch = rpc.openChannel("/dsm/here");
             ch.register(DIGEST, call ->
             {
                 base.set(call.heap().heaps()[0].region().base());
+                heap.set(call.heap());
+                pointer.set(call.request().getLong(0));
                 call.reply().putLong(0, Docs.digest(call.heap().materialize(call.request().getLong(0), Docs.Doc.class)));
                 call.replyLength(8);
             });
@@ -255,6 +259,10 @@ class DsmConnectionTest
                 assertTrue(mapped(base.get()), "the server maps the DSM heap");
                 client.kill9();
                 TestPeers.await(() -> !mappedQuietly(base.get()), DEADLINE_MS, "DSM heap unmapped in the server");
+                final RpcException e = assertThrows(RpcException.class, () -> heap.get().materialize(pointer.get(), Docs.Doc.class),
+                    "the doc's pages were the client's when it died");
+                assertEquals(Status.PEER_GONE, e.status(), e.getMessage());
+                assertTrue(e.getMessage().contains("the client of the DSM heap"), e.getMessage());
             }
             try (Connection again = rpc.connect("/dsm/here"))
             {
