@@ -1,0 +1,47 @@
+package io.rpcool.bench.ycsb.mongo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * YCSB's client runs workloads A to F through {@link MongoDbBinding} against mongo-java-server in
+ * another JVM over RPCool's Netty channels: every operation succeeds, on two client threads.
+ */
+@Tag("multiprocess")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class YcsbMongoSmokeTest
+{
+    @Test
+    void shouldRunWorkloadsAToFWithoutFailedOperations() throws Exception
+    {
+        final Path dir = Files.createTempDirectory("mongo-ycsb-smoke-");
+        try (MongoYcsbStore store = new MongoYcsbStore(java.util.List.of("-Xmx256m")))
+        {
+            final Properties server = store.start("rpcool-shm", dir);
+            for (final String letter : store.workloads())
+            {
+                final Properties props = new Properties();
+                props.putAll(server);
+                props.setProperty(MongoDbBinding.DATABASE, "ycsb-" + letter);
+                props.setProperty("recordcount", "300");
+                props.setProperty("operationcount", "600");
+                props.setProperty("threadcount", "2");
+                props.setProperty(YcsbRun.PHASE_TIMEOUT_S, "60");
+                final YcsbRun.Result result = YcsbRun.run(letter, props, store.dbClassName());
+                System.out.println(result);
+                assertEquals(600, result.operations(), result.toString());
+                assertEquals(0, result.failed(), result.toString());
+                assertTrue(result.p50Us() > 0 && result.p99Us() >= result.p50Us(), result.toString());
+            }
+        }
+    }
+}
