@@ -20,6 +20,7 @@ import java.util.Properties;
  * </pre>
  * Systems are those of {@link MongoYcsbStore} plus {@code tcp-netty} (the TCP server, with the driver's
  * Netty transport on NIO channels instead of its default socket stream). Rounds interleave the systems.
+ * The server JVMs get this JVM's {@code rpcool.*} system properties and the flags in {@code -Dmongo.serverFlags}.
  */
 public final class MongoYcsbMain
 {
@@ -70,7 +71,16 @@ public final class MongoYcsbMain
     private static YcsbRun.Result runOnce(final String letter, final String system, final Map<String, String> opts,
         final Path workDir) throws Exception
     {
-        try (MongoYcsbStore store = new MongoYcsbStore())
+        // The server JVM gets this JVM's rpcool.* settings (idle mode, ...) and any extra flags of mongo.serverFlags.
+        final List<String> flags = new ArrayList<>(List.of("-Xmx1g"));
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("rpcool."))
+            .forEach(k -> flags.add("-D" + k + "=" + System.getProperty(k)));
+        final String extra = System.getProperty("mongo.serverFlags", "").trim();
+        if (!extra.isEmpty())
+        {
+            flags.addAll(List.of(extra.split("\\s+")));
+        }
+        try (MongoYcsbStore store = new MongoYcsbStore(flags))
         {
             final boolean nettyTcp = "tcp-netty".equals(system);
             final Properties props = store.start(nettyTcp ? "tcp" : system, workDir);
