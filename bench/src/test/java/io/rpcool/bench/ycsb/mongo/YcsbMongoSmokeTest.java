@@ -11,10 +11,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * YCSB's client runs workloads A to F through {@link MongoDbBinding} against mongo-java-server in
- * another JVM over RPCool's Netty channels: every operation succeeds, on two client threads.
+ * another JVM over RPCool's Netty channels: every operation succeeds, on two client threads. The
+ * baselines' servers and clients run workload A as well.
  */
 @Tag("multiprocess")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -42,6 +45,24 @@ class YcsbMongoSmokeTest
                 assertEquals(0, result.failed(), result.toString());
                 assertTrue(result.p50Us() > 0 && result.p99Us() >= result.p50Us(), result.toString());
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"uds", "tcp"})
+    void shouldRunWorkloadAOverTheBaselines(final String system) throws Exception
+    {
+        final Path dir = Files.createTempDirectory("mongo-ycsb-smoke-" + system + "-");
+        try (MongoYcsbStore store = new MongoYcsbStore(java.util.List.of("-Xmx256m")))
+        {
+            final Properties props = store.start(system, dir);
+            props.setProperty("recordcount", "200");
+            props.setProperty("operationcount", "400");
+            props.setProperty(YcsbRun.PHASE_TIMEOUT_S, "60");
+            final YcsbRun.Result result = YcsbRun.run("a", props, store.dbClassName());
+            System.out.println(system + ": " + result);
+            assertEquals(400, result.operations(), result.toString());
+            assertEquals(0, result.failed(), result.toString());
         }
     }
 }
