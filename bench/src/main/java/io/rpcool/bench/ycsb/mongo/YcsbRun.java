@@ -175,10 +175,18 @@ public final class YcsbRun
             running.add(thread);
         }
         running.forEach(Thread::start);
-        if (!done.await(timeoutS, TimeUnit.SECONDS))
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutS);
+        while (!done.await(100, TimeUnit.MILLISECONDS))
         {
-            workload.requestStop();
-            throw new IllegalStateException("YCSB " + name + " phase not done within " + timeoutS + " s");
+            if (running.stream().noneMatch(Thread::isAlive))
+            {
+                break; // a ClientThread whose binding failed to initialise returns without counting down
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                workload.requestStop();
+                throw new IllegalStateException("YCSB " + name + " phase not done within " + timeoutS + " s");
+            }
         }
         for (final Thread thread : running)
         {
