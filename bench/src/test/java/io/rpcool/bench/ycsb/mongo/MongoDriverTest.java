@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,7 @@ import org.bson.Document;
 import org.bson.types.Binary;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,9 +40,8 @@ class MongoDriverTest
 
     @ParameterizedTest
     @ValueSource(strings = {"rpcool-shm", "uds", "tcp"})
-    void shouldInsertFindUpdateAndDeleteDocumentsInAnotherJvm(final String system) throws Exception
+    void shouldInsertFindUpdateAndDeleteDocumentsInAnotherJvm(final String system, @TempDir final Path dir) throws Exception
     {
-        final Path dir = Files.createTempDirectory("mongo-driver-test-");
         try (ChildJvm server = startServer(dir, system);
             MongoDriverClient mongo = MongoDriverClient.open(system, endpoint(server), TIMEOUT_MS))
         {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +18,7 @@ import org.bson.Document;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** kill -9 of either side of the driver and mongo-java-server over RPCool's Netty channels. */
 @Tag("multiprocess")
@@ -28,9 +28,8 @@ class MongoKillTest
     private static final int DRIVER_TIMEOUT_MS = 5_000;
 
     @Test
-    void shouldFailTheDriversRequestsSoonAfterTheServerIsKilled() throws Exception
+    void shouldFailTheDriversRequestsSoonAfterTheServerIsKilled(@TempDir final Path dir) throws Exception
     {
-        final Path dir = Files.createTempDirectory("mongo-kill-server-");
         try (MongoYcsbStore store = new MongoYcsbStore(java.util.List.of("-Xmx256m")))
         {
             final Properties server = store.start("rpcool-shm", dir);
@@ -73,9 +72,8 @@ class MongoKillTest
     }
 
     @Test
-    void shouldKeepServingAnotherClientAfterAClientIsKilled() throws Exception
+    void shouldKeepServingAnotherClientAfterAClientIsKilled(@TempDir final Path dir) throws Exception
     {
-        final Path dir = Files.createTempDirectory("mongo-kill-client-");
         try (MongoYcsbStore store = new MongoYcsbStore(java.util.List.of("-Xmx256m")))
         {
             final String endpoint = store.start("rpcool-shm", dir).getProperty(MongoDbBinding.ENDPOINT);

@@ -3,7 +3,6 @@ package io.rpcool.bench.ycsb.mongo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,9 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class YcsbMongoSmokeTest
 {
     @Test
-    void shouldRunWorkloadsAToFWithoutFailedOperations() throws Exception
+    void shouldRunWorkloadsAToFWithoutFailedOperations(@TempDir final Path dir) throws Exception
     {
-        final Path dir = Files.createTempDirectory("mongo-ycsb-smoke-");
         try (MongoYcsbStore store = new MongoYcsbStore(java.util.List.of("-Xmx256m")))
         {
             final Properties server = store.start("rpcool-shm", dir);
@@ -35,13 +34,13 @@ class YcsbMongoSmokeTest
                 final Properties props = new Properties();
                 props.putAll(server);
                 props.setProperty(MongoDbBinding.DATABASE, "ycsb-" + letter);
-                props.setProperty("recordcount", "300");
-                props.setProperty("operationcount", "600");
+                props.setProperty("recordcount", "200");
+                props.setProperty("operationcount", "400");
                 props.setProperty("threadcount", "2");
                 props.setProperty(YcsbRun.PHASE_TIMEOUT_S, "60");
                 final YcsbRun.Result result = YcsbRun.run(letter, props, store.dbClassName());
                 System.out.println(result);
-                assertEquals(600, result.operations(), result.toString());
+                assertEquals(400, result.operations(), result.toString());
                 assertEquals(0, result.failed(), result.toString());
                 assertTrue(result.p50Us() > 0 && result.p99Us() >= result.p50Us(), result.toString());
             }
@@ -50,18 +49,17 @@ class YcsbMongoSmokeTest
 
     @ParameterizedTest
     @ValueSource(strings = {"uds", "tcp"})
-    void shouldRunWorkloadAOverTheBaselines(final String system) throws Exception
+    void shouldRunWorkloadAOverTheBaselines(final String system, @TempDir final Path dir) throws Exception
     {
-        final Path dir = Files.createTempDirectory("mongo-ycsb-smoke-" + system + "-");
         try (MongoYcsbStore store = new MongoYcsbStore(java.util.List.of("-Xmx256m")))
         {
             final Properties props = store.start(system, dir);
-            props.setProperty("recordcount", "200");
-            props.setProperty("operationcount", "400");
+            props.setProperty("recordcount", "100");
+            props.setProperty("operationcount", "200");
             props.setProperty(YcsbRun.PHASE_TIMEOUT_S, "60");
             final YcsbRun.Result result = YcsbRun.run("a", props, store.dbClassName());
             System.out.println(system + ": " + result);
-            assertEquals(400, result.operations(), result.toString());
+            assertEquals(200, result.operations(), result.toString());
             assertEquals(0, result.failed(), result.toString());
         }
     }
