@@ -12,10 +12,12 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.rpcool.idle.AdaptiveIdleStrategy;
+import io.rpcool.idle.Sleeper;
 import io.rpcool.idle.Watchable;
 import io.rpcool.ipc.ResponseLines;
 import io.rpcool.layout.RequestQueueDescriptor;
 import io.rpcool.layout.ResponseLineDescriptor;
+import io.rpcool.nativeio.Futex;
 import io.rpcool.seal.SealException;
 import io.rpcool.seal.SealMode;
 
@@ -83,6 +85,8 @@ public final class ClientCall implements AutoCloseable, Watchable
     final long inlineReplyAddress;
     final ResponseLines.Reply lineReply = new ResponseLines.Reply();
     private final AdaptiveIdleStrategy idle;
+    /** The timeout of this slot's kernel sleeps, or null when waits end in timed parks. */
+    final Futex.Timespec timespec;
     boolean checkedOut;
     RpcException failure;
     CallCallback callback;
@@ -106,7 +110,10 @@ public final class ClientCall implements AutoCloseable, Watchable
         this.bufferSize = bufferSize;
         this.inlineReply = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ResponseLineDescriptor.INLINE_MAX + 8, 64));
         this.inlineReplyAddress = inlineReply.addressOffset();
-        this.idle = new AdaptiveIdleStrategy(connection.rpcool.waitControl(), this);
+        final boolean futex = connection.rpcool.waitControl().futex() && connection.transport() == Transport.SHARED_MEMORY;
+        this.timespec = futex ? new Futex.Timespec() : null;
+        final Sleeper sleeper = futex ? timeoutNs -> connection.sleep(this, timeoutNs) : null;
+        this.idle = new AdaptiveIdleStrategy(connection.rpcool.waitControl(), this, sleeper);
     }
 
     /** The call id of the next call on this slot. */

@@ -206,6 +206,21 @@ final class ShmConnection extends Connection
         }
         call.queuePosition = position;
         queue.publish(position, callId, call.functionId, call.requestLength, flags, call.sealKind, call.sealId, inline0, inline1);
+        if (queue.wakeConsumer())
+        {
+            rpcool.counterSet().futexWakes.increment();
+        }
+    }
+
+    @Override
+    boolean sleep(final ClientCall call, final long timeoutNs)
+    {
+        if (call.state == ClientCall.IN_FLIGHT && isOpen() &&
+            lines.sleep(call.slot, call.callId, timeoutNs, call.timespec))
+        {
+            rpcool.counterSet().futexSleeps.increment();
+        }
+        return true;
     }
 
     /**
