@@ -92,6 +92,8 @@ public final class ClientCall implements AutoCloseable, Watchable
     CallCallback callback;
     CompletableFuture<ClientCall> future;
     volatile Thread waiter;
+    /** Sending the current call woke the server from a kernel sleep: wait without a spin. */
+    boolean wokeServer;
     SealMode sealMode = SealMode.NONE;
     /** The seal held on the request buffer (in flight, or waiting for release); 0 if none. Guarded by the connection's seal lock. */
     volatile long sealId;
@@ -345,6 +347,11 @@ public final class ClientCall implements AutoCloseable, Watchable
             return;
         }
         final AdaptiveIdleStrategy idle = this.idle;
+        if (wokeServer)
+        {
+            wokeServer = false;
+            idle.skipSpinOnce();
+        }
         idle.reset();
         int polls = 0;
         while (!connection.poll(this))

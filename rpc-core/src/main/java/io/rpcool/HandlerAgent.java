@@ -46,6 +46,8 @@ final class HandlerAgent implements Agent, Watchable, Sleeper
     private ShmServerEnd sleepingOn;
     private final java.util.function.BooleanSupplier keepSleeping = this::keepSleeping;
     private volatile boolean stopping;
+    /** Time slice a handler thread asks for, so that it preempts busy threads when woken. */
+    static final long SHORT_SLICE_NS = 100_000;
 
     HandlerAgent(final Channel channel, final Rpcool rpcool, final int index)
     {
@@ -73,12 +75,17 @@ final class HandlerAgent implements Agent, Watchable, Sleeper
     {
         thread = Thread.currentThread();
         SharedMemory.reduceTimerSlack(1000);
+        if (timespec != null)
+        {
+            Futex.requestShortSlice(SHORT_SLICE_NS);
+        }
     }
 
     @Override
     public int doWork()
     {
         int work = 0;
+        call.wokeClient = false;
         for (final ShmServerEnd end : channel.ends)
         {
             if (!end.closing)
@@ -94,6 +101,10 @@ final class HandlerAgent implements Agent, Watchable, Sleeper
             }
         }
         ROUNDS.lazySet(this, rounds + 1);
+        if (call.wokeClient)
+        {
+            idle.skipSpinOnce();
+        }
         return work;
     }
 

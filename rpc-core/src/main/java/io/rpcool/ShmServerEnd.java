@@ -230,7 +230,7 @@ final class ShmServerEnd
         }
         complete(protection, sealId, completer);
         respondOk(slot, callId, call.replyLength);
-        wakeClient(slot);
+        call.wokeClient = wakeClient(slot);
         call.served++;
     }
 
@@ -283,12 +283,14 @@ final class ShmServerEnd
     }
 
     /** After a reply: wake the slot's calling thread if it sleeps in the kernel (counted; free otherwise). */
-    private void wakeClient(final int slot)
+    private boolean wakeClient(final int slot)
     {
         if (lines.wakeWaiter(slot))
         {
             channel.counters().futexWakes.increment();
+            return true;
         }
+        return false;
     }
 
     /**

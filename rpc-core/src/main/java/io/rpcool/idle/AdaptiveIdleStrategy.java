@@ -43,6 +43,7 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
     private boolean deepIdle;
     private long spinUntilNs;
     private boolean spinPhase = true;
+    private boolean skipSpin;
     private volatile Thread parkedThread;
     private volatile boolean registered;
 
@@ -187,14 +188,34 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
         return spinPhase;
     }
 
+    /**
+     * Start the next wait (after the next {@link #reset()}) without its spin, when this thread just
+     * woke its peer: the peer may be scheduled on this very core, and a spin here would only keep it
+     * off the core until the spin ends. Applies only where the wait ends in a kernel sleep.
+     */
+    public void skipSpinOnce()
+    {
+        skipSpin = sleeper != null;
+    }
+
     @Override
     public void reset()
     {
-        idleCalls = 0;
         idleSinceNs = 0;
         deepIdle = false;
-        spinUntilNs = 0;
-        spinPhase = true;
+        if (skipSpin)
+        {
+            skipSpin = false;
+            idleCalls = SPINS_BEFORE_SLEEP;
+            spinUntilNs = System.nanoTime() - control.spinNs() - 1;
+            spinPhase = false;
+        }
+        else
+        {
+            idleCalls = 0;
+            spinUntilNs = 0;
+            spinPhase = true;
+        }
     }
 
     @Override
