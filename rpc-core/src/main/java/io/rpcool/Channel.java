@@ -308,6 +308,11 @@ public final class Channel implements AutoCloseable
         final ShmServerEnd[] next = Arrays.copyOf(current, current.length + 1);
         next[current.length] = end;
         ends = next;
+        // A handler asleep on the one connection it served must now poll two.
+        for (final ShmServerEnd e : current)
+        {
+            e.wakeHandlers();
+        }
     }
 
     /**
@@ -335,6 +340,7 @@ public final class Channel implements AutoCloseable
             end.closing = true;
             ends = list.toArray(new ShmServerEnd[0]);
         }
+        end.wakeHandlers();
         boolean quiet = true;
         for (final HandlerAgent agent : agents)
         {
@@ -357,6 +363,7 @@ public final class Channel implements AutoCloseable
             {
                 end.closing = true;
                 ends = list.toArray(new ShmServerEnd[0]);
+                end.wakeHandlers();
             }
         }
         final long[] rounds = new long[agents.length];

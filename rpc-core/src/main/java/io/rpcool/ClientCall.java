@@ -12,10 +12,12 @@ import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import io.rpcool.idle.AdaptiveIdleStrategy;
+import io.rpcool.idle.Sleeper;
 import io.rpcool.idle.Watchable;
 import io.rpcool.ipc.ResponseLines;
 import io.rpcool.layout.RequestQueueDescriptor;
 import io.rpcool.layout.ResponseLineDescriptor;
+import io.rpcool.nativeio.Futex;
 import io.rpcool.seal.SealException;
 import io.rpcool.seal.SealMode;
 
@@ -83,11 +85,15 @@ public final class ClientCall implements AutoCloseable, Watchable
     final long inlineReplyAddress;
     final ResponseLines.Reply lineReply = new ResponseLines.Reply();
     private final AdaptiveIdleStrategy idle;
+    /** The timeout of this slot's kernel sleeps, or null when waits end in timed parks. */
+    final Futex.Timespec timespec;
     boolean checkedOut;
     RpcException failure;
     CallCallback callback;
     CompletableFuture<ClientCall> future;
     volatile Thread waiter;
+    /** Sending the current call woke the server from a kernel sleep: wait without a spin. */
+    boolean wokeServer;
     SealMode sealMode = SealMode.NONE;
     /** The seal held on the request buffer (in flight, or waiting for release); 0 if none. Guarded by the connection's seal lock. */
     volatile long sealId;
@@ -106,7 +112,10 @@ public final class ClientCall implements AutoCloseable, Watchable
         this.bufferSize = bufferSize;
         this.inlineReply = new UnsafeBuffer(BufferUtil.allocateDirectAligned(ResponseLineDescriptor.INLINE_MAX + 8, 64));
         this.inlineReplyAddress = inlineReply.addressOffset();
-        this.idle = new AdaptiveIdleStrategy(connection.rpcool.waitControl(), this);
+        final boolean futex = connection.rpcool.waitControl().futex() && connection.transport() == Transport.SHARED_MEMORY;
+        this.timespec = futex ? new Futex.Timespec() : null;
+        final Sleeper sleeper = futex ? timeoutNs -> connection.sleep(this, timeoutNs) : null;
+        this.idle = new AdaptiveIdleStrategy(connection.rpcool.waitControl(), this, sleeper);
     }
 
     /** The call id of the next call on this slot. */
@@ -338,6 +347,11 @@ public final class ClientCall implements AutoCloseable, Watchable
             return;
         }
         final AdaptiveIdleStrategy idle = this.idle;
+        if (wokeServer)
+        {
+            wokeServer = false;
+            idle.skipSpinOnce();
+        }
         idle.reset();
         int polls = 0;
         while (!connection.poll(this))

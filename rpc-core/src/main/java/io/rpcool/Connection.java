@@ -333,6 +333,17 @@ public abstract class Connection implements AutoCloseable
      */
     abstract boolean poll(ClientCall call);
 
+    /**
+     * Sleep until the server publishes on the call's response line, at most {@code timeoutNs}
+     * ({@link io.rpcool.idle.Sleeper}).
+     *
+     * @return false if this transport cannot sleep that way.
+     */
+    boolean sleep(final ClientCall call, final long timeoutNs)
+    {
+        return false;
+    }
+
     /** True if a waiting caller should park until the transport completes its call, instead of polling. */
     boolean parksWhileWaiting()
     {

@@ -6,15 +6,20 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
 
 import io.rpcool.idle.AdaptiveIdleStrategy;
+import io.rpcool.idle.Sleeper;
 import io.rpcool.idle.Watchable;
+import io.rpcool.nativeio.Futex;
 import io.rpcool.nativeio.SharedMemory;
 
 /**
  * One handler thread of a channel, as an Agrona {@link Agent}: each duty cycle polls every
  * connection of the channel, one request per connection so no client starves another, and the
- * {@link AdaptiveIdleStrategy} decides how to wait when a cycle found nothing.
+ * {@link AdaptiveIdleStrategy} decides how to wait when a cycle found nothing. Serving a single
+ * connection, it ends a wait in {@code futex(2)} on the connection's request queue, woken by the
+ * client that publishes a request ({@link Sleeper}); serving several, it parks on timers or hands
+ * its wait to the poller.
  */
-final class HandlerAgent implements Agent, Watchable
+final class HandlerAgent implements Agent, Watchable, Sleeper
 {
     private final Channel channel;
     private final Rpcool rpcool;
@@ -35,6 +40,14 @@ final class HandlerAgent implements Agent, Watchable
      * still be finishing a duty cycle over a connection being removed.
      */
     private volatile Thread thread;
+    private final Futex.Timespec timespec;
+    /** The connections the agent went to sleep over; it wakes when they change. */
+    private ShmServerEnd[] sleepingOver;
+    private ShmServerEnd sleepingOn;
+    private final java.util.function.BooleanSupplier keepSleeping = this::keepSleeping;
+    private volatile boolean stopping;
+    /** Time slice a handler thread asks for, so that it preempts busy threads when woken. */
+    static final long SHORT_SLICE_NS = 100_000;
 
     HandlerAgent(final Channel channel, final Rpcool rpcool, final int index)
     {
@@ -42,7 +55,8 @@ final class HandlerAgent implements Agent, Watchable
         this.rpcool = rpcool;
         this.call.channelName = channel.name();
         this.roleName = "rpcool-handler-" + channel.name() + "-" + index;
-        this.idle = new AdaptiveIdleStrategy(rpcool.waitControl(), this);
+        this.timespec = rpcool.waitControl().futex() ? new Futex.Timespec() : null;
+        this.idle = new AdaptiveIdleStrategy(rpcool.waitControl(), this, this);
         this.runner = new AgentRunner(idle, t -> rpcool.reportError(roleName, t), null, this);
     }
 
@@ -61,12 +75,17 @@ final class HandlerAgent implements Agent, Watchable
     {
         thread = Thread.currentThread();
         SharedMemory.reduceTimerSlack(1000);
+        if (timespec != null)
+        {
+            Futex.requestShortSlice(SHORT_SLICE_NS);
+        }
     }
 
     @Override
     public int doWork()
     {
         int work = 0;
+        call.wokeClient = false;
         for (final ShmServerEnd end : channel.ends)
         {
             if (!end.closing)
@@ -82,6 +101,10 @@ final class HandlerAgent implements Agent, Watchable
             }
         }
         ROUNDS.lazySet(this, rounds + 1);
+        if (call.wokeClient)
+        {
+            idle.skipSpinOnce();
+        }
         return work;
     }
 
@@ -107,6 +130,36 @@ final class HandlerAgent implements Agent, Watchable
             }
         }
         return false;
+    }
+
+    /**
+     * Sleep on the one connection's doorbell. While the agent sleeps it is not parked for
+     * {@link #isPast(long)}: it touches the queue when it wakes, so a closer waits for its next cycle
+     * (and wakes it first, {@link ShmServerEnd#wakeHandlers()}).
+     */
+    @Override
+    public boolean sleep(final long timeoutNs)
+    {
+        final ShmServerEnd[] ends = channel.ends;
+        if (ends.length != 1 || ends[0].closing || stopping)
+        {
+            return false;
+        }
+        sleepingOver = ends;
+        sleepingOn = ends[0];
+        if (sleepingOn.sleep(timeoutNs, timespec, keepSleeping))
+        {
+            rpcool.counterSet().futexSleeps.increment();
+        }
+        sleepingOver = null;
+        sleepingOn = null;
+        return true;
+    }
+
+    /** After the agent counted itself a sleeper: nothing it sleeps over has changed. */
+    private boolean keepSleeping()
+    {
+        return channel.ends == sleepingOver && !sleepingOn.closing && !stopping;
     }
 
     /** Duty cycles completed so far: a token for {@link #isPast(long)}. */
@@ -154,6 +207,11 @@ final class HandlerAgent implements Agent, Watchable
 
     void stop()
     {
+        stopping = true;
+        for (final ShmServerEnd end : channel.ends)
+        {
+            end.wakeHandlers();
+        }
         final Thread thread = runner.thread();
         if (thread != null)
         {

@@ -59,7 +59,7 @@ public final class Rpcool implements AutoCloseable
         this.counters = new RpcoolCounters(context.directory(), Native.pid(), context.processName());
         this.waitControl = new WaitControl(forcedLevel(context.idleMode()), context.spinNs(), context.sleepNs(),
             TimeUnit.MILLISECONDS.toNanos(context.deepIdleAfterMs()), TimeUnit.MICROSECONDS.toNanos(context.deepIdleParkUs()),
-            t -> counters.onError("completion poller", t));
+            context.futex(), t -> counters.onError("completion poller", t));
         this.heaps = new DataHeapRegistry(daemon, context.heapSize());
         this.tcp = new TcpTransport(this);
         this.conductor = new ClientConductor(this, daemon, counters, heaps);

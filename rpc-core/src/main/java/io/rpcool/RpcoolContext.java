@@ -46,6 +46,7 @@ public final class RpcoolContext
     private long spinNs = Setting.IDLE_SPIN_NS.longValue();
     private long deepIdleAfterMs = Setting.IDLE_DEEP_AFTER_MS.longValue();
     private long deepIdleParkUs = Setting.IDLE_DEEP_PARK_US.longValue();
+    private boolean futex = Setting.IDLE_FUTEX.booleanValue();
     private long callTimeoutMs = Setting.CALL_TIMEOUT_MS.longValue();
     private String tcpHost = Setting.TCP_HOST.string();
     private int slots = Setting.SLOTS.intValue();
@@ -148,6 +149,21 @@ public final class RpcoolContext
             throw new IllegalArgumentException("spinNs must not be negative: " + spinNs);
         }
         this.spinNs = spinNs;
+        return this;
+    }
+
+    /**
+     * True (default) to end a wait that stopped spinning in {@code futex(2)} on the connection heap,
+     * woken by the other side when it publishes; false for the timed parks and hand-offs only.
+     */
+    public boolean futex()
+    {
+        return futex;
+    }
+
+    public RpcoolContext futex(final boolean futex)
+    {
+        this.futex = futex;
         return this;
     }
 

@@ -31,6 +31,8 @@ final class RpcoolCounters implements AutoCloseable
     final AtomicCounter malformedReplies;
     final AtomicCounter rejectedCalls;
     final AtomicCounter handOffs;
+    final AtomicCounter futexSleeps;
+    final AtomicCounter futexWakes;
     final AtomicCounter sealsMade;
     final AtomicCounter sealBatchReleases;
     final AtomicCounter quotaRefusals;
@@ -58,6 +60,8 @@ final class RpcoolCounters implements AutoCloseable
         this.malformedReplies = file.newCounter("malformed replies");
         this.rejectedCalls = file.newCounter("calls rejected (seal requirement)");
         this.handOffs = file.newCounter("waits handed to the poller");
+        this.futexSleeps = file.newCounter("futex sleeps woken by the peer");
+        this.futexWakes = file.newCounter("futex wake-ups issued");
         this.sealsMade = file.newCounter("seals made");
         this.sealBatchReleases = file.newCounter("seal batch releases");
         this.quotaRefusals = file.newCounter("quota refusals");

@@ -93,6 +93,8 @@ public final class ServerCall
      */
     /** Calls served with this object over shared memory (one per handler thread; written by it alone). */
     long served;
+    /** The last reply this thread published woke its client from a kernel sleep. */
+    boolean wokeClient;
 
     /** The request came inline in its queue entry: its (at most 16) bytes go to private memory. */
     void inlineRequest(final long first, final long second, final int length)

@@ -9,6 +9,7 @@ import org.agrona.UnsafeApi;
 
 import io.rpcool.ipc.RequestQueue;
 import io.rpcool.ipc.ResponseLines;
+import io.rpcool.nativeio.Futex;
 import io.rpcool.layout.ConnectionDescriptor;
 import io.rpcool.nativeio.Processes;
 import io.rpcool.nativeio.SharedMemory;
@@ -206,6 +207,23 @@ final class ShmConnection extends Connection
         }
         call.queuePosition = position;
         queue.publish(position, callId, call.functionId, call.requestLength, flags, call.sealKind, call.sealId, inline0, inline1);
+        call.wokeServer = queue.wakeConsumer();
+        if (call.wokeServer)
+        {
+            rpcool.counterSet().futexWakes.increment();
+        }
+    }
+
+    @Override
+    boolean sleep(final ClientCall call, final long timeoutNs)
+    {
+        Futex.requestShortSlice(HandlerAgent.SHORT_SLICE_NS);
+        if (call.state == ClientCall.IN_FLIGHT && isOpen() &&
+            lines.sleep(call.slot, call.callId, timeoutNs, call.timespec))
+        {
+            rpcool.counterSet().futexSleeps.increment();
+        }
+        return true;
     }
 
     /**

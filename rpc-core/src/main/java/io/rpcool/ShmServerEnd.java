@@ -5,6 +5,7 @@ import static io.rpcool.layout.RequestQueueDescriptor.*;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -14,6 +15,7 @@ import io.rpcool.ipc.ResponseLines;
 import io.rpcool.layout.ConnectionDescriptor;
 import io.rpcool.layout.ConnectionHeaderDescriptor;
 import io.rpcool.layout.ResponseLineDescriptor;
+import io.rpcool.nativeio.Futex;
 import io.rpcool.nativeio.Processes;
 import io.rpcool.seal.HeapSeals;
 import io.rpcool.seal.Protection;
@@ -228,6 +230,7 @@ final class ShmServerEnd
         }
         complete(protection, sealId, completer);
         respondOk(slot, callId, call.replyLength);
+        call.wokeClient = wakeClient(slot);
         call.served++;
     }
 
@@ -276,6 +279,18 @@ final class ShmServerEnd
             complete(protection, sealId, completer);
         }
         lines.publish(slot, callId, status.code(), n);
+        wakeClient(slot);
+    }
+
+    /** After a reply: wake the slot's calling thread if it sleeps in the kernel (counted; free otherwise). */
+    private boolean wakeClient(final int slot)
+    {
+        if (lines.wakeWaiter(slot))
+        {
+            channel.counters().futexWakes.increment();
+            return true;
+        }
+        return false;
     }
 
     /**
@@ -327,6 +342,22 @@ final class ShmServerEnd
         {
             backendSeals.close();
         }
+    }
+
+    /**
+     * Sleep in {@code futex(2)} until a client rings the queue's doorbell, at most {@code timeoutNs}.
+     *
+     * @return true if woken by a client.
+     */
+    boolean sleep(final long timeoutNs, final Futex.Timespec timespec, final BooleanSupplier keepSleeping)
+    {
+        return queue.sleep(timeoutNs, timespec, keepSleeping);
+    }
+
+    /** Wake the handler threads sleeping on this connection's queue (it is going, or the channel's connections changed). */
+    void wakeHandlers()
+    {
+        queue.wakeConsumers();
     }
 
     /** True if a request waits at the head of the queue (read-only check for parked handlers). */

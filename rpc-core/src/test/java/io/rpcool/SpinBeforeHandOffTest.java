@@ -3,6 +3,7 @@ package io.rpcool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.concurrent.TimeUnit;
 
@@ -16,8 +17,14 @@ class SpinBeforeHandOffTest
 {
     private static long handOffsDuringCalls(final long spinNs) throws Exception
     {
+        return waitsDuringCalls(spinNs, false)[0];
+    }
+
+    /** Waits handed to the poller and futex sleeps woken by the peer during 2,000 calls. */
+    private static long[] waitsDuringCalls(final long spinNs, final boolean futex) throws Exception
+    {
         try (Rpcool rpc = Rpcool.launch(TestDirs.context(TestDirs.fresh("spin-" + spinNs))
-            .idleMode(RpcoolContext.IdleMode.HAND_OFF).spinNs(spinNs)))
+            .idleMode(RpcoolContext.IdleMode.HAND_OFF).spinNs(spinNs).futex(futex)))
         {
             rpc.openChannel("/spin").register(1, call ->
             {
@@ -30,13 +37,14 @@ class SpinBeforeHandOffTest
                 call.invoke(4);
                 TimeUnit.MILLISECONDS.sleep(50);
                 final long before = rpc.poller().watches();
+                final long sleepsBefore = rpc.counterSet().futexSleeps.get();
                 for (int i = 0; i < 2000; i++)
                 {
                     call.request().putInt(0, i);
                     call.invoke(4);
                     assertEquals(i + 1, call.reply().getInt(0));
                 }
-                return rpc.poller().watches() - before;
+                return new long[] {rpc.poller().watches() - before, rpc.counterSet().futexSleeps.get() - sleepsBefore};
             }
         }
     }
@@ -53,6 +61,15 @@ class SpinBeforeHandOffTest
     {
         final long handOffs = handOffsDuringCalls(0);
         assertTrue(handOffs >= 1000, "client and handler waits handed off: " + handOffs);
+    }
+
+    @Test
+    void shouldSleepInTheKernelInsteadOfHandingOffWhenFutexIsOn() throws Exception
+    {
+        assumeTrue(io.rpcool.nativeio.Futex.isAvailable());
+        final long[] waits = waitsDuringCalls(0, true);
+        assertEquals(0, waits[0], "no wait went to the poller");
+        assertTrue(waits[1] >= 1000, "client and handler slept on the futex and were woken: " + waits[1]);
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.rpcool.bench;
 
 import io.rpcool.bench.fork.ClientOptions;
 import io.rpcool.bench.harness.Harness;
+import io.rpcool.bench.harness.LoadBurners;
 import io.rpcool.bench.report.ReportBuilder;
 import io.rpcool.bench.report.SystemRun;
 import io.rpcool.bench.suite.NoopSuite;
@@ -74,6 +75,14 @@ final class SuiteCommand implements Callable<Integer>
     @Option(names = "--calls", paramLabel = "N", description = "Override the measured round-trip count.")
     Long calls;
 
+    @Option(names = "--load", paramLabel = "N", description = "Busy processes (sh busy loops) competing for the cores " +
+        "throughout the run, started and killed by the harness; writes <suite>-loaded.json with case <suite>-rtt-loaded.")
+    int load;
+
+    @Option(names = "--gap-us", paramLabel = "US", description = "Issue the latency calls open-loop, one every US µs, " +
+        "timed from their intended send times (with --load or alone; RPCool forks then wait adaptively).")
+    long gapUs;
+
     @Option(names = "--probe-ms", paramLabel = "MS", defaultValue = "500",
         description = "Duration of each placement probe (default: ${DEFAULT-VALUE}).")
     long probeMs;
@@ -86,7 +95,14 @@ final class SuiteCommand implements Callable<Integer>
     @Override
     public Integer call() throws Exception
     {
-        final List<BenchSystem> selected = selectSystems();
+        if (load < 0 || gapUs < 0)
+        {
+            System.err.println("--load and --gap-us must not be negative");
+            return EXIT_USAGE;
+        }
+        final boolean loaded = load > 0 || gapUs > 0;
+        final String reportSuite = loaded ? suite.name() + Record.LOADED_SUFFIX : suite.name();
+        final List<BenchSystem> selected = selectSystems(loaded ? reportSuite : null);
         if (selected == null)
         {
             return EXIT_USAGE;
@@ -108,6 +124,10 @@ final class SuiteCommand implements Callable<Integer>
         {
             options = options.withThreads(threads);
         }
+        if (loaded)
+        {
+            options = options.withGapUs(gapUs).withThreads(1);
+        }
         if (warmupCalls != null || calls != null)
         {
             options = options.withCalls(
@@ -119,15 +139,32 @@ final class SuiteCommand implements Callable<Integer>
         final Path logDir = outDir.resolve("tmp").resolve(suite.name());
         final Harness harness = new Harness(
             Harness.forkClassPath(), logDir, Harness.defaultScratchRoot(), probeMs, System.out);
-        System.out.println(suite.name() + ": " + names(selected) + ", " + runCount + " run(s)" +
-            (quick ? ", quick" : "") + "; fork logs in " + logDir);
-        final List<SystemRun> results = harness.run(selected, options, runCount);
+        if (loaded)
+        {
+            harness.extraJvmArgs(List.of("-Drpcool.idle=adaptive"));
+        }
+        System.out.println(reportSuite + ": " + names(selected) + ", " + runCount + " run(s)" +
+            (quick ? ", quick" : "") + (loaded ? ", " + load + " busy processes, calls every " + gapUs + " µs" : "") +
+            "; fork logs in " + logDir);
+        final List<SystemRun> results;
+        try (LoadBurners burners = new LoadBurners(load))
+        {
+            results = harness.run(selected, options, runCount);
+        }
 
-        final List<Record> records = ReportBuilder.records(suite.name(), names(selected), results);
+        final List<Record> records = new ArrayList<>(ReportBuilder.records(reportSuite, names(selected), results));
+        if (loaded)
+        {
+            for (final String system : records.stream().map(Record::system).distinct().toList())
+            {
+                records.add(new Record(Record.rttCase(reportSuite), system, "gap_us", gapUs, "us"));
+                records.add(new Record(Record.rttCase(reportSuite), system, "load", load, "processes"));
+            }
+        }
         final List<String> withResults = records.stream().map(Record::system).distinct().toList();
         final String ref = BenchReport.chooseReference(reference, withResults);
         final Header header = new Header(
-            suite.name(),
+            reportSuite,
             System.getProperty("java.version"),
             MachineInfo.vm(),
             MachineInfo.cpuModel(),
@@ -140,7 +177,9 @@ final class SuiteCommand implements Callable<Integer>
             probeMs,
             PlacementProbe.FAR_THRESHOLD_NS,
             results.stream().map(SystemRun::probe).toList(),
-            Header.NOISE_NOTE);
+            loaded ? Header.NOISE_NOTE + " Loaded run: " + load + " busy processes (sh busy loops) ran throughout; " +
+                "latency calls were issued open-loop every " + gapUs + " µs and timed from their intended send times; " +
+                "RPCool forks waited adaptively (rpcool.idle=adaptive)." : Header.NOISE_NOTE);
         final BenchReport report = new BenchReport(header, records);
 
         ReportFiles.write(report, MarkdownReportWriter.render(report, ref), ChartWriter::write, outDir);
@@ -164,9 +203,17 @@ final class SuiteCommand implements Callable<Integer>
         return EXIT_OK;
     }
 
-    private List<BenchSystem> selectSystems()
+    /**
+     * @param loadedSuite the loaded variant of the suite, whose own systems (e.g. an in-run baseline)
+     *                    are added to the suite's; null for a plain run.
+     */
+    private List<BenchSystem> selectSystems(final String loadedSuite)
     {
-        final List<BenchSystem> available = BenchSystems.forSuite(suite.name());
+        final List<BenchSystem> available = new ArrayList<>(BenchSystems.forSuite(suite.name()));
+        if (loadedSuite != null)
+        {
+            available.addAll(BenchSystems.forSuite(loadedSuite));
+        }
         if (systems == null || systems.isEmpty())
         {
             return available;

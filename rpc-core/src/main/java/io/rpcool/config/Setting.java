@@ -19,6 +19,8 @@ public enum Setting
     IDLE_SPIN_NS("rpcool.idle.spinNs", null, "50000", "how long a waiting thread spins before it sleeps or hands off (ns)"),
     IDLE_DEEP_AFTER_MS("rpcool.idle.deepAfterMs", null, "1000", "after this long with no work, waiting threads park between polls (ms)"),
     IDLE_DEEP_PARK_US("rpcool.idle.deepParkUs", null, "100", "park between polls once deeply idle (µs)"),
+    IDLE_FUTEX("rpcool.idle.futex", null, "true",
+        "end a wait that stopped spinning in futex(2), woken by the other side (false: timed parks)"),
     IDLE_SPIN_BELOW("rpcool.idle.spinBelow", null, "0.20", "daemon: spin while other load is below this fraction"),
     IDLE_SLEEP_BELOW("rpcool.idle.sleepBelow", null, "0.30", "daemon: sleep between polls below this fraction, hand off above"),
     IDLE_SAMPLE_MS("rpcool.idle.sampleMs", null, "100", "daemon: period of load samples (ms)"),

@@ -21,6 +21,13 @@ import org.agrona.concurrent.IdleStrategy;
  * (default 100 µs) between polls, so an idle server or poller does not keep a core busy; the first
  * call after such a lull waits up to that long.
  *
+ * <p>A waiter that is a {@link Sleeper} (a call waiting for its reply, a handler thread polling one
+ * connection) ends with a kernel sleep instead, when {@code rpcool.idle.futex} is on and
+ * {@code futex(2)} is available: in the hand-off mode right after the spin, in the sleep mode after
+ * short sleeps for another {@code spinNs}, and in a deep idle at once. The other side wakes it
+ * directly when it publishes, so the wake-up costs one system call on each side instead of a
+ * timer's expiry; the sleep always ends at {@link WaitControl#handOffParkNs()} or the deadline.
+ *
  * <p>One instance per waiting thread (or per call object, used by one thread at a time).
  */
 public final class AdaptiveIdleStrategy implements IdleStrategy
@@ -30,11 +37,13 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
     private final WaitControl control;
     private final Watchable watchable;
     private final HandOff handOff;
+    private final Sleeper sleeper;
     private int idleCalls;
     private long idleSinceNs;
     private boolean deepIdle;
     private long spinUntilNs;
     private boolean spinPhase = true;
+    private boolean skipSpin;
     private volatile Thread parkedThread;
     private volatile boolean registered;
 
@@ -44,9 +53,18 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
      */
     public AdaptiveIdleStrategy(final WaitControl control, final Watchable watchable)
     {
+        this(control, watchable, null);
+    }
+
+    /**
+     * @param sleeper how this thread sleeps until the other side wakes it; null to park on timers.
+     */
+    public AdaptiveIdleStrategy(final WaitControl control, final Watchable watchable, final Sleeper sleeper)
+    {
         this.control = control;
         this.watchable = watchable;
         this.handOff = watchable == null ? null : new HandOff();
+        this.sleeper = control.futex() ? sleeper : null;
     }
 
     /** True while the thread is parked in the hand-off mode. */
@@ -98,7 +116,10 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
         }
         if (deepIdle)
         {
-            LockSupport.parkNanos(control.deepIdleParkNs());
+            if (sleeper == null || !sleep(deadlineNs))
+            {
+                LockSupport.parkNanos(control.deepIdleParkNs());
+            }
             idleCalls += 1023;
             return;
         }
@@ -106,6 +127,11 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
         if (level == IdleLevels.SPIN || idleCalls < SPINS_BEFORE_SLEEP || spinning())
         {
             Thread.onSpinWait();
+        }
+        else if (sleeper != null && (level == IdleLevels.HAND_OFF || System.nanoTime() - spinUntilNs > control.spinNs()) &&
+            sleep(deadlineNs))
+        {
+            return;
         }
         else if (level == IdleLevels.SLEEP || handOff == null)
         {
@@ -115,6 +141,14 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
         {
             handOff(deadlineNs);
         }
+    }
+
+    /** The kernel sleep; false if the sleeper cannot sleep now. */
+    private boolean sleep(final long deadlineNs)
+    {
+        final long maxParkNs = control.handOffParkNs();
+        final long parkNs = deadlineNs == Long.MAX_VALUE ? maxParkNs : Math.min(maxParkNs, deadlineNs - System.nanoTime());
+        return parkNs <= 0 || sleeper.sleep(parkNs);
     }
 
     private void handOff(final long deadlineNs)
@@ -154,14 +188,34 @@ public final class AdaptiveIdleStrategy implements IdleStrategy
         return spinPhase;
     }
 
+    /**
+     * Start the next wait (after the next {@link #reset()}) without its spin, when this thread just
+     * woke its peer: the peer may be scheduled on this very core, and a spin here would only keep it
+     * off the core until the spin ends. Applies only where the wait ends in a kernel sleep.
+     */
+    public void skipSpinOnce()
+    {
+        skipSpin = sleeper != null;
+    }
+
     @Override
     public void reset()
     {
-        idleCalls = 0;
         idleSinceNs = 0;
         deepIdle = false;
-        spinUntilNs = 0;
-        spinPhase = true;
+        if (skipSpin)
+        {
+            skipSpin = false;
+            idleCalls = SPINS_BEFORE_SLEEP;
+            spinUntilNs = System.nanoTime() - control.spinNs() - 1;
+            spinPhase = false;
+        }
+        else
+        {
+            idleCalls = 0;
+            spinUntilNs = 0;
+            spinPhase = true;
+        }
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.rpcool.idle;
 
 import org.agrona.ErrorHandler;
 
+import io.rpcool.nativeio.Futex;
+
 /**
  * How the threads of one process wait, shared by every {@link AdaptiveIdleStrategy} of the
  * process: the waiting mode (the daemon's choice from the host's load, or pinned by
@@ -16,6 +18,7 @@ public final class WaitControl
     private final long deepIdleAfterNs;
     private final long deepIdleParkNs;
     private final ErrorHandler errorHandler;
+    private final boolean futex;
     private volatile long handOffParkNs = 50_000_000L;
     private volatile int daemonLevel = IdleLevels.SPIN;
     private volatile CompletionPoller poller;
@@ -27,6 +30,8 @@ public final class WaitControl
      * @param sleepNs         sleep between polls in {@link IdleLevels#SLEEP}.
      * @param deepIdleAfterNs after this long with no work, every mode parks {@code deepIdleParkNs} between polls.
      * @param deepIdleParkNs  park between polls of a deep idle.
+     * @param futex           true to let waiters that can ({@link Sleeper}) end their wait in {@code futex(2)},
+     *                        woken by the other side; ignored where {@link Futex#isAvailable()} is false.
      * @param errorHandler    where the poller reports failures of what it watches.
      */
     public WaitControl(
@@ -35,8 +40,10 @@ public final class WaitControl
         final long sleepNs,
         final long deepIdleAfterNs,
         final long deepIdleParkNs,
+        final boolean futex,
         final ErrorHandler errorHandler)
     {
+        this.futex = futex && Futex.isAvailable();
         this.forcedLevel = forcedLevel;
         this.spinNs = spinNs;
         this.sleepNs = sleepNs;
@@ -56,6 +63,12 @@ public final class WaitControl
     public void daemonLevel(final int level)
     {
         daemonLevel = level;
+    }
+
+    /** True if waiters end their wait in {@code futex(2)}, woken by the other side. */
+    public boolean futex()
+    {
+        return futex;
     }
 
     public long spinNs()

@@ -3,8 +3,11 @@ package io.rpcool.ipc;
 import static io.rpcool.layout.RequestQueueDescriptor.*;
 
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.BooleanSupplier;
 
 import org.agrona.UnsafeApi;
+
+import io.rpcool.nativeio.Futex;
 
 /**
  * A connection's request queue, both sides of it: client threads claim and publish entries, server
@@ -259,6 +262,62 @@ public final class RequestQueue
         into.holePosition = -1;
         into.malformedReason = validate(into);
         return into.malformedReason == 0 ? TAKEN : MALFORMED;
+    }
+
+    /**
+     * Producer, after {@link #publish}: wake a consumer sleeping on the doorbell, if any. The full
+     * fence orders the entry's publication before the read of sleepers (a consumer orders them the
+     * other way round), so either this side sees the sleeper or the consumer's last look sees the
+     * entry.
+     *
+     * @return true if a wake-up was issued (a system call).
+     */
+    public boolean wakeConsumer()
+    {
+        UnsafeApi.fullFence();
+        if (UnsafeApi.getIntVolatile(null, base + SLEEPERS_OFFSET) == 0)
+        {
+            return false;
+        }
+        UnsafeApi.getAndAddInt(null, base + DOORBELL_OFFSET, 1);
+        Futex.wake(base + DOORBELL_OFFSET, 1);
+        return true;
+    }
+
+    /**
+     * Consumer side, any thread of the server: wake every consumer sleeping on the doorbell (the
+     * connection is going, or the consumers' set of connections changed).
+     */
+    public void wakeConsumers()
+    {
+        UnsafeApi.getAndAddInt(null, base + DOORBELL_OFFSET, 1);
+        Futex.wake(base + DOORBELL_OFFSET, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Consumer: sleep in {@code futex(2)} on the doorbell until a producer rings it, at most
+     * {@code timeoutNs}; return at once if a request is there.
+     *
+     * @param timespec     the caller's own timeout struct (no allocation per wait).
+     * @param keepSleeping looked at after this consumer counted itself a sleeper, before it sleeps:
+     *                     something the consumer's own process changes before {@link #wakeConsumers()}
+     *                     (its set of connections), so that change is never missed.
+     * @return true if woken by a producer (or spuriously), false if it did not sleep or the wait
+     *         ended another way.
+     */
+    public boolean sleep(final long timeoutNs, final Futex.Timespec timespec, final BooleanSupplier keepSleeping)
+    {
+        final long doorbell = base + DOORBELL_OFFSET;
+        final long sleepers = base + SLEEPERS_OFFSET;
+        final int seen = UnsafeApi.getIntVolatile(null, doorbell);
+        UnsafeApi.getAndAddInt(null, sleepers, 1);
+        boolean woken = false;
+        if (!hasRequest() && keepSleeping.getAsBoolean())
+        {
+            woken = Futex.await(doorbell, seen, timeoutNs, timespec) == 0;
+        }
+        UnsafeApi.getAndAddInt(null, sleepers, -1);
+        return woken;
     }
 
     /**

@@ -4,6 +4,8 @@ import static io.rpcool.layout.ResponseLineDescriptor.*;
 
 import org.agrona.UnsafeApi;
 
+import io.rpcool.nativeio.Futex;
+
 /**
  * A connection's response and started lines, both sides of them: the server announces that it
  * started a call and publishes its reply; the client waits for the reply of its call, checks it
@@ -95,7 +97,48 @@ public final class ResponseLines
         UnsafeApi.putLongRelease(null, line + CALL_ID_OFFSET, callId);
     }
 
+    /**
+     * After a publish: wake the slot's client if it sleeps on its response line. The full fence
+     * orders the call id's store before the read of the sleeping word (the client orders them the
+     * other way round), so either this side sees it asleep or its last look sees the reply.
+     *
+     * @return true if a wake-up was issued (a system call).
+     */
+    public boolean wakeWaiter(final int slot)
+    {
+        UnsafeApi.fullFence();
+        if (UnsafeApi.getIntVolatile(null, base + waiterOffset(slotCount, slot) + SLEEPING_OFFSET) == 0)
+        {
+            return false;
+        }
+        Futex.wake(base + lineOffset(slot) + CALL_ID_OFFSET, Integer.MAX_VALUE);
+        return true;
+    }
+
     // -------------------------------------------------------------------------------------- client
+
+    /**
+     * Sleep in {@code futex(2)} until the server publishes on {@code slot}'s response line, at most
+     * {@code timeoutNs}; return at once if the reply to {@code callId} is already there.
+     *
+     * @param timespec the caller's own timeout struct (no allocation per wait).
+     * @return true if the thread was woken by a publish (or spuriously), false if it did not sleep
+     *         or the wait ended another way (timeout, signal, the line changed before it slept).
+     */
+    public boolean sleep(final int slot, final long callId, final long timeoutNs, final Futex.Timespec timespec)
+    {
+        final long word = base + lineOffset(slot) + CALL_ID_OFFSET;
+        final long sleeping = base + waiterOffset(slotCount, slot) + SLEEPING_OFFSET;
+        final int seen = UnsafeApi.getIntVolatile(null, word);
+        UnsafeApi.putIntVolatile(null, sleeping, 1);
+        boolean woken = false;
+        if (UnsafeApi.getLongVolatile(null, word) != callId)
+        {
+            woken = Futex.await(word, seen, timeoutNs, timespec) == 0;
+        }
+        UnsafeApi.putIntRelease(null, sleeping, 0);
+        return woken;
+    }
 
     /**
      * Look once for the reply to {@code callId} on {@code slot}.

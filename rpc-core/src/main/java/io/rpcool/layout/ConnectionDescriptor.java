@@ -23,6 +23,7 @@ import org.agrona.concurrent.AtomicBuffer;
  *         +-----------------------------------------------+
  *         | response lines, then started lines:            |  server
  *         | 2 x slotCount x 64 ({@link ResponseLineDescriptor})
+ *         | waiter lines: slotCount x 64                   |  client
  *         +-----------------------------------------------+
  *         | sender seal descriptors: slotCount x 64 bytes  |  client; server marks complete
  *         | ({@link SealDescriptor})                       |
@@ -186,6 +187,8 @@ public final class ConnectionDescriptor
         heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.TAIL_COUNTER_OFFSET, 0);
         heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.HEAD_CACHE_OFFSET, 0);
         heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.HEAD_COUNTER_OFFSET, 0);
+        heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.SLEEPERS_OFFSET, 0);
+        heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.DOORBELL_OFFSET, 0);
         for (int i = 0; i < capacity; i++)
         {
             heap.putLong(QUEUE_OFFSET + RequestQueueDescriptor.entryOffset(capacity, i) + RequestQueueDescriptor.SEQUENCE_OFFSET,

@@ -39,9 +39,10 @@ public final class ConnectionHeaderDescriptor
      * buffers in two contiguous regions, one sender seal descriptor per slot, the seal fields of
      * request queue entries. Version 3: inline requests and replies. Version 4: queue counters two
      * cache lines apart with a shared head cache, call ids that name slot and generation, check
-     * words in entries and response lines, started lines.
+     * words in entries and response lines, started lines. Version 5: the request queue's sleepers
+     * and doorbell words and the clients' waiter lines, for futex wake-ups.
      */
-    public static final int LAYOUT_VERSION = 4;
+    public static final int LAYOUT_VERSION = 5;
 
     public static final int KIND_CONNECTION = 1;
 

@@ -12,13 +12,22 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  *  +0     tail counter: the next position producers claim (CAS)      | two cache lines
  *  +128   head cache: a head a producer read, shared by producers     | two cache lines
  *  +256   head counter: the next position consumers claim             | two cache lines
- *  +384   entry 0 .. entry capacity-1, 64 bytes each
+ *  +384   sleepers: consumers asleep on the doorbell (server writes)  | two cache lines
+ *  +512   doorbell: bumped to wake sleeping consumers (clients write) | two cache lines
+ *  +640   entry 0 .. entry capacity-1, 64 bytes each
  * </pre>
  *
  * Each counter has two cache lines to itself, so a producer's CAS of the tail and a consumer's
  * store of the head never invalidate each other's line, nor the line an adjacent-line prefetcher
  * pulls in with it. Producers check for space against the head cache and read the head itself only
  * when the cache says the queue may be full (as Agrona's many-to-one ring buffer does).
+ *
+ * <p>A consumer that stopped spinning sleeps in {@code futex(2)} on the doorbell (a 32-bit word):
+ * it reads the doorbell, adds one to sleepers (a full fence), looks at the queue once more, then
+ * waits while the doorbell still holds what it read, always with a timeout, and takes one off
+ * sleepers when it wakes. A producer publishes its entry, issues a full fence and reads sleepers;
+ * only if a consumer sleeps does it bump the doorbell and call {@code FUTEX_WAKE}, so a call to a
+ * spinning server costs its producer one read of a line that stays in its cache.
  *
  * <p>Entry:
  * <pre>
@@ -74,6 +83,10 @@ public final class RequestQueueDescriptor
     public static final int TAIL_COUNTER_OFFSET;
     public static final int HEAD_CACHE_OFFSET;
     public static final int HEAD_COUNTER_OFFSET;
+    /** Consumers asleep on the doorbell (a 32-bit count, written by the server's handler threads). */
+    public static final int SLEEPERS_OFFSET;
+    /** The 32-bit futex word consumers sleep on; producers bump it to wake them. */
+    public static final int DOORBELL_OFFSET;
     public static final int ENTRIES_OFFSET;
 
     static
@@ -84,6 +97,10 @@ public final class RequestQueueDescriptor
         HEAD_CACHE_OFFSET = offset;
         offset += COUNTER_SPACING;
         HEAD_COUNTER_OFFSET = offset;
+        offset += COUNTER_SPACING;
+        SLEEPERS_OFFSET = offset;
+        offset += COUNTER_SPACING;
+        DOORBELL_OFFSET = offset;
         offset += COUNTER_SPACING;
         ENTRIES_OFFSET = offset;
     }

@@ -5,13 +5,15 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
 /**
  * Layout of a connection's replies: one response line per slot, which the server writes and the
  * waiting client spins on, then one started line per slot, which the server writes when it starts
- * a call and the client reads only to take back a slot whose call timed out. The behaviour, both
- * sides of it, is {@code io.rpcool.ipc.ResponseLines}.
+ * a call and the client reads only to take back a slot whose call timed out, then one waiter line
+ * per slot, which the client writes when its waiting thread goes to sleep and the server reads after
+ * each reply. The behaviour, both sides of it, is {@code io.rpcool.ipc.ResponseLines}.
  *
  * <pre>
  *  region offset
  *  +0                      response line of slot 0 .. slotCount-1, 64 bytes each
  *  +slotCount * 64         started line of slot 0 .. slotCount-1, 64 bytes each
+ *  +2 * slotCount * 64     waiter line of slot 0 .. slotCount-1, 64 bytes each
  *
  *  response line:
  *   0                   1                   2                   3
@@ -32,6 +34,14 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  *  +---------------------------------------------------------------+
  *  |                          reserved                             |  8..63
  *  +---------------------------------------------------------------+
+ *
+ *  waiter line:
+ *  +-------------------------------+-------------------------------+
+ *  |  sleeping (1 while the client |           reserved            |  0
+ *  |  sleeps on the futex)         |                               |
+ *  +-------------------------------+-------------------------------+
+ *  |                          reserved                             |  8..63
+ *  +---------------------------------------------------------------+
  * </pre>
  *
  * The server writes the reply into the slot's reply buffer, then status, length, flags and the
@@ -43,8 +53,17 @@ import static org.agrona.BitUtil.CACHE_LINE_LENGTH;
  * client accepts a reply only if the call id is the one it waits for and the check matches. Status
  * {@code 0} is success; any other status carries a UTF-8 message in the reply buffer.
  *
- * <p>Each slot's lines have a cache line to themselves: one writer (the handler thread serving the
- * slot's call) per line.
+ * <p>A client thread that stopped spinning sleeps in {@code futex(2)} on the low 32 bits of the
+ * call id word of its response line (offset 0, little-endian): it stores {@code sleeping = 1}
+ * (a volatile store, a full fence), looks at the line once more, then waits on the word's value
+ * it saw before, always with a timeout. The server publishes the call id, issues a full fence, and
+ * calls {@code FUTEX_WAKE} on the word only if {@code sleeping} is set; a client that did not sleep
+ * costs the server one read of a line it does not own, which stays in its cache while nobody
+ * sleeps.
+ *
+ * <p>Each slot's lines have a cache line to themselves: one writer per line (the handler thread
+ * serving the slot's call for response and started lines, the slot's calling thread for its waiter
+ * line).
  */
 public final class ResponseLineDescriptor
 {
@@ -65,16 +84,19 @@ public final class ResponseLineDescriptor
     /** Offset of the started call id in a started line. */
     public static final int STARTED_CALL_ID_OFFSET = 0;
 
+    /** Offset of the sleeping word in a waiter line. */
+    public static final int SLEEPING_OFFSET = 0;
+
     private ResponseLineDescriptor()
     {
     }
 
     /**
-     * @return bytes the response and started lines of {@code slotCount} slots take.
+     * @return bytes the response, started and waiter lines of {@code slotCount} slots take.
      */
     public static int length(final int slotCount)
     {
-        return 2 * slotCount * LINE_LENGTH;
+        return 3 * slotCount * LINE_LENGTH;
     }
 
     /**
@@ -91,5 +113,13 @@ public final class ResponseLineDescriptor
     public static int startedOffset(final int slotCount, final int slot)
     {
         return (slotCount + slot) * LINE_LENGTH;
+    }
+
+    /**
+     * @return offset of {@code slot}'s waiter line from the region's start.
+     */
+    public static int waiterOffset(final int slotCount, final int slot)
+    {
+        return (2 * slotCount + slot) * LINE_LENGTH;
     }
 }

@@ -63,6 +63,9 @@ public interface LibC
 
     @SaveError long syscall(long number, long arg1, long arg2);
 
+    /** A four-argument {@code syscall(2)}, for {@code futex(2)} ({@link Futex}). */
+    @SaveError long syscall(long number, long arg1, long arg2, long arg3, long arg4);
+
     @SaveError int eventfd(int initialValue, int flags);
 
     @SaveError long read(int fd, long buffer, long count);

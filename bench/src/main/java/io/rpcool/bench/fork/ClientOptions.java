@@ -8,7 +8,9 @@ import java.util.List;
  * <ol>
  *   <li>warm-up: until {@code warmupCalls} calls and {@code warmupMinMs} have passed, or {@code warmupMaxMs};</li>
  *   <li>latency: each round trip timed into a histogram, until {@code measureCalls} calls and
- *       {@code measureMinMs}, or {@code measureMaxMs};</li>
+ *       {@code measureMinMs}, or {@code measureMaxMs}; with {@code gapUs} above 0 the calls are issued
+ *       open-loop, one every {@code gapUs} µs by intended send time, and each is timed from its
+ *       intended send time (a late send counts against the call, no coordinated omission);</li>
  *   <li>throughput: one thread, calls back to back for {@code throughputMs}, timed as one batch;</li>
  *   <li>multi-client throughput: {@code threads} threads, each with its own connection, for
  *       {@code throughputMs} (skipped when {@code threads} is 1).</li>
@@ -23,12 +25,27 @@ public record ClientOptions(
     long measureMinMs,
     long measureMaxMs,
     long throughputMs,
-    int threads)
+    int threads,
+    long gapUs)
 {
+    public ClientOptions(
+        final String suite,
+        final long warmupCalls,
+        final long warmupMinMs,
+        final long warmupMaxMs,
+        final long measureCalls,
+        final long measureMinMs,
+        final long measureMaxMs,
+        final long throughputMs,
+        final int threads)
+    {
+        this(suite, warmupCalls, warmupMinMs, warmupMaxMs, measureCalls, measureMinMs, measureMaxMs, throughputMs, threads, 0);
+    }
+
     public ClientOptions
     {
         if (warmupCalls < 0 || measureCalls < 1 || warmupMaxMs < warmupMinMs || measureMaxMs < measureMinMs ||
-            throughputMs < 1 || threads < 1)
+            throughputMs < 1 || threads < 1 || gapUs < 0)
         {
             throw new IllegalArgumentException("inconsistent client options: " + toArgs());
         }
@@ -37,13 +54,20 @@ public record ClientOptions(
     public ClientOptions withThreads(final int threads)
     {
         return new ClientOptions(suite, warmupCalls, warmupMinMs, warmupMaxMs, measureCalls, measureMinMs,
-            measureMaxMs, throughputMs, threads);
+            measureMaxMs, throughputMs, threads, gapUs);
     }
 
     public ClientOptions withCalls(final long warmupCalls, final long measureCalls)
     {
         return new ClientOptions(suite, warmupCalls, warmupMinMs, warmupMaxMs, measureCalls, measureMinMs,
-            measureMaxMs, throughputMs, threads);
+            measureMaxMs, throughputMs, threads, gapUs);
+    }
+
+    /** Issue the latency phase's calls open-loop, {@code gapUs} µs apart (0: back to back). */
+    public ClientOptions withGapUs(final long gapUs)
+    {
+        return new ClientOptions(suite, warmupCalls, warmupMinMs, warmupMaxMs, measureCalls, measureMinMs,
+            measureMaxMs, throughputMs, threads, gapUs);
     }
 
     /**
@@ -67,17 +91,22 @@ public record ClientOptions(
         args.add("measureMaxMs=" + measureMaxMs);
         args.add("throughputMs=" + throughputMs);
         args.add("threads=" + threads);
+        if (gapUs > 0)
+        {
+            args.add("gapUs=" + gapUs);
+        }
         return args;
     }
 
     /**
      * @param args  command line of a client main.
      * @param from  index of the first {@code key=value} argument.
-     * @return the options; every key is required.
+     * @return the options; every key but {@code gapUs} (default 0) is required.
      */
     public static ClientOptions parse(final String[] args, final int from)
     {
         String suite = null;
+        long gapUs = 0;
         final long[] values = new long[8];
         final boolean[] seen = new boolean[8];
         final String[] keys = {
@@ -95,6 +124,11 @@ public record ClientOptions(
             if ("suite".equals(key))
             {
                 suite = value;
+                continue;
+            }
+            if ("gapUs".equals(key))
+            {
+                gapUs = Long.parseLong(value);
                 continue;
             }
             final int index = List.of(keys).indexOf(key);
@@ -117,6 +151,6 @@ public record ClientOptions(
             throw new IllegalArgumentException("missing client option: suite");
         }
         return new ClientOptions(suite, values[0], values[1], values[2], values[3], values[4], values[5],
-            values[6], Math.toIntExact(values[7]));
+            values[6], Math.toIntExact(values[7]), gapUs);
     }
 }

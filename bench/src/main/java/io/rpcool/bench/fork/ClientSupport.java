@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Client side of the {@link ForkProtocol} for systems with a blocking call: runs the phases described
@@ -27,6 +28,9 @@ public final class ClientSupport
     public static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(60);
 
     private static final int TIME_CHECK_MASK = 63;
+
+    /** An open-loop sender spins this long (at most half the gap) before each intended send time. */
+    private static final long OPEN_LOOP_SPIN_LEAD_NS = 60_000;
 
     private ClientSupport()
     {
@@ -109,7 +113,14 @@ public final class ClientSupport
             warmUp(first, sequence, options);
 
             final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
-            recordLatency(first, sequence, options, histogram);
+            if (options.gapUs() > 0)
+            {
+                recordOpenLoop(first, sequence, options, histogram);
+            }
+            else
+            {
+                recordLatency(first, sequence, options, histogram);
+            }
 
             final double opsPerS = throughput(first, sequence, options.throughputMs());
 
@@ -237,6 +248,51 @@ public final class ClientSupport
             check(seq, reply);
             seq++;
             done++;
+            if ((done >= calls && t1 - minEndNs >= 0) || t1 - maxEndNs >= 0)
+            {
+                break;
+            }
+        }
+        sequence.next = seq;
+    }
+
+    /**
+     * Calls at intended send times {@code gapUs} apart, each timed from its intended send time. The
+     * thread parks until shortly before a send and spins the rest (timer slack would otherwise make
+     * every send late); a send that is late anyway, because the previous call or the thread's own
+     * wake-up took longer, counts against the call.
+     */
+    private static void recordOpenLoop(
+        final RpcClient client, final Sequence sequence, final ClientOptions options, final Histogram histogram)
+        throws Exception
+    {
+        final long gapNs = TimeUnit.MICROSECONDS.toNanos(options.gapUs());
+        final long spinLeadNs = Math.min(gapNs / 2, OPEN_LOOP_SPIN_LEAD_NS);
+        final long calls = options.measureCalls();
+        final long startNs = System.nanoTime();
+        final long minEndNs = startNs + TimeUnit.MILLISECONDS.toNanos(options.measureMinMs());
+        final long maxEndNs = startNs + TimeUnit.MILLISECONDS.toNanos(options.measureMaxMs());
+        long seq = sequence.next;
+        long done = 0;
+        long intendedNs = startNs + gapNs;
+        while (true)
+        {
+            long nowNs = System.nanoTime();
+            if (intendedNs - nowNs > spinLeadNs)
+            {
+                LockSupport.parkNanos(intendedNs - nowNs - spinLeadNs);
+            }
+            while ((nowNs = System.nanoTime()) - intendedNs < 0)
+            {
+                Thread.onSpinWait();
+            }
+            final long reply = client.call(seq);
+            final long t1 = System.nanoTime();
+            histogram.recordValue(Math.min(t1 - intendedNs, HIGHEST_TRACKABLE_NS));
+            check(seq, reply);
+            seq++;
+            done++;
+            intendedNs += gapNs;
             if ((done >= calls && t1 - minEndNs >= 0) || t1 - maxEndNs >= 0)
             {
                 break;

@@ -66,6 +66,7 @@ public final class Harness
     private final PlacementProbe probe;
     private final PrintStream console;
     private double lastProbeNs = Double.NaN;
+    private List<String> extraJvmArgs = List.of();
 
     /**
      * @param forkClassPath  class path of every fork, see {@link #forkClassPath()}.
@@ -82,6 +83,16 @@ public final class Harness
         this.scratchRoot = scratchRoot;
         this.probe = new PlacementProbe(probeMs);
         this.console = console;
+    }
+
+    /**
+     * JVM arguments every system's forks get after the system's own (a later {@code -D} wins), e.g.
+     * the waiting mode of a loaded run.
+     */
+    public Harness extraJvmArgs(final List<String> extraJvmArgs)
+    {
+        this.extraJvmArgs = List.copyOf(extraJvmArgs);
+        return this;
     }
 
     /**
@@ -237,7 +248,9 @@ public final class Harness
     {
         final ClientOptions clientOptions = options.withThreads(Math.max(1, Math.min(options.threads(),
             system.maxClientThreads())));
-        final ForkPair pair = new ForkPair(system.name(), system.serverMain(), system.clientMain(), system.jvmArgs(),
+        final List<String> jvmArgs = new ArrayList<>(system.jvmArgs());
+        jvmArgs.addAll(extraJvmArgs);
+        final ForkPair pair = new ForkPair(system.name(), system.serverMain(), system.clientMain(), jvmArgs,
             clientOptions.toArgs(), clientOptions.maxDurationMs() + CLIENT_SLACK_MS);
         final Outcome<ClientResult> outcome = runPair(pair, run, ForkProtocol::parseResult);
         return new SystemRun(outcome.probe(), outcome.result(), outcome.elapsedS());

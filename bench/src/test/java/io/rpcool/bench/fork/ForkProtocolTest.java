@@ -47,6 +47,17 @@ class ForkProtocolTest
     }
 
     @Test
+    void shouldRoundTripTheOpenLoopGapAndNameTheLoadedCase()
+    {
+        final ClientOptions options = new ClientOptions("noop", 10, 20, 30, 40, 50, 60, 70, 1).withGapUs(200);
+        final List<String> args = options.toArgs();
+        assertEquals(options, ClientOptions.parse(args.toArray(new String[0]), 0));
+        assertEquals(0, ClientOptions.parse(options.withGapUs(0).toArgs().toArray(new String[0]), 0).gapUs());
+        assertEquals("noop-rtt-loaded", io.rpcool.harness.report.Record.rttCase("noop-loaded"));
+        assertEquals("noop-rtt", io.rpcool.harness.report.Record.rttCase("noop"));
+    }
+
+    @Test
     void shouldRejectMissingOrUnknownClientOptions()
     {
         assertThrows(IllegalArgumentException.class, () -> ClientOptions.parse(new String[]{"suite=noop"}, 0));

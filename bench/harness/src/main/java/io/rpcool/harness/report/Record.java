@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * One figure of one system in one case, e.g.
  * {@code {"case": "noop-rtt", "system": "java-uds", "metric": "p50", "value": 39000.0, "unit": "ns"}}.
  *
- * @param caseName  the case: {@code <suite>-rtt}, {@code <suite>-throughput} or {@code <suite>-throughput-multi} for
+ * @param caseName  the case: {@code <suite>-rtt} ({@code <suite>-rtt-loaded} under load, with metrics {@code gap_us}
+ *                  and {@code load} beside the latencies), {@code <suite>-throughput} or {@code <suite>-throughput-multi} for
  *                  round-trip suites, one case per operation for {@code ops} (e.g. {@code ops-connect}), one per
  *                  side of the call for {@code alloc} (e.g. {@code alloc-noop-call-client}).
  * @param system    system name.
@@ -32,8 +33,15 @@ public record Record(
     public static final String OPS_PER_S_UNIT = "ops/s";
     public static final String BYTES_PER_OP = "B/op";
 
+    /** Suffix of a suite run under load ({@code noop-loaded}), whose round trips are case {@code noop-rtt-loaded}. */
+    public static final String LOADED_SUFFIX = "-loaded";
+
     public static String rttCase(final String suite)
     {
+        if (suite.endsWith(LOADED_SUFFIX))
+        {
+            return suite.substring(0, suite.length() - LOADED_SUFFIX.length()) + "-rtt" + LOADED_SUFFIX;
+        }
         return suite + "-rtt";
     }
 
