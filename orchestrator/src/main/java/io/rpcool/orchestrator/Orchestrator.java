@@ -268,6 +268,24 @@ public final class Orchestrator implements AutoCloseable
         return reclaimed;
     }
 
+    /**
+     * Reclaim the heap at {@code address} now, without waiting for the reclaim delay, if it has no
+     * lease left (the benchmark of pool operations times a free with it).
+     *
+     * @return true if it was reclaimed.
+     */
+    public boolean reclaimNow(final long address) throws Exception
+    {
+        for (final String h : client.getChildren().forPath(paths.heaps))
+        {
+            if (ClusterPaths.heapAddress(h) == address)
+            {
+                return reclaim(h);
+            }
+        }
+        return false;
+    }
+
     /** Delete a heap that has no lease, atomically with the allocation version; then free its file. */
     private boolean reclaim(final String heap) throws Exception
     {

@@ -59,18 +59,7 @@ class DevicePoolTest extends EmbeddedZkTestBase
     {
         final ZkControlPlane cp = new ZkControlPlane("127.0.0.1:" + zk.port(), "/rpcool",
             new ClusterSettings(id, pool, 2000, 0x5000_0000_0000L, 0x6000_0000_0000L, 0, device), null);
-        cp.start(new ControlPlane.Listener()
-        {
-            @Override
-            public void onMessage(final String fromHost, final byte[] message)
-            {
-            }
-
-            @Override
-            public void onHostFailed(final String hostId)
-            {
-            }
-        });
+        cp.start(ControlPlane.Listener.IGNORE);
         closeables.add(cp);
         return cp;
     }
