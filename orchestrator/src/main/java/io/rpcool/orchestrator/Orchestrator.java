@@ -184,8 +184,15 @@ public final class Orchestrator implements AutoCloseable
             final java.util.List<long[]> out = new java.util.ArrayList<>();
             for (final String h : client.getChildren().forPath(paths.heaps))
             {
-                out.add(new long[] {ClusterPaths.heapAddress(h), ClusterPaths.heapLength(h),
-                    client.getChildren().forPath(paths.heaps + "/" + h).size()});
+                try
+                {
+                    out.add(new long[] {ClusterPaths.heapAddress(h), ClusterPaths.heapLength(h),
+                        client.getChildren().forPath(paths.heaps + "/" + h).size()});
+                }
+                catch (final KeeperException.NoNodeException e)
+                {
+                    // reclaimed meanwhile
+                }
             }
             return out;
         }

@@ -140,7 +140,14 @@ final class ZkDevicePool implements AutoCloseable
                 throw new ControlPlaneException(ControlPlaneException.FAILED, String.format("host %s: pool device %s has %d bytes, " +
                     "less than the cluster's pool of %d bytes", hostId, path, device.deviceBytes, poolBytes));
             }
-            final String header = device.poolId();
+            // The orchestrator records the pool in ZooKeeper first and writes the header next: a host
+            // that attaches in between waits for the header.
+            String header = device.poolId();
+            while (header == null && System.nanoTime() - deadline < 0)
+            {
+                Thread.sleep(50);
+                header = device.poolId();
+            }
             if (!recorded[0].equals(header))
             {
                 throw new ControlPlaneException(ControlPlaneException.FAILED, String.format("host %s: pool device %s belongs to %s, " +
@@ -149,7 +156,7 @@ final class ZkDevicePool implements AutoCloseable
             }
             return new ZkDevicePool(device, recorded[0], poolBytes);
         }
-        catch (final RuntimeException e)
+        catch (final RuntimeException | InterruptedException e)
         {
             device.close();
             throw e;

@@ -35,7 +35,7 @@ import io.rpcool.daemon.DaemonConfig;
  */
 public final class CxlGuestMain
 {
-    private static final long STEP_MS = 600_000;
+    private static final long STEP_MS = 240_000;
     private static final String ROOT = "/cxltest";
     private static final long LEASE_MS = 8000;
 
