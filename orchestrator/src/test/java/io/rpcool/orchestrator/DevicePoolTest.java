@@ -123,10 +123,10 @@ class DevicePoolTest extends EmbeddedZkTestBase
             futures.add(threads.submit(() -> host.createHeap(length, pid, "test")));
         }
         final TreeMap<Long, long[]> ranges = new TreeMap<>();
-        for (final Future<PoolHeap> f : futures)
+        for (int i = 0; i < futures.size(); i++)
         {
-            final PoolHeap h = f.get(30, TimeUnit.SECONDS);
-            ranges.put(h.offset(), new long[] {h.length(), h.address()});
+            final PoolHeap h = futures.get(i).get(30, TimeUnit.SECONDS);
+            ranges.put(h.offset(), new long[] {h.length(), h.address(), i});
             SharedMemory.close(h.fd());
         }
         threads.shutdown();
@@ -139,7 +139,8 @@ class DevicePoolTest extends EmbeddedZkTestBase
         assertEquals(30, ranges.size());
         // A heap whose holder let go keeps its range until the orchestrator reclaimed it.
         final var first = ranges.firstEntry();
-        hosts.get(0).releaseLease(first.getValue()[1], 1000);
+        final int creator = (int)first.getValue()[2];
+        hosts.get(creator % hosts.size()).releaseLease(first.getValue()[1], 1000 + creator);
         final PoolHeap meanwhile = hosts.get(1).createHeap(first.getValue()[0], 5000, "test");
         SharedMemory.close(meanwhile.fd());
         assertNotEquals(first.getKey(), meanwhile.offset(), "the range of a heap not yet reclaimed is handed out again");
