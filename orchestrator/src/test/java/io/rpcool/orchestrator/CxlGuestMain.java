@@ -28,22 +28,40 @@ import io.rpcool.daemon.DaemonConfig;
  * One guest of {@code ./rpcool cxl-test}: two qemu guests, each its own kernel, share one pool
  * device (an ivshmem BAR backed by one host file) and a network link. Guest {@code a} runs
  * ZooKeeper, the orchestrator and a daemon, and a server JVM it kills with kill -9; guest {@code b}
- * runs a daemon and a client. They step through the test by nodes under {@code /cxltest}.
+ * runs a daemon and a client. They step through the test by nodes under {@code /cxltest}. At the
+ * end guest b, still mapping its connection heap, asks the harness to kill its whole guest
+ * ({@code CXL-KILL-ME}); guest a then waits until guest b's session expired and every range is back.
  * Prints {@code PASS name} / {@code FAIL name: why}.
  *
  * <p>args: a|b, the device (the BAR's resource2 file), a scratch directory, ZooKeeper's host (b), java, class path
  */
 public final class CxlGuestMain
 {
-    private static final long STEP_MS = 240_000;
+    private static final long STEP_MS = 480_000;
     private static final String ROOT = "/cxltest";
-    private static final long LEASE_MS = 8000;
+    private static final long LEASE_MS = 20_000;
 
     private CxlGuestMain()
     {
     }
 
-    public static void main(final String[] args) throws Exception
+    public static void main(final String[] args)
+    {
+        int status = 0;
+        try
+        {
+            run(args);
+        }
+        catch (final Exception e)
+        {
+            say("FAIL guest_" + args[0] + "_steps: " + e);
+            e.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);   // ZooKeeper's server threads would keep the JVM alive
+    }
+
+    private static void run(final String[] args) throws Exception
     {
         final Path device = Path.of(args[1]);
         final Path scratch = Files.createDirectories(Path.of(args[2]));
@@ -99,7 +117,8 @@ public final class CxlGuestMain
             Thread.sleep(200);
         }
         final String report = orchestrator.describe();
-        check("ranges_return_to_the_pool_after_the_kill", orchestrator.heapCount() == 0 && report.contains(": 0 bytes used, "), report);
+        check("ranges_return_to_the_pool_after_guest_b_is_lost", orchestrator.heapCount() == 0 &&
+            report.contains(": 0 bytes used, ") && !report.contains("hostB"), report);
         System.out.print(report.replaceAll("(?m)^", "guest-java: "));
     }
 
@@ -200,6 +219,9 @@ public final class CxlGuestMain
             check("server_failure_seen_by_guest_b", failure.get() != null, "no peer failure notice");
             steps.create().forPath(ROOT + "/b-saw-failure", new byte[0]);
             await(steps, "a-swept");
+            // Still mapping the connection heap: the harness kills this whole guest (qemu, kill -9).
+            say("CXL-KILL-ME");
+            Thread.sleep(STEP_MS);
             conn.close();
         }
     }
