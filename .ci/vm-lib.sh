@@ -263,13 +263,15 @@ vm_stage_modules()
 	[ -s "$VM_STAGE/modules.list" ] || vm_die "no modules found for $* in $VM_KROOT"
 }
 
-# vm_stage_host_export PROJECT: the guest mounts the host's / and PROJECT
-# (at the same path) over 9p; sets VM_VIRTFS (qemu arguments).
+# vm_stage_host_export PROJECT [MODULE...]: the guest mounts the host's / and
+# PROJECT (at the same path) over 9p; the MODULEs (e.g. virtio_net) load with
+# the 9p ones. Sets VM_VIRTFS (qemu arguments).
 vm_stage_host_export()
 {
 	local project=$1
+	shift
 	printf '%s\n' "$project" >"$VM_STAGE/project.path"
-	vm_stage_modules 9p 9pnet_virtio virtio_pci
+	vm_stage_modules 9p 9pnet_virtio virtio_pci "$@"
 	# qemu option values escape a comma by doubling it
 	VM_VIRTFS=(
 		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
@@ -287,7 +289,9 @@ vm_stage_pack()
 
 # vm_boot INITRD CONSOLE: boot VM_BOOT under TCG with VM_VIRTFS (may be
 # empty), RPCOOL_VM_MEM / RPCOOL_VM_SMP / RPCOOL_VM_TIMEOUT as set by the
-# caller (VM_MEM, VM_SMP, VM_TIMEOUT). Sets VM_QEMU_RC.
+# caller (VM_MEM, VM_SMP, VM_TIMEOUT), VM_QEMU_EXTRA (more qemu arguments:
+# devices, a network link) and VM_APPEND_EXTRA (more of the kernel command
+# line), both optional. Sets VM_QEMU_RC.
 vm_boot()
 {
 	local initrd=$1 console=$2
@@ -296,8 +300,8 @@ vm_boot()
 	timeout --kill-after=10 "$VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max \
 		-m "$VM_MEM" -smp "$VM_SMP" -nic none -no-reboot \
 		-kernel "$VM_BOOT" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 rdinit=/init quiet loglevel=3" \
-		"${VM_VIRTFS[@]}" \
+		-append "console=ttyS0 panic=-1 rdinit=/init quiet loglevel=3${VM_APPEND_EXTRA:+ $VM_APPEND_EXTRA}" \
+		"${VM_VIRTFS[@]}" ${VM_QEMU_EXTRA[@]+"${VM_QEMU_EXTRA[@]}"} \
 		-display none -monitor none -serial stdio </dev/null >"$console" 2>&1
 	VM_QEMU_RC=$?
 	set -e

@@ -255,7 +255,9 @@ final class ClientConductor implements Agent
             {
                 final HeapOwner owner = new HeapOwner(push.getInt(), push.getLong());
                 final long heapId = push.getLong();
-                final String rejection = heaps.onNewHeap(owner, heapId, push.getLong(), push.getLong(), push.fd);
+                final long address = push.getLong();
+                final long length = push.getLong();
+                final String rejection = heaps.onNewHeap(owner, heapId, address, length, push.getLong(), push.fd);
                 answerPush(push.id, heapId, rejection, "a new heap");
                 break;
             }
@@ -274,6 +276,7 @@ final class ClientConductor implements Agent
         final int clientPid = push.getInt();
         final int heapKind = push.getInt();
         final long token = push.getLong();
+        final long fileOffset = push.getLong();
         final Channel channel = channels.get(channelId);
         String rejection = null;
         boolean mapped = false;
@@ -292,7 +295,7 @@ final class ClientConductor implements Agent
             {
                 if (heapKind == HEAP_KIND_MEMFD)
                 {
-                    MappedHeaps.map(heapId, push.fd, address, length);
+                    MappedHeaps.map(heapId, push.fd, address, length, fileOffset);
                 }
                 else
                 {

@@ -141,6 +141,7 @@ final class Connector
         final long length = reply.getLong();
         final int heapKind = reply.getInt();
         final long token = reply.getLong();
+        final long fileOffset = reply.getLong();
         final int fd = reply.fd;
         boolean mapped = false;
         HeapSeals seals = null;
@@ -152,7 +153,7 @@ final class Connector
                 {
                     throw new IllegalStateException("the daemon sent no memory with the connection heap");
                 }
-                MappedHeaps.map(heapId, fd, address, length);
+                MappedHeaps.map(heapId, fd, address, length, fileOffset);
             }
             else
             {

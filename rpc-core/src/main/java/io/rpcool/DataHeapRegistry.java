@@ -51,7 +51,7 @@ final class DataHeapRegistry
         final long heapId = reply.getLong();
         final long address = reply.getLong();
         final long length = reply.getLong();
-        map(reply, heapId, address, length);
+        map(reply, heapId, address, length, reply.getLong());
         final HeapAllocator heap;
         try
         {
@@ -74,7 +74,7 @@ final class DataHeapRegistry
         reply.getLong();
         final long address = reply.getLong();
         final long length = reply.getLong();
-        map(reply, heapId, address, length);
+        map(reply, heapId, address, length, reply.getLong());
         heapIds.put(address, heapId);
         attach(into, heapId, address, length);
         return address;
@@ -86,11 +86,12 @@ final class DataHeapRegistry
      *
      * @return null if mapped, else why not.
      */
-    String onNewHeap(final HeapOwner owner, final long heapId, final long address, final long length, final int fd)
+    String onNewHeap(final HeapOwner owner, final long heapId, final long address, final long length, final long fileOffset,
+        final int fd)
     {
         try
         {
-            MappedHeaps.map(heapId, fd, address, length);
+            MappedHeaps.map(heapId, fd, address, length, fileOffset);
             mapped(owner, address, heapId);
             final SharedHeap heap = heaps.get(owner);
             if (heap != null)
@@ -110,11 +111,12 @@ final class DataHeapRegistry
     }
 
     /** Map the heap whose memory came with {@code reply}, and close the descriptor either way. */
-    private static void map(final DaemonClient.Reply reply, final long heapId, final long address, final long length)
+    private static void map(final DaemonClient.Reply reply, final long heapId, final long address, final long length,
+        final long fileOffset)
     {
         try
         {
-            MappedHeaps.map(heapId, reply.fd, address, length);
+            MappedHeaps.map(heapId, reply.fd, address, length, fileOffset);
         }
         finally
         {

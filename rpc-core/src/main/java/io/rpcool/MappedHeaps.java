@@ -25,15 +25,16 @@ final class MappedHeaps
     }
 
     /**
-     * Map heap {@code heapId} at {@code address} unless this process already maps it.
+     * Map heap {@code heapId} at {@code address}, from {@code fileOffset} of its descriptor (a pool
+     * device's range; 0 otherwise), unless this process already maps it.
      */
-    static synchronized void map(final long heapId, final int fd, final long address, final long length)
+    static synchronized void map(final long heapId, final int fd, final long address, final long length, final long fileOffset)
     {
         if (reuse(heapId, address, length))
         {
             return;
         }
-        SharedMemory.mapFixed(fd, address, length);
+        SharedMemory.mapFixed(fd, address, length, fileOffset);
         MAPPED.put(address, new long[] {address, length, 1, heapId});
     }
 

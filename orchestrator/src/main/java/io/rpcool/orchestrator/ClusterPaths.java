@@ -13,6 +13,9 @@ import java.nio.charset.StandardCharsets;
  *  root/alloc                           persistent  its version orders every change of the heap set
  *  root/heaps/&lt;address&gt;-&lt;length&gt;-&lt;nonce&gt;  persistent  a heap of the pool (hex); file heap-&lt;node name&gt;;
  *                                                data: creator host, time, purpose
+ *  root/heaps/&lt;address&gt;-&lt;length&gt;-&lt;nonce&gt;-&lt;offset&gt;   the same for a pool device: the heap is the
+ *                                                range [offset, offset + length) of the device (hex)
+ *  root/device                          persistent  a device pool: pool id (also in the device's header), bytes
  *  root/heaps/&lt;heap&gt;/&lt;host&gt;-&lt;pid&gt;    ephemeral   a lease: that process on that host maps the heap
  *  root/inbox/&lt;host&gt;/m-&lt;sequence&gt;     persistent  a message for that host's daemon (sender, bytes)
  *  root/leader                          LeaderLatch of the orchestrators; the leader reclaims orphans
@@ -32,6 +35,7 @@ final class ClusterPaths
     final String inbox;
     final String leader;
     final String reclaimed;
+    final String device;
 
     ClusterPaths(final String root)
     {
@@ -43,6 +47,20 @@ final class ClusterPaths
         this.inbox = root + "/inbox";
         this.leader = root + "/leader";
         this.reclaimed = root + "/stats/reclaimed";
+        this.device = root + "/device";
+    }
+
+    /** Node name of a heap that is the range from {@code offset} of the pool device. */
+    static String heapName(final long address, final long length, final int nonce, final long offset)
+    {
+        return offset < 0 ? heapName(address, length, nonce) : String.format("%016x-%x-%08x-%x", address, length, nonce, offset);
+    }
+
+    /** Start of the heap's range of the pool device, or -1 for a heap that is a file of its own. */
+    static long heapOffset(final String name)
+    {
+        final String[] f = name.split("-");
+        return f.length > 3 ? Long.parseLong(f[3], 16) : -1;
     }
 
     /** Node name of a heap: address, length and a nonce of its creation, in hex. */

@@ -11,8 +11,10 @@ import org.apache.curator.framework.CuratorFramework;
 
 /**
  * The cluster's state as text, for {@code ./rpcool stat}: hosts, orchestrators, channels, heaps with
- * their leases (holder host and pid), the shared memory each holder maps across the cluster (what
- * counts against its quota), pool usage and what has been reclaimed.
+ * their leases (holder host and pid) and the pool each lives in (a file of its own, or a range of
+ * the pool device), the shared memory each holder maps across the cluster (what counts against its
+ * quota), pool usage — for a pool device: used, free and the largest free range, so fragmentation
+ * shows — and what has been reclaimed.
  */
 final class ClusterReport
 {
@@ -90,7 +92,9 @@ final class ClusterReport
                     sum[0] += length;
                     sum[1]++;
                 }
-                sb.append(String.format("  0x%x size %d leases %s%n", ClusterPaths.heapAddress(h), length,
+                final long offset = ClusterPaths.heapOffset(h);
+                sb.append(String.format("  0x%x size %d %s leases %s%n", ClusterPaths.heapAddress(h), length,
+                    offset < 0 ? "pool file" : String.format("pool device [0x%x, 0x%x)", offset, offset + DeviceRanges.align(length)),
                     leases.isEmpty() ? "none (orphan: reclaimed soon)" : String.join(", ", leases)));
             }
             sb.append(String.format("lease holders (%d), shared memory each maps across the cluster:%n", holders.size()));
@@ -99,9 +103,21 @@ final class ClusterReport
                 sb.append(String.format("  %-24s %d bytes in %d heaps%n", e.getKey(), e.getValue()[0], e.getValue()[1]));
             }
             final String reclaimed = new String(client.getData().forPath(paths.reclaimed), StandardCharsets.UTF_8);
-            sb.append(String.format("pool %s: %d bytes in use%s, %d bytes in live heaps; reclaimed so far: %s%n", pool,
-                PoolUsage.usedBytes(pool), PoolUsage.isOwnMount(pool) ? "" : " (sum of heap files)", total,
-                Orchestrator.describeReclaimed(reclaimed)));
+            final String device = client.checkExists().forPath(paths.device) == null ? null :
+                new String(client.getData().forPath(paths.device), StandardCharsets.UTF_8);
+            if (device == null)
+            {
+                sb.append(String.format("pool files in %s: %d bytes in use%s, %d bytes in live heaps; reclaimed so far: %s%n", pool,
+                    PoolUsage.usedBytes(pool), PoolUsage.isOwnMount(pool) ? "" : " (sum of heap files)", total,
+                    Orchestrator.describeReclaimed(reclaimed)));
+            }
+            else
+            {
+                final String[] f = device.split("\n");
+                final DeviceRanges ranges = new DeviceRanges(Long.parseLong(f[1]), heaps);
+                sb.append(String.format("pool device %s, %d bytes (%d for heaps): %s; reclaimed so far: %s%n", f[0],
+                    Long.parseLong(f[1]), ranges.usableBytes(), ranges.describe(), Orchestrator.describeReclaimed(reclaimed)));
+            }
         }
         catch (final Exception e)
         {

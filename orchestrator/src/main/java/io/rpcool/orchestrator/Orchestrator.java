@@ -37,6 +37,11 @@ import org.apache.zookeeper.data.Stat;
  * rule, with the margins, is stated in {@link io.rpcool.control.ClusterSettings}; the reclaim delay
  * must be at least {@link io.rpcool.control.ClusterSettings#MIN_RECLAIM_DELAY_MS}.
  *
+ * <p>With a pool device ({@link #Orchestrator(String, String, String, Path, long, long, Path, long)}) heaps
+ * are ranges of one device instead of files ({@link DeviceRanges}); the orchestrator claims the
+ * device for the cluster at start ({@link ZkDevicePool#claim}), and a reclaim frees the range by
+ * deleting the heap node, after which hosts may allocate it again.
+ *
  * <p>All state is in ZooKeeper: a standby that becomes leader carries on from there, with nothing
  * to hand over. Addresses are allocated by the hosts themselves ({@link ZkControlPlane#createHeap}),
  * so an orchestrator change never interrupts allocation.
@@ -52,6 +57,8 @@ public final class Orchestrator implements AutoCloseable
     private final CuratorFramework client;
     private final LeaderLatch latch;
     private final AgentRunner collector;
+    /** The pool device as this orchestrator's host sees it, or null for a pool of files. */
+    private final ZkDevicePool devicePool;
     private final Map<String, Long> emptySinceMs = new HashMap<>();
     private final Map<String, Long> hostGoneSinceMs = new HashMap<>();
     private volatile boolean running = true;
@@ -68,6 +75,19 @@ public final class Orchestrator implements AutoCloseable
      */
     public Orchestrator(final String connectString, final String root, final String id, final Path pool,
         final long reclaimDelayMs, final long sessionTimeoutMs)
+    {
+        this(connectString, root, id, pool, reclaimDelayMs, sessionTimeoutMs, null, 0);
+    }
+
+    /**
+     * An orchestrator of a pool that is one memory device.
+     *
+     * @param device      this host's view of the pool device; null for a pool of one file per heap in {@code pool}.
+     * @param deviceBytes bytes of the device the pool uses; 0 for all of it.
+     * @throws IllegalStateException naming the device and the sizes if it is smaller than asked or another pool uses it.
+     */
+    public Orchestrator(final String connectString, final String root, final String id, final Path pool,
+        final long reclaimDelayMs, final long sessionTimeoutMs, final Path device, final long deviceBytes)
     {
         this.id = id;
         this.pool = pool;
@@ -96,6 +116,7 @@ public final class Orchestrator implements AutoCloseable
                     // there already
                 }
             }
+            devicePool = device == null ? null : ZkDevicePool.claim(client, paths, device, deviceBytes);
             latch = new LeaderLatch(client, paths.leader, id);
             latch.start();
         }
@@ -163,8 +184,15 @@ public final class Orchestrator implements AutoCloseable
             final java.util.List<long[]> out = new java.util.ArrayList<>();
             for (final String h : client.getChildren().forPath(paths.heaps))
             {
-                out.add(new long[] {ClusterPaths.heapAddress(h), ClusterPaths.heapLength(h),
-                    client.getChildren().forPath(paths.heaps + "/" + h).size()});
+                try
+                {
+                    out.add(new long[] {ClusterPaths.heapAddress(h), ClusterPaths.heapLength(h),
+                        client.getChildren().forPath(paths.heaps + "/" + h).size()});
+                }
+                catch (final KeeperException.NoNodeException e)
+                {
+                    // reclaimed meanwhile
+                }
             }
             return out;
         }
@@ -245,6 +273,24 @@ public final class Orchestrator implements AutoCloseable
         removeStrayFiles(live, now);
         dropInboxesOfGoneHosts(now);
         return reclaimed;
+    }
+
+    /**
+     * Reclaim the heap at {@code address} now, without waiting for the reclaim delay, if it has no
+     * lease left (the benchmark of pool operations times a free with it).
+     *
+     * @return true if it was reclaimed.
+     */
+    public boolean reclaimNow(final long address) throws Exception
+    {
+        for (final String h : client.getChildren().forPath(paths.heaps))
+        {
+            if (ClusterPaths.heapAddress(h) == address)
+            {
+                return reclaim(h);
+            }
+        }
+        return false;
     }
 
     /** Delete a heap that has no lease, atomically with the allocation version; then free its file. */
@@ -377,5 +423,9 @@ public final class Orchestrator implements AutoCloseable
             // closing anyway
         }
         client.close();
+        if (devicePool != null)
+        {
+            devicePool.close();
+        }
     }
 }

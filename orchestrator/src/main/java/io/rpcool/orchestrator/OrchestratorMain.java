@@ -12,6 +12,8 @@ import java.nio.file.Path;
  *  --port N                        port of the embedded ZooKeeper (default 2181)
  *  --data DIR                      its data directory (default /dev/shm/rpcool-zk-PORT)
  *  --pool DIR                      the pool directory (default rpcool.pool.dir or /dev/shm/rpcool-pool)
+ *  --device PATH                   the pool is this memory device, heaps are ranges of it (default rpcool.pool.device)
+ *  --device-bytes N                bytes of the device the pool uses (default rpcool.pool.deviceBytes; 0: all)
  *  --id NAME                       this orchestrator's name (default orchestrator-PID)
  *  --reclaim-delay-ms N            how long a heap stays without lease before it is reclaimed (default 2000)
  *  --session-timeout-ms N          this orchestrator's session: a standby leads at most this long after it dies (default 10000)
@@ -38,6 +40,8 @@ public final class OrchestratorMain
         long sessionTimeoutMs = 10_000;
         String root = "/rpcool";
         boolean stat = false;
+        Path device = io.rpcool.control.ClusterSettings.configuredDevice();
+        long deviceBytes = io.rpcool.config.Setting.POOL_DEVICE_BYTES.longValue();
         for (int i = 0; i < args.length; i++)
         {
             switch (args[i])
@@ -52,10 +56,12 @@ public final class OrchestratorMain
                 case "--session-timeout-ms": sessionTimeoutMs = Long.parseLong(args[++i]); break;
                 case "--root": root = args[++i]; break;
                 case "--stat": stat = true; break;
+                case "--device": device = Path.of(args[++i]); break;
+                case "--device-bytes": deviceBytes = Long.parseLong(args[++i]); break;
                 default:
                     System.err.println("rpcool orchestrator: unknown option " + args[i] +
                         " (options: --zk, --embedded, --port, --data, --pool, --id, --reclaim-delay-ms, --session-timeout-ms," +
-                        " --root, --stat)");
+                        " --root, --device, --device-bytes, --stat)");
                     System.exit(2);
             }
         }
@@ -97,7 +103,7 @@ public final class OrchestratorMain
         final Orchestrator orchestrator;
         try
         {
-            orchestrator = new Orchestrator(zk, root, id, pool, reclaimDelayMs, sessionTimeoutMs);
+            orchestrator = new Orchestrator(zk, root, id, pool, reclaimDelayMs, sessionTimeoutMs, device, deviceBytes);
         }
         catch (final IllegalStateException e)
         {
@@ -105,7 +111,8 @@ public final class OrchestratorMain
             System.exit(1);
             return;
         }
-        System.out.println("ORCHESTRATOR " + id + " zk " + zk + " pool " + pool + " pid " + ProcessHandle.current().pid());
+        System.out.println("ORCHESTRATOR " + id + " zk " + zk + " pool " + (device != null ? "device " + device : pool) +
+            " pid " + ProcessHandle.current().pid());
         System.out.flush();
         boolean leader = false;
         boolean first = true;

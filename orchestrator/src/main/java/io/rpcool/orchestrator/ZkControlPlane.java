@@ -1,6 +1,5 @@
 package io.rpcool.orchestrator;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,8 +90,9 @@ public final class ZkControlPlane implements ControlPlane
     private SessionGuard guard;
     /** Leases held, and what a fence stops or holds back. */
     private final ZkFence fence;
-    /** The heaps of the pool: addresses, files and leases. */
+    /** The heaps of the pool: addresses, files or device ranges, and leases. */
     private final ZkHeaps heaps;
+    private ZkDevicePool devicePool;   // this host's view of the pool device; null for a pool of files
 
     /**
      * @param embedded something to close with this control plane (the in-process ZooKeeper and
@@ -143,6 +143,11 @@ public final class ZkControlPlane implements ControlPlane
                 ensure(p);
             }
             ensure(paths.alloc);
+            if (settings.poolDevice() != null)
+            {
+                devicePool = ZkDevicePool.attach(client, paths, settings.poolDevice(), hostId, waitMs);
+                heaps.useDevice(devicePool);
+            }
         }
         catch (final InterruptedException e)
         {
@@ -150,7 +155,7 @@ public final class ZkControlPlane implements ControlPlane
             client.close();
             throw new ControlPlaneException(ControlPlaneException.UNREACHABLE, "interrupted connecting to " + connectString);
         }
-        catch (final IOException | RuntimeException e)
+        catch (final Exception e)
         {
             client.close();
             throw e instanceof ControlPlaneException ? (ControlPlaneException)e :
@@ -268,6 +273,12 @@ public final class ZkControlPlane implements ControlPlane
     public PoolHeap openHeap(final long address, final long length, final int holderPid)
     {
         return heaps.open(address, length, holderPid);
+    }
+
+    /** A device heap's memory for one more mapping here; {@link ControlPlaneException#NO_LEASE} unless this host holds a lease. */
+    public PoolHeap leasedMemory(final long address, final long length)
+    {
+        return heaps.leasedMemory(address, length);
     }
 
     @Override
@@ -558,6 +569,10 @@ public final class ZkControlPlane implements ControlPlane
             watcherThread.interrupt();
         }
         client.close();
+        if (devicePool != null)
+        {
+            devicePool.close();
+        }
         if (embedded != null)
         {
             try

@@ -39,7 +39,7 @@ public final class ZkControlPlaneProvider implements ControlPlaneProvider
         }
         final int port = spec.startsWith("embedded:") ? Integer.parseInt(spec.substring("embedded:".length())) : DEFAULT_PORT;
         final EmbeddedOrchestrator embedded = EmbeddedOrchestrator.start(port, root, settings.hostId(), settings.poolDirectory(),
-            settings.leaseTimeoutMs());
+            settings.leaseTimeoutMs(), settings.poolDevice());
         try
         {
             return new ZkControlPlane("127.0.0.1:" + embedded.port(), root, settings, embedded);
@@ -66,13 +66,21 @@ public final class ZkControlPlaneProvider implements ControlPlaneProvider
         public static EmbeddedOrchestrator start(
             final int port, final String root, final String id, final Path pool, final long leaseTimeoutMs)
         {
+            return start(port, root, id, pool, leaseTimeoutMs, null);
+        }
+
+        /** @param device the pool device ({@code rpcool.pool.device}), or null for a pool of files. */
+        public static EmbeddedOrchestrator start(
+            final int port, final String root, final String id, final Path pool, final long leaseTimeoutMs, final Path device)
+        {
             final Path data = Path.of(io.rpcool.config.Setting.ZK_DATA_DIR.string("/dev/shm/rpcool-zk-" + port));
             final int tick = (int)Math.max(50, Math.min(2000, leaseTimeoutMs / 10));
             final EmbeddedZooKeeper zk = new EmbeddedZooKeeper("0.0.0.0", port, data, tick, (int)Math.max(leaseTimeoutMs, 60_000));
             try
             {
                 final Orchestrator o = new Orchestrator("127.0.0.1:" + zk.port(), root, "orchestrator@" + id, pool,
-                    io.rpcool.config.Setting.RECLAIM_DELAY_MS.longValue(), Math.max(1000, leaseTimeoutMs));
+                    io.rpcool.config.Setting.RECLAIM_DELAY_MS.longValue(), Math.max(1000, leaseTimeoutMs), device,
+                    io.rpcool.config.Setting.POOL_DEVICE_BYTES.longValue());
                 return new EmbeddedOrchestrator(zk, o);
             }
             catch (final RuntimeException e)

@@ -131,6 +131,16 @@ final class ZkFence implements SessionGuard.Host
         return false;
     }
 
+    /** True if a process of this host holds a lease on heap {@code name} and the host is not fenced. */
+    boolean holdsLease(final String name)
+    {
+        final String prefix = name + "/";
+        synchronized (lock)
+        {
+            return !fenced && leases.stream().anyMatch(l -> l.startsWith(prefix));
+        }
+    }
+
     /** The holder of {@code lease} on heap {@code name} let go: delete the lease if this host still holds it. */
     void releaseLease(final long address, final String name, final String lease)
     {

@@ -25,8 +25,10 @@ import io.rpcool.nativeio.SharedMemory;
  * The heaps of one host's {@link ZkControlPlane}: it allocates their addresses atomically with
  * the other hosts (a first fit in the cluster's window, committed by a versioned write of the
  * allocation node together with the heap node and the creator's lease), creates and opens their
- * pool files, and takes and releases leases on them, each through the {@link ZkFence} so that a
- * fenced host takes none.
+ * pool files — or, with a pool device, allocates their ranges of it in the same transaction
+ * ({@link DeviceRanges}) and hands out the device from the range's start — and takes and releases
+ * leases on them, each through the {@link ZkFence} so that a fenced host takes none. The memory of
+ * a device range is handed out only while a process of this host holds a lease on its heap.
  */
 final class ZkHeaps
 {
@@ -44,6 +46,8 @@ final class ZkHeaps
     /** Turns a failed ZooKeeper operation into the control plane's exception. */
     private final BiFunction<String, Exception, ControlPlaneException> fail;
     private final SecureRandom random = new SecureRandom();
+    /** The pool device, or null for a pool of one file per heap. */
+    private ZkDevicePool device;
 
     ZkHeaps(final CuratorFramework client, final ClusterPaths paths, final ClusterSettings settings, final String hostId,
         final ZkFence fence, final Map<Long, String> heapNodes, final Map<String, byte[]> inDoubt,
@@ -59,6 +63,11 @@ final class ZkHeaps
         this.fail = fail;
     }
 
+    void useDevice(final ZkDevicePool device)
+    {
+        this.device = device;
+    }
+
     PoolHeap create(final long length, final int holderPid, final String purpose)
     {
         final long epoch = fence.checkNotFenced();
@@ -66,13 +75,16 @@ final class ZkHeaps
         for (int attempt = 0; attempt < 100; attempt++)
         {
             final long address;
+            final long offset;
             final int version;
             try
             {
                 final Stat stat = new Stat();
                 client.getData().storingStatIn(stat).forPath(paths.alloc);
                 version = stat.getVersion();
-                address = firstFit(client.getChildren().forPath(paths.heaps), size);
+                final List<String> heapSet = client.getChildren().forPath(paths.heaps);
+                address = firstFit(heapSet, size);
+                offset = device == null ? -1 : deviceFit(heapSet, size);
             }
             catch (final Exception e)
             {
@@ -84,12 +96,12 @@ final class ZkHeaps
                     "no free range of %d bytes in the cluster's heap window [0x%x, 0x%x)", size,
                     settings.windowBase(), settings.windowEnd()));
             }
-            final String name = ClusterPaths.heapName(address, size, random.nextInt());
+            final String name = ClusterPaths.heapName(address, size, random.nextInt(), offset);
             final Path file = settings.poolDirectory().resolve(ClusterPaths.poolFile(name));
             final int fd;
             try
             {
-                fd = SharedMemory.openPoolFile(file.toString(), size, true);
+                fd = device == null ? SharedMemory.openPoolFile(file.toString(), size, true) : -1;
             }
             catch (final RuntimeException e)
             {
@@ -141,7 +153,7 @@ final class ZkHeaps
                     SharedMemory.close(fd);
                     throw fence.fencedException();
                 }
-                return new PoolHeap(address, size, fd);
+                return device == null ? new PoolHeap(address, size, fd) : deviceHeap(name, address, size, holderPid, true);
             }
             SharedMemory.close(fd);
             deleteQuietly(file);
@@ -190,6 +202,83 @@ final class ZkHeaps
         deleteQuietly(file);
         inDoubt.put(leasePath, leaseData);
         return fail.apply("create a heap", e);
+    }
+
+    /** The first free range of the device for {@code size} bytes, or a refusal naming the device and the sizes. */
+    private long deviceFit(final List<String> heapSet, final long size)
+    {
+        final DeviceRanges ranges = device.ranges(heapSet);
+        if (DeviceRanges.align(size) > ranges.usableBytes())
+        {
+            throw new ControlPlaneException(ControlPlaneException.POOL_FULL, String.format("a heap of %d bytes does not fit the " +
+                "pool device %s at all: its pool has %d bytes, %d of them for heaps", size, device.device.path, device.poolBytes,
+                ranges.usableBytes()));
+        }
+        final long offset = ranges.firstFit(size);
+        if (offset < 0)
+        {
+            throw new ControlPlaneException(ControlPlaneException.POOL_FULL, String.format("no free range of %d bytes on the pool " +
+                "device %s: %d of %d bytes free, the largest free range has %d bytes", DeviceRanges.align(size), device.device.path,
+                ranges.freeBytes(), ranges.usableBytes(), ranges.largestFree()));
+        }
+        return offset;
+    }
+
+    /**
+     * The memory of a device heap for a process of this host: a descriptor of the device, mapped
+     * from the heap's range. Refused unless a process of this host holds a lease on the heap (and
+     * the host is not fenced); the lease {@code holderPid} took is dropped on a refusal.
+     *
+     * @param clear zero the range first (a new heap: its range may hold a reclaimed heap's bytes).
+     */
+    private PoolHeap deviceHeap(final String name, final long address, final long length, final int holderPid, final boolean clear)
+    {
+        try
+        {
+            return deviceMemory(name, address, length, clear);
+        }
+        catch (final RuntimeException e)
+        {
+            releaseLease(address, holderPid);
+            throw e;
+        }
+    }
+
+    private PoolHeap deviceMemory(final String name, final long address, final long length, final boolean clear)
+    {
+        final long offset = ClusterPaths.heapOffset(name);
+        if (offset < 0)
+        {
+            throw new ControlPlaneException(ControlPlaneException.NO_SUCH_HEAP, String.format("heap 0x%x is a pool file, " +
+                "but host %s uses the pool device %s", address, hostId, device.device.path));
+        }
+        if (!fence.holdsLease(name))
+        {
+            throw new ControlPlaneException(ControlPlaneException.NO_LEASE, String.format("host %s holds no lease on heap 0x%x " +
+                "(range [%d, %d) of the pool device %s): its daemon does not map it", hostId, address, offset, offset + length,
+                device.device.path));
+        }
+        if (clear)
+        {
+            device.device.clear(offset, length);
+        }
+        return new PoolHeap(address, length, device.device.rangeDescriptor(), offset);
+    }
+
+    /**
+     * The memory of heap {@code address} for one more mapping on this host: refused unless a
+     * process of this host holds a lease on it.
+     */
+    PoolHeap leasedMemory(final long address, final long length)
+    {
+        final String name = heapNodes.get(address);
+        if (device == null || name == null || !name.startsWith(ClusterPaths.heapPrefix(address, length)))
+        {
+            throw new ControlPlaneException(ControlPlaneException.NO_LEASE, String.format("host %s holds no lease on heap 0x%x " +
+                "(%d bytes)%s: its daemon does not map it", hostId, address, length,
+                device == null ? "" : " of the pool device " + device.device.path));
+        }
+        return deviceMemory(name, address, length, false);
     }
 
     private long firstFit(final List<String> heapNodes, final long size)
@@ -243,6 +332,10 @@ final class ZkHeaps
         if (!fence.takeLease(epoch, address, name, lease))
         {
             throw fence.fencedException();
+        }
+        if (device != null)
+        {
+            return deviceHeap(name, address, length, holderPid, false);
         }
         try
         {

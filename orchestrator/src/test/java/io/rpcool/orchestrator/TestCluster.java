@@ -28,6 +28,8 @@ final class TestCluster implements AutoCloseable
     final boolean netns;
     final long leaseTimeoutMs;
     final EmbeddedZooKeeper zk;
+    /** The file standing for the pool device, or null for a pool of files. */
+    Path device;
     private final String externalZk;
     Orchestrator orchestrator;
     ClusterInspector inspector;
@@ -44,6 +46,16 @@ final class TestCluster implements AutoCloseable
      */
     TestCluster(final String name, final boolean netns, final long leaseTimeoutMs, final long reclaimDelayMs, final String externalZk)
         throws Exception
+    {
+        this(name, netns, leaseTimeoutMs, reclaimDelayMs, externalZk, 0);
+    }
+
+    /**
+     * @param deviceBytes with more than 0, the pool is one device of that many bytes (a file standing
+     *                    for it, {@link #device}) that every daemon maps heaps' ranges of.
+     */
+    TestCluster(final String name, final boolean netns, final long leaseTimeoutMs, final long reclaimDelayMs, final String externalZk,
+        final long deviceBytes) throws Exception
     {
         this.externalZk = externalZk;
         this.base = TestDirs.fresh(name);
@@ -63,7 +75,15 @@ final class TestCluster implements AutoCloseable
         if (externalZk == null)
         {
             zk = new EmbeddedZooKeeper("0.0.0.0", 0, base.resolve("zk"), 100, (int)Math.max(leaseTimeoutMs, 10_000));
-            orchestrator = new Orchestrator(zkLocal(), "/rpcool", "orchestrator-test", pool, reclaimDelayMs, 4000);
+            if (deviceBytes > 0)
+            {
+                device = base.resolve("pool-device");
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(device.toFile(), "rw"))
+                {
+                    f.setLength(deviceBytes);
+                }
+            }
+            orchestrator = new Orchestrator(zkLocal(), "/rpcool", "orchestrator-test", pool, reclaimDelayMs, 4000, device, 0);
         }
         else
         {
@@ -167,7 +187,8 @@ final class TestCluster implements AutoCloseable
 
     ChildJvm daemon(final String host, final long quotaBytes, final String spec)
     {
-        final ChildJvm jvm = track(hostJvm("daemon-" + host, namespace(host), ClusterHostMain.class, List.of(),
+        final ChildJvm jvm = track(hostJvm("daemon-" + host, namespace(host), ClusterHostMain.class,
+            device == null ? List.of() : List.of("-Drpcool.pool.device=" + device),
             dir(host).toString(), host, spec, pool.toString(), String.valueOf(leaseTimeoutMs), String.valueOf(quotaBytes)));
         jvm.awaitLine("READY", 30_000);
         return jvm;

@@ -46,6 +46,10 @@ public enum Setting
     HOST("rpcool.host", "RPCOOL_HOST", "the host name", "daemon: this host's name in the cluster"),
     POOL_DIR("rpcool.pool.dir", "RPCOOL_POOL_DIR", "/dev/shm/rpcool-pool",
         "the cluster's shared memory pool (a directory every host sees)"),
+    POOL_DEVICE("rpcool.pool.device", "RPCOOL_POOL_DEVICE", "",
+        "the pool as one memory device (/dev/daxX.Y, a PCI BAR's resource2, or a file of fixed size): heaps are ranges of it; " +
+            "empty: one file per heap in rpcool.pool.dir"),
+    POOL_DEVICE_BYTES("rpcool.pool.deviceBytes", null, "0", "orchestrator: bytes of the pool device to use; 0: all of it"),
     ZK_CONNECT_TIMEOUT_MS("rpcool.zk.connectTimeoutMs", null, "10000", "orchestrator: how long to wait for ZooKeeper at start (ms)"),
     ZK_ROOT("rpcool.zk.root", null, "/rpcool", "orchestrator: the cluster's root node in ZooKeeper"),
     ZK_DATA_DIR("rpcool.zk.dataDir", null, "/dev/shm/rpcool-zk-<port>", "orchestrator: data directory of an embedded ZooKeeper"),

@@ -45,9 +45,11 @@ import io.rpcool.config.Setting;
  * @param windowBase     start of the heap address window.
  * @param windowEnd      end of the heap address window.
  * @param fenceMarginMs  M as configured ({@code rpcool.fence.marginMs}); 0 for a quarter of the session timeout.
+ * @param poolDevice     the pool as one memory device as this host sees it ({@code rpcool.pool.device}): heaps are
+ *                       ranges of it; null for one file per heap in {@code poolDirectory}.
  */
 public record ClusterSettings(String hostId, Path poolDirectory, long leaseTimeoutMs, long windowBase, long windowEnd,
-    long fenceMarginMs)
+    long fenceMarginMs, Path poolDevice)
 {
     /** The shortest reclaim delay an orchestrator accepts: the time a kill of a fenced process gets to take effect. */
     public static final long MIN_RECLAIM_DELAY_MS = 200;
@@ -59,6 +61,32 @@ public record ClusterSettings(String hostId, Path poolDirectory, long leaseTimeo
         final long windowEnd)
     {
         this(hostId, poolDirectory, leaseTimeoutMs, windowBase, windowEnd, Setting.FENCE_MARGIN_MS.longValue());
+    }
+
+    /** Settings with the pool device of {@code rpcool.pool.device} (none when it is empty). */
+    public ClusterSettings(final String hostId, final Path poolDirectory, final long leaseTimeoutMs, final long windowBase,
+        final long windowEnd, final long fenceMarginMs)
+    {
+        this(hostId, poolDirectory, leaseTimeoutMs, windowBase, windowEnd, fenceMarginMs, configuredDevice());
+    }
+
+    /** The pool device of {@code rpcool.pool.device}, or null for a file pool. */
+    public static Path configuredDevice()
+    {
+        final String device = Setting.POOL_DEVICE.string();
+        return device == null || device.isEmpty() ? null : Path.of(device);
+    }
+
+    /** These settings with {@code device} as the pool (null: one file per heap). */
+    public ClusterSettings withPoolDevice(final Path device)
+    {
+        return new ClusterSettings(hostId, poolDirectory, leaseTimeoutMs, windowBase, windowEnd, fenceMarginMs, device);
+    }
+
+    /** "device" or "files": the pool kind, as stat shows it. */
+    public String poolKind()
+    {
+        return poolDevice == null ? "files" : "device";
     }
 
     /** The session timeout a host requests: its lease timeout, at least {@link #MIN_SESSION_TIMEOUT_MS}. */

@@ -75,6 +75,20 @@ public interface ControlPlane extends AutoCloseable
     /** Events a daemon receives from the control plane, on a control-plane thread. */
     interface Listener
     {
+        /** A listener that ignores every event (tools and benchmarks that only allocate). */
+        Listener IGNORE = new Listener()
+        {
+            @Override
+            public void onMessage(final String fromHost, final byte[] message)
+            {
+            }
+
+            @Override
+            public void onHostFailed(final String hostId)
+            {
+            }
+        };
+
         /** A daemon on another host sent this host a message. */
         void onMessage(String fromHost, byte[] message);
 

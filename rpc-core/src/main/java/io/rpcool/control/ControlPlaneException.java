@@ -16,6 +16,8 @@ public final class ControlPlaneException extends RuntimeException
      * proven again ({@link ClusterSettings} states the timing).
      */
     public static final int FENCED = 6;
+    /** This host holds no lease on the heap whose memory was asked for: its daemon does not map it. */
+    public static final int NO_LEASE = 7;
 
     private final int reason;
 

@@ -78,7 +78,7 @@ final class ClientProxy
     {
         final HeapRecord heap = conn.heap;
         send(to, Message.outgoing().begin(CONNECT_HEAP, requestId).putLong(conn.id).putLong(heap.id).putLong(heap.address)
-            .putLong(heap.length).putInt(heap.kind).putLong(token).fd(heap.fd));
+            .putLong(heap.length).putInt(heap.kind).putLong(token).putLong(heap.fileOffset).fd(heap.fd));
     }
 
     void connectTcp(final ProcessRecord to, final long requestId, final ChannelRecord channel)
@@ -101,7 +101,8 @@ final class ClientProxy
 
     void heap(final ProcessRecord to, final long requestId, final HeapRecord heap)
     {
-        send(to, Message.outgoing().begin(HEAP, requestId).putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+        send(to, Message.outgoing().begin(HEAP, requestId).putLong(heap.id).putLong(heap.address).putLong(heap.length)
+            .putLong(heap.fileOffset).fd(heap.fd));
     }
 
     void leaseRenewed(final ProcessRecord to, final long requestId, final long leaseTimeoutMs)
@@ -121,14 +122,14 @@ final class ClientProxy
         final HeapRecord heap = conn.heap;
         return send(server, Message.outgoing().begin(NEW_CONNECTION, pushId).putLong(conn.id).putLong(conn.channel.id)
             .putLong(heap.id).putLong(heap.address).putLong(heap.length).putInt(clientPid).putInt(heap.kind).putLong(token)
-            .fd(heap.fd));
+            .putLong(heap.fileOffset).fd(heap.fd));
     }
 
     /** Push: another party added a data heap; the process maps it and answers ACCEPT or REJECT. */
     boolean newHeap(final ProcessRecord to, final long pushId, final HeapRecord heap)
     {
         return send(to, Message.outgoing().begin(NEW_HEAP, pushId).putInt(heap.scope).putLong(heap.ownerId)
-            .putLong(heap.id).putLong(heap.address).putLong(heap.length).fd(heap.fd));
+            .putLong(heap.id).putLong(heap.address).putLong(heap.length).putLong(heap.fileOffset).fd(heap.fd));
     }
 
     /** Push: the other end of a connection went away. */

@@ -8,7 +8,9 @@ package io.rpcool.daemon;
  * <p>A heap is of one of two kinds: {@link #HEAP_KIND_MEMFD} (the memfd comes attached, the token
  * is 0) or the seal kind of the daemon's seal backend when that backend owns heap memory (the
  * kernel module: no descriptor; the token is a one-time grant for the receiving process, redeemed
- * with {@code SealBackend.attach}).
+ * with {@code SealBackend.attach}). The file offset says where the heap starts in the attached
+ * descriptor's file: 0 for a memfd or a pool file, the start of the heap's range for a pool device,
+ * whose descriptor is the whole device.
  *
  * <pre>
  *  header:  type (4) | request id (8)         replies carry the id of their request;
@@ -23,16 +25,16 @@ package io.rpcool.daemon;
  *               per-connection quota (0: a quarter of the server's)
  *  CLOSE_CHANNEL channel id                   OK
  *  CONNECT      name, slots, buffer, domain   CONNECT_HEAP conn id, heap id, address, length,
- *                                                          heap kind, grant token (+fd if memfd)
+ *                                                          heap kind, grant token, file offset (+fd if memfd)
  *                                             CONNECT_TCP  host, port, domain
  *  CONNECT_READY conn id                      OK           server pid
  *  CONNECT_ABORT conn id, reason              OK
  *  DETACH       heap id                       OK
  *  CLOSE_CONNECTION conn id                   OK
  *  STAT                                       OK           report (text)
- *  ADD_HEAP     scope, owner id, length       HEAP         heap id, address, length (+fd)
+ *  ADD_HEAP     scope, owner id, length       HEAP         heap id, address, length, file offset (+fd)
  *  HEAP_READY   heap id                       OK           (after every other party mapped it)
- *  MAP_HEAP     heap id                       HEAP         heap id, address, length (+fd)
+ *  MAP_HEAP     heap id                       HEAP         heap id, address, length, file offset (+fd)
  *  RESERVE_RANGE length                       OK           address  (a free range of the window, no memory:
  *                                                          the process maps its own there, e.g. a DSM heap;
  *                                                          freed by RELEASE_RANGE or when the process is gone)
@@ -42,10 +44,12 @@ package io.rpcool.daemon;
  *  daemon -> server (push)                    server -> daemon (reply)
  *  NEW_CONNECTION conn id, channel id, heap id,   ACCEPT  conn id
  *                 address, length, client pid,     REJECT conn id, reason
- *                 heap kind, grant token (+fd if memfd)
+ *                 heap kind, grant token,
+ *                 file offset (+fd if memfd)
  *
  *  NEW_HEAP     scope, owner id, heap id,         ACCEPT  heap id
- *               address, length (+fd)            REJECT  heap id, reason
+ *               address, length, file offset     REJECT  heap id, reason
+ *               (+fd)
  *
  *  CONNECT_READY's OK also lists the channel's shared heaps: count, then each heap id.
  *

@@ -76,7 +76,8 @@ public final class Daemon implements AutoCloseable
         {
             wakeFd = new EventFd();
             control = ControlPlanes.load(config.orchestrator(), new ClusterSettings(
-                config.hostId(), config.poolDirectory(), config.leaseTimeoutMs(), config.windowBase(), config.windowEnd()));
+                config.hostId(), config.poolDirectory(), config.leaseTimeoutMs(), config.windowBase(), config.windowEnd())
+                .withPoolDevice(config.poolDevice()));
         }
         catch (final RuntimeException e)
         {

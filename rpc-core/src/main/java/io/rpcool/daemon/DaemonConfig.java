@@ -27,6 +27,7 @@ public final class DaemonConfig
     private String orchestrator = Setting.ORCHESTRATOR.string();
     private String hostId = Setting.HOST.string(defaultHostId());
     private Path poolDirectory = Path.of(Setting.POOL_DIR.string());
+    private Path poolDevice = io.rpcool.control.ClusterSettings.configuredDevice();
     private long leaseTimeoutMs = Setting.LEASE_TIMEOUT_MS.longValue();
     /** Users (uids) whose processes may use the daemon; empty: only the daemon's own user. */
     private int[] allowedUids = Setting.ALLOW_UIDS.intList();
@@ -81,6 +82,24 @@ public final class DaemonConfig
     {
         this.poolDirectory = poolDirectory;
         return this;
+    }
+
+    /** This host's view of the pool device, when the pool is one memory device; null for one file per heap. */
+    public Path poolDevice()
+    {
+        return poolDevice;
+    }
+
+    public DaemonConfig poolDevice(final Path poolDevice)
+    {
+        this.poolDevice = poolDevice;
+        return this;
+    }
+
+    /** The pool as stat shows it: "device PATH" or "files in DIR". */
+    public String describePool()
+    {
+        return poolDevice != null ? "device " + poolDevice : "files in " + poolDirectory;
     }
 
     /**

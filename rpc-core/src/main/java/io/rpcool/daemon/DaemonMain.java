@@ -126,6 +126,7 @@ public final class DaemonMain
                 case "--orchestrator": config.orchestrator(value); break;
                 case "--host": config.hostId(value); break;
                 case "--pool": config.poolDirectory(Path.of(value)); break;
+                case "--pool-device": config.poolDevice(value.isEmpty() ? null : Path.of(value)); break;
                 case "--lease-timeout-ms": config.leaseTimeoutMs(nonNegativeLong(name, value)); break;
                 case "--allow-uid": config.allowedUids(ids(name, value)); break;
                 case "--allow-gid": config.allowedGids(ids(name, value)); break;
@@ -162,6 +163,9 @@ public final class DaemonMain
         option(text, "--host NAME", "This host's name in the cluster (default: " + defaults.hostId() + ").");
         option(text, "--pool DIR", "The cluster's shared memory pool, a directory every host sees (default: " +
             defaults.poolDirectory() + ").");
+        option(text, "--pool-device PATH", "The pool is this memory device (/dev/daxX.Y, a PCI BAR's resource2, or a file of fixed " +
+            "size) as this host sees it; heaps are ranges of it (default: '" + (defaults.poolDevice() == null ? "" :
+            defaults.poolDevice()) + "', one file per heap in --pool).");
         option(text, "--lease-timeout-ms MS", "Processes (and, in a cluster, this host) that do not renew their lease for this " +
             "long are treated as dead; 0: process leases off (default: " + defaults.leaseTimeoutMs() + ").");
         option(text, "--allow-uid UIDS", "Users (comma-separated uids) whose processes may use this daemon besides its own " +
@@ -180,7 +184,7 @@ public final class DaemonMain
     {
         return LISTENING + daemon.socketPath() + " (quota " + config.quotaBytes() + " bytes per process, seal backend " +
             daemon.sealBackend() + (config.orchestrator().isEmpty() ? "" : ", host " + config.hostId() + " of the cluster at " +
-            config.orchestrator() + ", pool " + config.poolDirectory()) + ")";
+            config.orchestrator() + ", pool " + config.describePool()) + ")";
     }
 
     private static void option(final StringBuilder text, final String name, final String description)
@@ -202,6 +206,7 @@ public final class DaemonMain
             case "--orchestrator":
             case "--host":
             case "--pool":
+            case "--pool-device":
             case "--lease-timeout-ms":
                 return true;
             default:

@@ -104,6 +104,7 @@ final class HeapMapper implements AutoCloseable
     {
         final HeapRecord heap = new HeapRecord(id, ph.address(), ph.length(), ph.fd(), HEAP_KIND_MEMFD, 0);
         heap.pooled = true;
+        heap.fileOffset = ph.offset();
         heap.initialLeasePid = initialLeasePid;
         return heap;
     }

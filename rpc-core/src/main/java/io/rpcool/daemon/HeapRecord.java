@@ -26,6 +26,8 @@ final class HeapRecord
     boolean pooled;
     /** Process whose lease the control plane took when this host created or opened the heap; 0 if none. */
     int initialLeasePid;
+    /** Where the heap starts in its descriptor's file: the start of its range for a pool device, else 0. */
+    long fileOffset;
     /** A pool heap of a fence ({@link HostFence}): mapped by nobody new, unmapped by its mappers, never taken back. */
     boolean fenced;
 

@@ -32,7 +32,7 @@ final class StatReport
         sb.append(String.format("allowed users: %s%n", config.allowedUidsDescription()));
         sb.append(c.cluster == null ? String.format("cluster: none (single host)%n") :
             String.format("cluster: host %s, orchestrator %s, pool %s, %s%n", c.cluster.hostId(), config.orchestrator(),
-            config.poolDirectory(), c.fence.describe()));
+            config.describePool(), c.fence.describe()));
         sb.append(String.format("  %s%n", c.heapMapper.describeSeal()));
         sb.append(String.format("processes (%d), quota %d bytes each:%n", c.processes.size(), config.quotaBytes()));
         for (final ProcessRecord p : c.processes.values())
@@ -63,10 +63,16 @@ final class StatReport
                 pids.add(p.pid);
             }
             sb.append(String.format("  id %-4d address 0x%x size %d (%s, %s) mapped by pids %s%n", h.id, h.address, h.length,
-                h.describeOwner(), h.fenced ? "pool, fenced" : h.pooled ? "pool" :
-                h.sourceId != 0 ? c.heapMapper.sealBackendName() + " heap " + h.sourceId : "memfd", pids));
+                h.describeOwner(), (h.pooled ? poolKind(h) : "") + (h.fenced ? ", fenced" : "") + (h.pooled ? "" :
+                h.sourceId != 0 ? c.heapMapper.sealBackendName() + " heap " + h.sourceId : "memfd"), pids));
         }
         sb.append(CountersReport.of(config.directory()));
         return sb.toString();
+    }
+
+    /** Which pool a cluster heap lives in: a file of its own, or a range of the pool device (it starts past the device's header). */
+    private static String poolKind(final HeapRecord h)
+    {
+        return h.fileOffset > 0 ? String.format("pool device range [0x%x, 0x%x)", h.fileOffset, h.fileOffset + h.length) : "pool file";
     }
 }

@@ -8,6 +8,8 @@ import static io.rpcool.nativeio.Native.*;
  */
 public final class SharedMemory
 {
+    private static final int F_DUPFD_CLOEXEC = 1030;
+
     private SharedMemory()
     {
     }
@@ -69,9 +71,20 @@ public final class SharedMemory
      */
     public static void mapFixed(final int fd, final long address, final long length)
     {
+        mapFixed(fd, address, length, 0);
+    }
+
+    /**
+     * Map {@code length} bytes of {@code fd} from {@code offset} read-write and shared at exactly
+     * {@code address} (a range of a pool device).
+     *
+     * @throws AddressClashException if anything is already mapped in the range.
+     */
+    public static void mapFixed(final int fd, final long address, final long length, final long offset)
+    {
         final LibC libc = libc();
         final jnr.ffi.Pointer mapped = libc.mmap(
-            jnr.ffi.Pointer.wrap(runtime(), address), length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, 0);
+            jnr.ffi.Pointer.wrap(runtime(), address), length, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE, fd, offset);
         final long result = mapped == null ? 0 : mapped.address();
         if (result == MAP_FAILED)
         {
@@ -80,7 +93,7 @@ public final class SharedMemory
             {
                 throw new AddressClashException(address, length);
             }
-            throw Errno.exception(String.format("mmap(0x%x, %d, MAP_FIXED_NOREPLACE)", address, length), errno);
+            throw Errno.exception(String.format("mmap(0x%x, %d, MAP_FIXED_NOREPLACE, offset %d)", address, length, offset), errno);
         }
         if (result != address)
         {
@@ -88,6 +101,35 @@ public final class SharedMemory
             libc.munmap(result, length);
             throw new AddressClashException(address, length);
         }
+    }
+
+    /**
+     * Map {@code length} bytes of {@code fd} from {@code offset} read-write and shared wherever the
+     * kernel chooses (a device's header, a range being cleared).
+     *
+     * @return the address.
+     */
+    public static long mapShared(final int fd, final long length, final long offset)
+    {
+        final jnr.ffi.Pointer mapped = libc().mmap(null, length, PROT_READ | PROT_WRITE, MAP_SHARED, fd, offset);
+        final long result = mapped == null ? 0 : mapped.address();
+        if (result == MAP_FAILED)
+        {
+            throw Errno.exception(String.format("mmap(%d bytes, MAP_SHARED, offset %d)", length, offset), errno());
+        }
+        return result;
+    }
+
+    /** Open {@code path} (a pool device) read-write, without creating it. */
+    public static int openDevice(final String path)
+    {
+        return (int)check(libc().open(path, O_RDWR | O_CLOEXEC, 0), "open " + path);
+    }
+
+    /** A second descriptor of {@code fd}, owned by the caller. */
+    public static int dup(final int fd)
+    {
+        return (int)check(libc().fcntl(fd, F_DUPFD_CLOEXEC, 0), "fcntl(" + fd + ", F_DUPFD_CLOEXEC)");
     }
 
     public static void unmap(final long address, final long length)

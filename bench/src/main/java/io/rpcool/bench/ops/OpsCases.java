@@ -89,6 +89,19 @@ public final class OpsCases
         {
             return "seal that many bytes' pages, complete, release";
         }
+        if (caseName.equals("pool-allocate"))
+        {
+            return "create a 2 MiB cluster heap: ZooKeeper transaction of its address (and device range), the first lease, " +
+                "its memory (a new tmpfs file, or the range zeroed)";
+        }
+        if (caseName.equals("pool-free"))
+        {
+            return "the last lease dropped and the orchestrator's reclaim of the heap (the file removed, or the range free again)";
+        }
+        if (caseName.equals("pool-map-heap"))
+        {
+            return "map a 2 MiB heap at its address (a tmpfs file, or the device from the range's start), touch a page, unmap";
+        }
         if (caseName.equals("sandbox-enter-exit"))
         {
             return "enter and leave a sandbox around an empty body";
