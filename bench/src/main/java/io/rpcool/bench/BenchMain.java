@@ -2,6 +2,7 @@ package io.rpcool.bench;
 
 import io.rpcool.bench.suite.NoopSuite;
 import io.rpcool.bench.suite.Suite;
+import io.rpcool.bench.ycsb.YcsbCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
@@ -15,6 +16,7 @@ import java.util.concurrent.Callable;
  *   BenchMain noop [--quick] [--runs N] [--out-dir DIR] [--systems a,b] [--assert-faster A,B]
  *   BenchMain ops [--quick] [--runs N] [--out-dir DIR]
  *   BenchMain alloc [--quick] [--runs N] [--out-dir DIR] [--no-jmh]
+ *   BenchMain ycsb [--quick] [--threads N] [--stores a,b] [--systems a,b] [--workloads a,b] [--out-dir DIR]
  *   BenchMain render --suite seal|sandbox --in DIR/SUITE.json     (md and png of another harness's records)
  * </pre>
  * {@code noop} and any other {@link Suite} measure round trips of every registered system;
@@ -63,6 +65,7 @@ public final class BenchMain implements Callable<Integer>
         commandLine.addSubcommand(new OpsCommand());
         commandLine.addSubcommand(new AllocCommand());
         commandLine.addSubcommand(new LeaseCommand());
+        commandLine.addSubcommand(new YcsbCommand());
         commandLine.addSubcommand(new RenderCommand());
         return commandLine;
     }
