@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
  *   BenchMain noop [--quick] [--runs N] [--out-dir DIR] [--systems a,b] [--assert-faster A,B]
  *   BenchMain ops [--quick] [--runs N] [--out-dir DIR]
  *   BenchMain alloc [--quick] [--runs N] [--out-dir DIR] [--no-jmh]
+ *   BenchMain dsm [--quick] [--runs N] [--out-dir DIR] [--calls N] [--blocks N] [--warmup-max-ms MS]
  *   BenchMain render --suite seal|sandbox --in DIR/SUITE.json     (md and png of another harness's records)
  * </pre>
  * {@code noop} and any other {@link Suite} measure round trips of every registered system;
@@ -63,6 +64,7 @@ public final class BenchMain implements Callable<Integer>
         commandLine.addSubcommand(new OpsCommand());
         commandLine.addSubcommand(new AllocCommand());
         commandLine.addSubcommand(new LeaseCommand());
+        commandLine.addSubcommand(new DsmCommand());
         commandLine.addSubcommand(new RenderCommand());
         return commandLine;
     }

@@ -19,7 +19,7 @@ import io.rpcool.seal.SealRequirement;
 public final class RpcoolBenchServer
 {
     public static final String CHANNEL = "/bench/noop";
-    static final int ECHO = 1;
+    public static final int ECHO = 1;
     /** The same echo, requiring a sealed call: the server verifies the seal before the handler runs. */
     static final int ECHO_SEALED = 2;
     /** The same echo, run in a sandbox (this host's sandbox provider) over the RPC buffer the request names. */
