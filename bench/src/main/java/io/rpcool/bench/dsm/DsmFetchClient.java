@@ -107,6 +107,7 @@ public final class DsmFetchClient
         {
             fetchRound(fetchSamples, rawSamples, at, Math.min(DsmCases.HEAP_PAGES, fetches - at));
         }
+        System.out.println("after page-fetch-1: " + counters(heap));
         cases.add(result(DsmCases.PAGE_FETCH_1, DsmCases.DSM_TCP, fetchSamples));
         cases.add(result(DsmCases.PAGE_FETCH_1, DsmCases.RAW_TCP_4K, rawSamples));
 
@@ -140,6 +141,7 @@ public final class DsmFetchClient
             }
         }
         control(DsmCases.OP_TAKE, 0, DsmCases.HEAP_PAGES);
+        System.out.println("after page-fetch-1024: " + counters(heap));
         cases.add(result(DsmCases.PAGE_FETCH_1024, DsmCases.DSM_TCP, blockSamples));
         cases.add(result(DsmCases.PAGE_FETCH_1024, DsmCases.RAW_TCP_4K, rawBlockSamples));
     }
@@ -158,6 +160,14 @@ public final class DsmFetchClient
             raw[at + p] = end - mid;
         }
         control(DsmCases.OP_TAKE, 0, count);
+    }
+
+    /** The pager's counters, for the fork's log: how many page moves waited for the hold time. */
+    static String counters(final DsmHeap heap)
+    {
+        return "faults " + heap.counter(DsmHeap.COUNTER_FAULTS) + ", requests " + heap.counter(DsmHeap.COUNTER_REQUESTS) +
+            ", pages in " + heap.counter(DsmHeap.COUNTER_PAGES_IN) + ", out " + heap.counter(DsmHeap.COUNTER_PAGES_OUT) +
+            ", deferred " + heap.counter(DsmHeap.COUNTER_DEFERRED);
     }
 
     private void control(final long op, final long from, final long to) throws IOException

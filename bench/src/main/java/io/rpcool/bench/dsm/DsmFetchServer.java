@@ -72,6 +72,7 @@ public final class DsmFetchServer
                 }
                 out.write(reply);
             }
+            System.out.println("server pager: " + DsmFetchClient.counters(heap));
         }
         catch (final IOException | RuntimeException ex)
         {
