@@ -48,7 +48,8 @@ class DsmSmokeTest
                 record.get("metric").asText(), record.get("value").asDouble());
         }
         for (final String row : List.of("page-fetch-1/dsm-tcp", "page-fetch-1/raw-tcp-4k", "page-fetch-1024/dsm-tcp",
-            "page-fetch-1024/raw-tcp-4k", "noop-rtt/rpcool-dsm-tcp", "noop-rtt/rpcool-tcp-fallback", "noop-rtt/grpc-tcp"))
+            "page-fetch-1024/raw-tcp-4k", "noop-rtt/rpcool-dsm-tcp", "noop-rtt/rpcool-tcp-fallback", "noop-rtt/grpc-tcp",
+            "pointer-read/rpcool-dsm-tcp"))
         {
             assertTrue(values.getOrDefault(row + "/p50", 0.0) > 0, row + "/p50 in " + values);
         }
@@ -59,7 +60,7 @@ class DsmSmokeTest
 
         final JsonNode header = root.get("header");
         assertEquals(DsmCases.SUITE, header.get("suite").asText());
-        assertEquals(4, header.get("placement_probes").size(), "the fetch pair and three no-op pairs");
+        assertEquals(5, header.get("placement_probes").size(), "the fetch pair and four call pairs");
         final String md = Files.readString(out.resolve("dsm.md"));
         assertTrue(md.contains("| page-fetch-1 | dsm-tcp | "), md);
         assertTrue(md.contains("`dsm-rdma`") && md.contains("not measured"), md);

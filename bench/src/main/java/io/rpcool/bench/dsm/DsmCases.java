@@ -12,6 +12,10 @@ public final class DsmCases
     public static final String PAGE_FETCH_1 = "page-fetch-1";
     public static final String PAGE_FETCH_1024 = "page-fetch-1024";
     public static final String NOOP_RTT = "noop-rtt";
+    /** An 8-byte call whose argument the server reads in place in the DSM heap: two page moves per call. */
+    public static final String POINTER_READ = "pointer-read";
+    /** How the harness names the pointer-read run; its records become case {@link #POINTER_READ}, system {@link #RPCOOL_DSM_TCP}. */
+    public static final String POINTER_READ_RUN = "rpcool-dsm-tcp-pointer-read";
 
     public static final String DSM_TCP = "dsm-tcp";
     public static final String RAW_TCP_4K = "raw-tcp-4k";

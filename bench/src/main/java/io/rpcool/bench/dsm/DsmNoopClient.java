@@ -23,8 +23,10 @@ public final class DsmNoopClient implements RpcClient
     private final Rpcool rpc;
     private final Connection connection;
     private final ClientCall call;
+    /** The connection heap's cell the server reads in place, 0 for the echo. */
+    private final long cell;
 
-    DsmNoopClient(final String endpoint, final Transport transport)
+    DsmNoopClient(final String endpoint, final Transport transport, final boolean pointer)
     {
         rpc = Rpcool.launch(new RpcoolContext().directory(Path.of(endpoint.split(",")[0])).processName("bench-dsm-client")
             .domain(DsmCases.CLIENT_DOMAIN).daemonMode(RpcoolContext.DaemonMode.EXTERNAL));
@@ -33,13 +35,23 @@ public final class DsmNoopClient implements RpcClient
         {
             throw new IllegalStateException("asked for " + transport + ", connected over " + connection.transport());
         }
-        call = connection.newCall(RpcoolBenchServer.ECHO);
+        call = connection.newCall(pointer ? RpcoolBenchServer.READ_POINTER : RpcoolBenchServer.ECHO);
+        cell = pointer ? connection.heap().allocate(8) : 0;
+        call.request().putLong(0, cell);
     }
 
     @Override
     public long call(final long request)
     {
-        call.request().putLong(0, request);
+        if (cell != 0)
+        {
+            // the client writes the value in the heap (its page moves here), the server reads it (the page moves there)
+            connection.heap().regions().putLong(cell, request);
+        }
+        else
+        {
+            call.request().putLong(0, request);
+        }
         call.invoke(8);
         return call.reply().getLong(0);
     }
@@ -61,7 +73,7 @@ public final class DsmNoopClient implements RpcClient
 
         public static void main(final String[] args)
         {
-            ClientSupport.run(args, endpoint -> new DsmNoopClient(endpoint, Transport.DSM));
+            ClientSupport.run(args, endpoint -> new DsmNoopClient(endpoint, Transport.DSM, false));
         }
     }
 
@@ -74,7 +86,23 @@ public final class DsmNoopClient implements RpcClient
 
         public static void main(final String[] args)
         {
-            ClientSupport.run(args, endpoint -> new DsmNoopClient(endpoint, Transport.TCP));
+            ClientSupport.run(args, endpoint -> new DsmNoopClient(endpoint, Transport.TCP, false));
+        }
+    }
+
+    /**
+     * Client main of {@code pointer-read}: over the DSM, each call writes a long in the connection heap and the
+     * server reads it in place: two page moves per call, the one pattern the pager's hold time slows.
+     */
+    public static final class PointerRead
+    {
+        private PointerRead()
+        {
+        }
+
+        public static void main(final String[] args)
+        {
+            ClientSupport.run(args, endpoint -> new DsmNoopClient(endpoint, Transport.DSM, true));
         }
     }
 }

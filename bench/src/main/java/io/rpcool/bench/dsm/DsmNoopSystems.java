@@ -27,6 +27,9 @@ public final class DsmNoopSystems
             new RpcoolSystem(DsmCases.RPCOOL_TCP_FALLBACK, DsmNoopClient.Tcp.class)
             {
             },
-            new GrpcTcpSystem());
+            new GrpcTcpSystem(),
+            new RpcoolSystem(DsmCases.POINTER_READ_RUN, DsmNoopClient.PointerRead.class)
+            {
+            });
     }
 }
