@@ -2,6 +2,7 @@
 # Build the bench module and run the multi-process benchmarks, e.g.
 #   bench/run.sh noop --quick
 #   bench/run.sh noop --runs 5 --assert-faster raw-shm-pingpong,java-uds
+#   bench/run.sh dsm --quick                 (page fetches and no-ops across memory domains)
 # Uses $JAVA_HOME when set; the forked JVMs use the same JDK as the harness.
 set -euo pipefail
 cd "$(dirname "$0")/.."

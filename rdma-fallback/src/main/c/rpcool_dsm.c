@@ -463,13 +463,13 @@ static void defer(struct dsm *d, uint32_t p)
 	d->counters[C_DEFERRED]++;
 }
 
-static int run_deferred(struct dsm *d, uint64_t now, int *timeout_ms)
+static int run_deferred(struct dsm *d, uint64_t now, int64_t *timeout_ns)
 {
 	while (d->deferred_count > 0) {
 		uint32_t p = d->deferred[d->deferred_head];
 		uint64_t due = d->arrived_ns[p] + d->hold_ns;
 		if (due > now) {
-			*timeout_ms = (int)((due - now) / 1000000) + 1;
+			*timeout_ns = (int64_t)(due - now);	/* to the nanosecond: a hold is far below 1 ms */
 			return 0;
 		}
 		d->deferred_head = (d->deferred_head + 1) % d->pages;
@@ -478,7 +478,7 @@ static int run_deferred(struct dsm *d, uint64_t now, int *timeout_ms)
 		if (rc < 0)
 			return rc;
 	}
-	*timeout_ms = -1;
+	*timeout_ns = -1;
 	return 0;
 }
 
@@ -624,11 +624,12 @@ static void *pager(void *arg)
 {
 	struct dsm *d = arg;
 	struct uffd_msg msgs[16];
-	int timeout_ms = -1;
+	int64_t timeout_ns = -1;
 	while (d->status == ST_RUNNING) {
 		struct pollfd fds[3] = {
 			{ .fd = d->uffd, .events = POLLIN }, { .fd = d->sock, .events = POLLIN }, { .fd = d->stopfd, .events = POLLIN } };
-		int rc = poll(fds, 3, timeout_ms);
+		struct timespec wait = { .tv_sec = timeout_ns / 1000000000, .tv_nsec = timeout_ns % 1000000000 };
+		int rc = ppoll(fds, 3, timeout_ns < 0 ? NULL : &wait, NULL);
 		if (rc < 0 && errno != EINTR) {
 			stop(d, ST_FAILED, "poll: %s", strerror(errno));
 			break;
@@ -659,14 +660,14 @@ static void *pager(void *arg)
 		if (d->status == ST_RUNNING && fds[1].revents)
 			on_socket(d);
 		uint64_t now = now_ns();
-		if (d->status == ST_RUNNING && run_deferred(d, now, &timeout_ms) < 0)
+		if (d->status == ST_RUNNING && run_deferred(d, now, &timeout_ns) < 0)
 			stop(d, ST_PEER_GONE, "giving a page away failed: %s", strerror(errno));
 		if (d->outstanding > 0) {
 			if (now - d->last_rx_ns > d->silence_ns)
 				stop(d, ST_PEER_GONE, "%u page(s) requested and nothing heard from the peer for %llu ms",
 				     d->outstanding, (unsigned long long)(d->silence_ns / 1000000));
-			if (timeout_ms < 0 || timeout_ms > 20)
-				timeout_ms = 20;
+			if (timeout_ns < 0 || timeout_ns > 20000000)
+				timeout_ns = 20000000;
 		}
 	}
 	shutdown(d->sock, SHUT_RDWR);

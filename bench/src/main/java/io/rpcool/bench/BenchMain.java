@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
  *   BenchMain ops [--quick] [--runs N] [--out-dir DIR]
  *   BenchMain alloc [--quick] [--runs N] [--out-dir DIR] [--no-jmh]
  *   BenchMain ycsb [--quick] [--threads N] [--stores a,b] [--systems a,b] [--workloads a,b] [--out-dir DIR]
+ *   BenchMain dsm [--quick] [--runs N] [--out-dir DIR] [--calls N] [--blocks N] [--warmup-max-ms MS]
  *   BenchMain render --suite seal|sandbox --in DIR/SUITE.json     (md and png of another harness's records)
  * </pre>
  * {@code noop} and any other {@link Suite} measure round trips of every registered system;
@@ -66,6 +67,7 @@ public final class BenchMain implements Callable<Integer>
         commandLine.addSubcommand(new AllocCommand());
         commandLine.addSubcommand(new LeaseCommand());
         commandLine.addSubcommand(new YcsbCommand());
+        commandLine.addSubcommand(new DsmCommand());
         commandLine.addSubcommand(new RenderCommand());
         return commandLine;
     }

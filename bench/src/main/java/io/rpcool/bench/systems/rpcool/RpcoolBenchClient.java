@@ -7,6 +7,7 @@ import io.rpcool.ConnectOptions;
 import io.rpcool.Connection;
 import io.rpcool.Rpcool;
 import io.rpcool.RpcoolContext;
+import io.rpcool.Transport;
 import io.rpcool.bench.fork.ClientSupport;
 import io.rpcool.bench.fork.RpcClient;
 
@@ -33,7 +34,8 @@ public final class RpcoolBenchClient implements RpcClient
         final String[] parts = endpoint.split(",");
         final Rpcool rpc = rpcool(Path.of(parts[0]));
         connection = tcp ?
-            rpc.connect(RpcoolBenchServer.CHANNEL, ConnectOptions.remote("127.0.0.1", Integer.parseInt(parts[1]))) :
+            rpc.connect(RpcoolBenchServer.CHANNEL,
+                ConnectOptions.remote("127.0.0.1", Integer.parseInt(parts[1])).transport(Transport.TCP)) :
             rpc.connect(RpcoolBenchServer.CHANNEL);
         calls = new ClientCall[] {connection.newCall(RpcoolBenchServer.ECHO)};
         valueOffset = 0;

@@ -19,11 +19,13 @@ import io.rpcool.seal.SealRequirement;
 public final class RpcoolBenchServer
 {
     public static final String CHANNEL = "/bench/noop";
-    static final int ECHO = 1;
+    public static final int ECHO = 1;
     /** The same echo, requiring a sealed call: the server verifies the seal before the handler runs. */
     static final int ECHO_SEALED = 2;
     /** The same echo, run in a sandbox (this host's sandbox provider) over the RPC buffer the request names. */
     static final int ECHO_SANDBOXED = 3;
+    /** Replies with the long at the address the request names, read in place in the connection heap (the DSM's). */
+    public static final int READ_POINTER = 4;
 
     private RpcoolBenchServer()
     {
@@ -50,6 +52,11 @@ public final class RpcoolBenchServer
                 call.reply().putLong(0, call.request().getLong(8));
                 call.replyLength(8);
             }, FunctionOptions.defaults().sandboxed(true));
+            channel.register(READ_POINTER, call ->
+            {
+                call.reply().putLong(0, call.heap().regions().getLong(call.request().getLong(0)));
+                call.replyLength(8);
+            });
             ServerSupport.serve(dir + "," + channel.tcpPort(), rpc);
         }
         catch (final Throwable ex)

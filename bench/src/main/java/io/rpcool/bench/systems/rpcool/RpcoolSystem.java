@@ -6,15 +6,16 @@ import io.rpcool.bench.BenchSystem;
 
 /**
  * This project's systems: one server ({@link RpcoolBenchServer}), reached over shared memory or over
- * the TCP fallback. Waiting is pinned to spinning ({@code rpcool.idle=spin}) like the busy-polling
- * baselines, so a figure does not depend on the adaptive wait's reading of a noisy host.
+ * the TCP fallback (the {@code dsm} suite's clients, from another memory domain, too). Waiting is pinned to
+ * spinning ({@code rpcool.idle=spin}) like the busy-polling baselines, so a figure does not depend on the
+ * adaptive wait's reading of a noisy host.
  */
-abstract class RpcoolSystem implements BenchSystem
+public abstract class RpcoolSystem implements BenchSystem
 {
     private final String name;
     private final Class<?> clientMain;
 
-    RpcoolSystem(final String name, final Class<?> clientMain)
+    protected RpcoolSystem(final String name, final Class<?> clientMain)
     {
         this.name = name;
         this.clientMain = clientMain;
