@@ -12,6 +12,7 @@ public final class ConnectOptions
     private boolean sealing;
     private int sealReleaseThreshold = -1;
     private int copyBelow = -1;
+    private Transport transport;
 
     public static ConnectOptions defaults()
     {
@@ -102,6 +103,24 @@ public final class ConnectOptions
     public ConnectOptions copyBelow(final int bytes)
     {
         this.copyBelow = bytes;
+        return this;
+    }
+
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * The transport to insist on; null (the default) chooses automatically: shared memory in the same
+     * memory domain; across domains {@link Transport#DSM} when a DSM provider is on the class path and
+     * the kernel offers it, else the {@link Transport#TCP} copy fallback. An explicit {@link Transport#DSM}
+     * fails with the reason when it is unavailable; {@link Transport#TCP} and {@link Transport#DSM} need a
+     * server in another memory domain (or {@link #remote}), {@link Transport#SHARED_MEMORY} one in this domain.
+     */
+    public ConnectOptions transport(final Transport transport)
+    {
+        this.transport = transport;
         return this;
     }
 

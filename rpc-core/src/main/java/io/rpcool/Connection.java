@@ -8,8 +8,9 @@ import org.agrona.concurrent.ManyToManyConcurrentArrayQueue;
 /**
  * A client's connection to a channel. Calls go through {@link ClientCall} slots taken from the
  * connection's pool; several threads may make calls on one connection at once, each with its own
- * slot. {@link #transport()} says whether the connection shares memory with the server or fell
- * back to TCP; the API is the same either way.
+ * slot. {@link #transport()} says whether the connection shares memory with the server, fell
+ * back to TCP with its heap over the DSM, or fell back to copying over TCP; the API is the same,
+ * except that the copy fallback has no heap.
  */
 public abstract class Connection implements AutoCloseable
 {
@@ -186,9 +187,12 @@ public abstract class Connection implements AutoCloseable
     public abstract Transport transport();
 
     /**
-     * The data heap of this connection, for pointer-rich arguments passed by reference.
+     * The data heap of this connection, for pointer-rich arguments passed by reference: shared memory,
+     * or over {@link Transport#DSM} a heap kept coherent by the page-ownership DSM (whose operations
+     * throw {@link RpcException} with {@link Status#PEER_GONE} once the server is gone).
      *
-     * @throws UnsupportedOperationException over the TCP fallback, where the processes share no memory.
+     * @throws UnsupportedOperationException over the {@link Transport#TCP} copy fallback, where the
+     * processes share no memory.
      */
     public SharedHeap heap()
     {

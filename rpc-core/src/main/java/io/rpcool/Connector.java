@@ -52,9 +52,10 @@ final class Connector
         final int requestedSize = options.bufferSize() > 0 ? options.bufferSize() : context.bufferSize();
         final int bufferSize = options.sealing() ? ConnectionDescriptor.sealableBufferSize(requestedSize) : requestedSize;
         ConnectionDescriptor.checkCapacity(slots, bufferSize);
+        final Transport choice = options.transport();
         if (options.host() != null)
         {
-            return tcp.connect(options.host(), options.port(), name, slots, bufferSize);
+            return connectRemote(options.host(), options.port(), name, slots, bufferSize, choice);
         }
         final DaemonClient.Reply reply = daemon.request(CONNECT,
             m -> m.putString(name).putInt(slots).putInt(bufferSize).putString(context.domain()));
@@ -62,9 +63,73 @@ final class Connector
         {
             final String host = reply.getString();
             final int port = reply.getInt();
-            return tcp.connect(host, port, name, slots, bufferSize);
+            return connectRemote(host, port, name, slots, bufferSize, choice);
+        }
+        if (choice == Transport.TCP || choice == Transport.DSM)
+        {
+            final long connectionId = reply.getLong();
+            final long heapId = reply.getLong();
+            DataHeapRegistry.closeFd(reply.fd);
+            final String why = "Transport." + choice + " was asked for, but " + name + " is served in this process's memory domain (" +
+                context.domain() + "), where connections share memory: leave the transport to the automatic choice, or reach the " +
+                "channel with ConnectOptions.remote(host, port)";
+            abort(connectionId, heapId, why);
+            throw new RpcException(Status.TRANSPORT_FAILED, why);
         }
         return connectShared(name, options, slots, bufferSize, reply);
+    }
+
+    /**
+     * A connection to a server in another memory domain: over the DSM when asked, or when chosen
+     * automatically and both sides can run it (a server that cannot is asked again for the copy
+     * fallback); else over the copy fallback.
+     */
+    private Connection connectRemote(
+        final String host, final int port, final String name, final int slots, final int bufferSize, final Transport choice)
+    {
+        if (choice == Transport.SHARED_MEMORY)
+        {
+            throw new RpcException(Status.TRANSPORT_FAILED, "Transport.SHARED_MEMORY was asked for, but " + name +
+                " is served in another memory domain (this process's is " + context.domain() + "): no memory is shared with it");
+        }
+        if (choice == Transport.TCP || choice == null && !io.rpcool.remote.RemoteHeaps.isAvailable())
+        {
+            return tcp.connect(host, port, name, slots, bufferSize);
+        }
+        if (choice == Transport.DSM)
+        {
+            final String cause = io.rpcool.remote.RemoteHeaps.unavailabilityCause();
+            if (cause != null)
+            {
+                throw new RpcException(Status.TRANSPORT_FAILED, "Transport.DSM was asked for " + name + ", but " + cause);
+            }
+        }
+        final long heapSize = io.rpcool.config.Setting.DSM_HEAP_SIZE.longValue();
+        try
+        {
+            return tcp.connect(host, port, name, slots, bufferSize, Transport.DSM, heapSize);
+        }
+        catch (final RpcException e)
+        {
+            if (choice == null && e.getMessage() != null && e.getMessage().contains(TcpFrames.DSM_REFUSAL))
+            {
+                return tcp.connect(host, port, name, slots, bufferSize);
+            }
+            throw e;
+        }
+    }
+
+    private void abort(final long connectionId, final long heapId, final String reason)
+    {
+        try
+        {
+            daemon.request(CONNECT_ABORT, m -> m.putLong(connectionId).putString(reason));
+            daemon.request(DETACH, m -> m.putLong(heapId));
+        }
+        catch (final RuntimeException ignore)
+        {
+            // The daemon drops the heap when this process exits.
+        }
     }
 
     private ShmConnection connectShared(
@@ -149,15 +214,7 @@ final class Connector
             {
                 MappedHeaps.unmap(address);
             }
-            try
-            {
-                daemon.request(CONNECT_ABORT, m -> m.putLong(connectionId).putString(String.valueOf(e.getMessage())));
-                daemon.request(DETACH, m -> m.putLong(heapId));
-            }
-            catch (final RuntimeException ignore)
-            {
-                // The daemon drops the heap when this process exits.
-            }
+            abort(connectionId, heapId, String.valueOf(e.getMessage()));
             throw e;
         }
         finally

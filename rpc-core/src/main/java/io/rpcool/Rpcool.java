@@ -359,6 +359,24 @@ public final class Rpcool implements AutoCloseable
         return waitControl.quiescePoller();
     }
 
+    /** A free range of the address window for memory this process maps itself (a DSM heap), held until released. */
+    long reserveRange(final long length)
+    {
+        return daemon.request(RESERVE_RANGE, m -> m.putLong(length)).getLong();
+    }
+
+    void releaseRange(final long address)
+    {
+        try
+        {
+            daemon.request(RELEASE_RANGE, m -> m.putLong(address));
+        }
+        catch (final RuntimeException e)
+        {
+            // The daemon frees the range when this process is gone.
+        }
+    }
+
     RpcoolCounters counterSet()
     {
         return counters;

@@ -143,7 +143,10 @@ public final class ServerCall
      * The connection's data heap: read the client's pointer-rich arguments through its
      * {@link SharedHeap#regions()} (every read bounds-checked), allocate the reply's objects in it.
      *
-     * @throws UnsupportedOperationException for calls that came over TCP.
+     * Over {@link Transport#DSM} it is the connection's DSM heap: pages the client wrote come over as
+     * they are read.
+     *
+     * @throws UnsupportedOperationException for calls that came over the TCP copy fallback.
      */
     public SharedHeap heap()
     {
@@ -158,7 +161,7 @@ public final class ServerCall
         return heap;
     }
 
-    /** True if the call came over shared memory, so that {@link #heap()} has the connection's data heap. */
+    /** True if the call came over shared memory or the DSM, so that {@link #heap()} has the connection's data heap. */
     public boolean hasHeap()
     {
         return heap != null;

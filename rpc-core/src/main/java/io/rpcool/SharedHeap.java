@@ -32,11 +32,19 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
     private final HeapSet heaps = new HeapSet();
     private final LongFunction<HeapAllocator> grower;
     private final long defaultHeapSize;
+    /** Set for a heap kept coherent across memory domains (DSM): checked before each operation; null otherwise. */
+    private final RemoteHeapGuard guard;
 
     SharedHeap(final long defaultHeapSize, final LongFunction<HeapAllocator> grower)
     {
+        this(defaultHeapSize, grower, null);
+    }
+
+    SharedHeap(final long defaultHeapSize, final LongFunction<HeapAllocator> grower, final RemoteHeapGuard guard)
+    {
         this.defaultHeapSize = defaultHeapSize;
         this.grower = grower;
+        this.guard = guard;
     }
 
     void add(final HeapAllocator heap)
@@ -64,6 +72,10 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
     @Override
     public long allocate(final long length)
     {
+        if (guard != null)
+        {
+            guard.check();
+        }
         if (length > MAX_ALLOCATION)
         {
             // No heap can hold it: refuse without asking the daemon for one.
@@ -88,6 +100,10 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
     @Override
     public void free(final long address)
     {
+        if (guard != null)
+        {
+            guard.check();
+        }
         heaps.free(address);
     }
 
@@ -95,6 +111,11 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
      * A contiguous RPC buffer with its own allocator: reset it to drop everything in it at once.
      */
     public RpcBuffer createBuffer(final long capacity)
+    {
+        return guard == null ? createBufferUnguarded(capacity) : guard.run(() -> createBufferUnguarded(capacity));
+    }
+
+    private RpcBuffer createBufferUnguarded(final long capacity)
     {
         RpcBuffer buffer = RpcBuffer.create(this, capacity);
         if (buffer == null)
@@ -118,7 +139,7 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
      */
     public long copyFrom(final Object value)
     {
-        return SharedObjects.copyFrom(value, this);
+        return guard == null ? SharedObjects.copyFrom(value, this) : guard.run(() -> SharedObjects.copyFrom(value, this));
     }
 
     /**
@@ -126,18 +147,20 @@ public final class SharedHeap implements io.rpcool.mem.Allocator
      */
     public long copyFrom(final RegionSet source, final long pointer)
     {
-        return SharedObjects.copy(source, pointer, this);
+        return guard == null ? SharedObjects.copy(source, pointer, this) : guard.run(() -> SharedObjects.copy(source, pointer, this));
     }
 
     /** Rebuild the Java object at {@code pointer}; every read is checked against {@link #regions()}. */
     public <T> T materialize(final long pointer, final Class<T> type)
     {
-        return SharedObjects.materialize(heaps.regions(), pointer, type);
+        return guard == null ? SharedObjects.materialize(heaps.regions(), pointer, type) :
+            guard.run(() -> SharedObjects.materialize(heaps.regions(), pointer, type));
     }
 
     public Object materialize(final long pointer, final Type type, final TraversalLimits limits)
     {
-        return SharedObjects.materialize(heaps.regions(), pointer, type, limits);
+        return guard == null ? SharedObjects.materialize(heaps.regions(), pointer, type, limits) :
+            guard.run(() -> SharedObjects.materialize(heaps.regions(), pointer, type, limits));
     }
 
     /** The heaps currently mapped. */

@@ -15,20 +15,28 @@ import io.netty.util.internal.PlatformDependent;
 
 /**
  * The client end of a TCP fallback connection. Each slot has private request and reply buffers;
- * a call copies its request into a frame and its reply out of one.
+ * a call copies its request into a frame and its reply out of one. Over {@link Transport#DSM} the
+ * calls travel the same way and the connection also has a {@link RemoteDsmHeap} ({@link #heap()}).
  */
 final class TcpConnection extends Connection
 {
     private final UnsafeBuffer memory;
+    private final Transport transport;
     private volatile io.netty.channel.Channel netty;
     private volatile String refusal;
     private volatile boolean welcomed;
     private volatile Thread connector;
+    /** What the server's WELCOME offered for the DSM heap: address, size, pager port. */
+    private volatile long offeredAddress;
+    private volatile long offeredSize;
+    private volatile int offeredPort;
+    private volatile RemoteDsmHeap dsm;
 
-    TcpConnection(final Rpcool rpcool, final String channelName, final int slots, final int bufferSize)
+    TcpConnection(final Rpcool rpcool, final String channelName, final int slots, final int bufferSize, final Transport transport)
     {
         super(rpcool, channelName, slots, bufferSize);
         this.memory = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2 * slots * bufferSize, 64));
+        this.transport = transport;
         initCalls();
     }
 
@@ -42,7 +50,38 @@ final class TcpConnection extends Connection
     @Override
     public Transport transport()
     {
-        return Transport.TCP;
+        return transport;
+    }
+
+    @Override
+    public SharedHeap heap()
+    {
+        final RemoteDsmHeap h = dsm;
+        if (h == null)
+        {
+            return super.heap();
+        }
+        checkOpen();
+        return h.shared();
+    }
+
+    /**
+     * Map the DSM heap the server's WELCOME offered, after checking every value in it, and format it.
+     *
+     * @param host           the server's address (the pager listens there too).
+     * @param requestedSize  the size this side asked for.
+     */
+    void openDsmHeap(final String host, final long requestedSize)
+    {
+        try
+        {
+            dsm = RemoteDsmHeap.connect(this, host, offeredPort, offeredAddress, offeredSize, requestedSize);
+        }
+        catch (final RuntimeException e)
+        {
+            close();
+            throw e;
+        }
     }
 
     void attach(final io.netty.channel.Channel channel)
@@ -141,6 +180,12 @@ final class TcpConnection extends Connection
         final int kind = frame.getByte(KIND_OFFSET);
         if (kind == WELCOME)
         {
+            if (transport == Transport.DSM && frame.readableBytes() >= HEADER_LENGTH + DSM_WELCOME_LENGTH)
+            {
+                offeredAddress = frame.getLong(HEADER_LENGTH);
+                offeredSize = frame.getLong(HEADER_LENGTH + 8);
+                offeredPort = frame.getInt(HEADER_LENGTH + 16);
+            }
             welcomed = true;
             wakeConnector();
             return;
@@ -257,6 +302,11 @@ final class TcpConnection extends Connection
         if (ch != null)
         {
             ch.close().awaitUninterruptibly(1000);
+        }
+        final RemoteDsmHeap h = dsm;
+        if (h != null)
+        {
+            h.close();
         }
     }
 }

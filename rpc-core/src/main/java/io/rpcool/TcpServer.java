@@ -24,17 +24,23 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * {@link ServerCall} API; the request is read from the received frame and the reply written into
  * the frame that is sent back, so each direction costs one copy into or out of the socket. The
  * request is the server's private copy, so it meets every seal requirement
- * ({@link io.rpcool.seal.Protection#COPY}).
+ * ({@link io.rpcool.seal.Protection#COPY}). A client that asks for {@link Transport#DSM} gets a
+ * {@link RemoteDsmHeap} as well ({@link ServerCall#heap()}); a handler touching a page the client
+ * owns waits on its event loop for the page to come over.
  */
 final class TcpServer implements AutoCloseable
 {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final io.netty.channel.Channel listener;
+    private final Rpcool rpcool;
+    private final String host;
     private volatile Channel channel;
 
     TcpServer(final Rpcool rpcool, final String host, final int port, final int threads)
     {
+        this.rpcool = rpcool;
+        this.host = host;
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("rpcool-tcp-accept", true));
         workers = new NioEventLoopGroup(threads, new DefaultThreadFactory("rpcool-tcp-handler", true));
         try
@@ -86,6 +92,9 @@ final class TcpServer implements AutoCloseable
     {
         private final ServerCall call = new ServerCall();
         private int bufferSize = -1;
+        /** The connection heap of a DSM connection (event loop), null over the copy fallback. */
+        private RemoteDsmHeap dsm;
+        private volatile boolean inactive;
 
         @Override
         protected void channelRead0(final ChannelHandlerContext ctx, final ByteBuf frame)
@@ -126,6 +135,7 @@ final class TcpServer implements AutoCloseable
                     frame : frame.alloc().directBuffer().writeBytes(frame);
                 try
                 {
+                    call.heap = dsm == null ? null : dsm.attached();
                     call.request.wrap(direct.memoryAddress() + direct.readerIndex() + HEADER_LENGTH, requestLength);
                     call.reply.wrap(out.memoryAddress() + HEADER_LENGTH, bufferSize);
                     call.functionId = functionId;
@@ -160,7 +170,10 @@ final class TcpServer implements AutoCloseable
         {
             final String name = frame.toString(HEADER_LENGTH, frame.readableBytes() - HEADER_LENGTH, StandardCharsets.UTF_8);
             final int requestedBuffer = frame.getInt(STATUS_OFFSET);
+            final int mode = frame.getInt(SLOT_OFFSET);
+            final long dsmSize = frame.getLong(CALL_ID_OFFSET);
             String refusal = null;
+            RemoteDsmHeap.Offer offer = null;
             if (kind != HELLO)
             {
                 refusal = "expected HELLO";
@@ -173,11 +186,35 @@ final class TcpServer implements AutoCloseable
             {
                 refusal = "bad buffer size " + requestedBuffer;
             }
+            else if (mode != MODE_COPY && mode != MODE_DSM)
+            {
+                refusal = "unknown transport " + mode;
+            }
+            else if (mode == MODE_DSM)
+            {
+                refusal = RemoteDsmHeap.checkSize(dsmSize);
+                if (refusal == null)
+                {
+                    try
+                    {
+                        offer = RemoteDsmHeap.offer(rpcool, host, dsmSize);
+                    }
+                    catch (final RuntimeException e)
+                    {
+                        refusal = DSM_REFUSAL + e.getMessage();
+                    }
+                }
+            }
             final ByteBuf out = ctx.alloc().directBuffer();
             out.writeInt(0).writeByte(refusal == null ? WELCOME : REFUSED).writeInt(0).writeLong(0).writeInt(0).writeInt(0);
             if (refusal != null)
             {
                 out.writeBytes(refusal.getBytes(StandardCharsets.UTF_8));
+            }
+            else if (offer != null)
+            {
+                out.writeLong(offer.address).writeLong(offer.size).writeInt(offer.listener.port());
+                acceptDsm(ctx, offer, name);
             }
             out.setInt(0, out.readableBytes() - 4);
             if (refusal == null)
@@ -189,6 +226,52 @@ final class TcpServer implements AutoCloseable
             {
                 ctx.writeAndFlush(out).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
             }
+        }
+
+        /**
+         * Wait for the client's pager on a thread of its own; reading the connection's frames stops
+         * until the heap is there, so no call runs before it.
+         */
+        private void acceptDsm(final ChannelHandlerContext ctx, final RemoteDsmHeap.Offer offer, final String name)
+        {
+            ctx.channel().config().setAutoRead(false);
+            final Thread t = new Thread(() ->
+            {
+                final RemoteDsmHeap heap;
+                try
+                {
+                    heap = offer.accept(name);
+                }
+                catch (final RuntimeException e)
+                {
+                    ctx.close();
+                    return;
+                }
+                ctx.channel().eventLoop().execute(() ->
+                {
+                    if (inactive)
+                    {
+                        heap.close();
+                        return;
+                    }
+                    dsm = heap;
+                    ctx.channel().config().setAutoRead(true);
+                });
+            }, "rpcool-dsm-accept");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            inactive = true;
+            if (dsm != null)
+            {
+                dsm.close();
+                dsm = null;
+            }
+            ctx.fireChannelInactive();
         }
 
         private int writeMessage(final ByteBuf out, final String message)

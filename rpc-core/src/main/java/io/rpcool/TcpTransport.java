@@ -51,7 +51,17 @@ final class TcpTransport
 
     TcpConnection connect(final String host, final int port, final String channelName, final int slots, final int bufferSize)
     {
-        final TcpConnection conn = new TcpConnection(rpcool, channelName, slots, bufferSize);
+        return connect(host, port, channelName, slots, bufferSize, Transport.TCP, 0);
+    }
+
+    /**
+     * @param transport  {@link Transport#TCP}, or {@link Transport#DSM} for a connection heap of {@code dsmHeapSize} bytes.
+     */
+    TcpConnection connect(
+        final String host, final int port, final String channelName, final int slots, final int bufferSize,
+        final Transport transport, final long dsmHeapSize)
+    {
+        final TcpConnection conn = new TcpConnection(rpcool, channelName, slots, bufferSize, transport);
         final Bootstrap b = new Bootstrap()
             .group(clientGroup())
             .channel(NioSocketChannel.class)
@@ -74,10 +84,15 @@ final class TcpTransport
         conn.attach(f.channel());
         final byte[] name = channelName.getBytes(StandardCharsets.UTF_8);
         final ByteBuf hello = f.channel().alloc().directBuffer(HEADER_LENGTH + name.length);
-        hello.writeInt(HEADER_LENGTH - 4 + name.length).writeByte(HELLO).writeInt(0).writeLong(0)
-            .writeInt(slots).writeInt(bufferSize).writeBytes(name);
+        final boolean dsm = transport == Transport.DSM;
+        hello.writeInt(HEADER_LENGTH - 4 + name.length).writeByte(HELLO).writeInt(dsm ? MODE_DSM : MODE_COPY)
+            .writeLong(dsm ? dsmHeapSize : 0).writeInt(slots).writeInt(bufferSize).writeBytes(name);
         f.channel().writeAndFlush(hello);
         conn.awaitWelcome(TimeUnit.SECONDS.toNanos(10));
+        if (dsm)
+        {
+            conn.openDsmHeap(host, dsmHeapSize);
+        }
         return conn;
     }
 

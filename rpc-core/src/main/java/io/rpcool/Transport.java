@@ -8,5 +8,11 @@ public enum Transport
     /** Both processes map the connection's heap; arguments and replies are read in place. */
     SHARED_MEMORY,
     /** The processes share no memory; requests and replies are copied over TCP. */
-    TCP
+    TCP,
+    /**
+     * The processes share no memory; calls travel as TCP frames as with {@link #TCP}, and the
+     * connection's heap is a distributed shared memory (rdma-fallback's page-ownership DSM) mapped at
+     * the same address on both sides, so pointer-rich arguments work as over shared memory.
+     */
+    DSM
 }

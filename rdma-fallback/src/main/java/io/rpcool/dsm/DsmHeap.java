@@ -47,7 +47,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>
  * {@link #close()} unmaps the heap: no thread may touch it then.
  */
-public final class DsmHeap implements AutoCloseable
+public final class DsmHeap implements io.rpcool.remote.RemoteHeap
 {
     public static final long PAGE_SIZE = 4096;
 
@@ -84,6 +84,8 @@ public final class DsmHeap implements AutoCloseable
     private final UnsafeBuffer buffer;
     private final long statusAddress;
     private long handle;
+    /** Set before the native side is freed, so that {@link #isLost()} never reads a freed status word. */
+    private volatile boolean closed;
 
     private DsmHeap(final DsmLibrary lib, final DsmConfig config, final int role, final long handle)
     {
@@ -129,12 +131,14 @@ public final class DsmHeap implements AutoCloseable
     }
 
     /** Where the heap is mapped, the same on both sides. */
+    @Override
     public long address()
     {
         return config.address();
     }
 
     /** Its size in bytes. */
+    @Override
     public long size()
     {
         return config.size();
@@ -161,6 +165,19 @@ public final class DsmHeap implements AutoCloseable
     public synchronized int status()
     {
         return handle == 0 ? CLOSED : lib.status(handle);
+    }
+
+    /** True once the pager stopped (peer gone, protocol error, closed): one volatile load of its status word. */
+    @Override
+    public boolean isLost()
+    {
+        return closed || UnsafeApi.getIntVolatile(null, statusAddress) != RUNNING;
+    }
+
+    @Override
+    public String lostReason()
+    {
+        return reason();
     }
 
     /** Why the pager stopped, with the status name; empty while it runs. */
@@ -265,6 +282,7 @@ public final class DsmHeap implements AutoCloseable
     {
         if (handle != 0)
         {
+            closed = true;
             lib.close(handle);
             handle = 0;
         }
@@ -329,9 +347,10 @@ public final class DsmHeap implements AutoCloseable
      * Once the pager stopped, make a native call: HotSpot delivers an unsafe-access error still
      * pending from the access just made on the way back, inside the caller's {@code try}.
      */
-    private void settle()
+    @Override
+    public void settle()
     {
-        if (UnsafeApi.getIntVolatile(null, statusAddress) != RUNNING)
+        if (!closed && UnsafeApi.getIntVolatile(null, statusAddress) != RUNNING)
         {
             lib.status(handle);
         }

@@ -57,7 +57,9 @@ public enum Setting
     SANDBOX_SCRATCH_SIZE("rpcool.sandbox.scratchSize", null, "1048576", "scratch memory of each sandbox (bytes)"),
     SANDBOX_PROVIDER("rpcool.sandbox.provider", null, "", "sandbox provider to insist on (bounded-views, mpk); empty: the best available"),
     SANDBOX_MPK("rpcool.sandbox.mpk", null, "true", "use memory protection keys for sandboxes where the CPU has them"),
-    DSM("rpcool.dsm", null, "true", "use the page-ownership DSM (rdma-fallback) where the kernel and the native library allow it");
+    DSM("rpcool.dsm", null, "true", "use the page-ownership DSM (rdma-fallback) where the kernel and the native library allow it"),
+    DSM_HEAP_SIZE("rpcool.dsm.heapSize", null, "16777216",
+        "size of the heap of a connection over the DSM (bytes, whole pages; fixed: it does not grow)");
 
     private final String property;
     private final String environment;

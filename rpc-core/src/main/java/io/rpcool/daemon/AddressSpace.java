@@ -84,6 +84,21 @@ public final class AddressSpace
         return true;
     }
 
+    /**
+     * A free range held by one holder like a {@link #reserve reserved} one, for memory the holder maps itself.
+     *
+     * @return its start, or -1 if the window is full.
+     */
+    public long allocateReserved(final long length)
+    {
+        final long address = allocate(length);
+        if (address >= 0)
+        {
+            reservations.put(address, new int[] {1});
+        }
+        return address;
+    }
+
     /** A holder of a reserved range is gone; the range is free once its last holder is. */
     public void unreserve(final long address)
     {

@@ -255,6 +255,12 @@ final class ClientCommandAdapter
             case MAP_HEAP:
                 conductor.dataHeaps.onMapHeap(process, requestId, in.getLong());
                 break;
+            case RESERVE_RANGE:
+                conductor.dataHeaps.onReserveRange(process, requestId, in.getLong());
+                break;
+            case RELEASE_RANGE:
+                conductor.dataHeaps.onReleaseRange(process, requestId, in.getLong());
+                break;
             case ACCEPT:
                 in.getLong();
                 conductor.onAnswer(process, requestId, "");

@@ -64,6 +64,11 @@ final class ClientProxy
         send(to, m);
     }
 
+    void rangeReserved(final ProcessRecord to, final long requestId, final long address)
+    {
+        send(to, Message.outgoing().begin(OK, requestId).putLong(address));
+    }
+
     void channelOpened(final ProcessRecord to, final long requestId, final long channelId)
     {
         send(to, Message.outgoing().begin(OK, requestId).putLong(channelId));

@@ -33,6 +33,10 @@ package io.rpcool.daemon;
  *  ADD_HEAP     scope, owner id, length       HEAP         heap id, address, length (+fd)
  *  HEAP_READY   heap id                       OK           (after every other party mapped it)
  *  MAP_HEAP     heap id                       HEAP         heap id, address, length (+fd)
+ *  RESERVE_RANGE length                       OK           address  (a free range of the window, no memory:
+ *                                                          the process maps its own there, e.g. a DSM heap;
+ *                                                          freed by RELEASE_RANGE or when the process is gone)
+ *  RELEASE_RANGE address                      OK
  *                                             ERROR        code, message   (to any request)
  *
  *  daemon -> server (push)                    server -> daemon (reply)
@@ -82,6 +86,8 @@ public final class ControlProtocol
     public static final int MAP_HEAP = 12;
     public static final int LEASE_RENEW = 13;
     public static final int REATTACH = 14;
+    public static final int RESERVE_RANGE = 15;
+    public static final int RELEASE_RANGE = 16;
 
     public static final int OK = 100;
     public static final int ERROR = 101;

@@ -8,7 +8,9 @@ import java.util.List;
 /**
  * The conductor's handling of data heaps: a party of a connection (or a channel's server) adds a
  * heap, every other party maps it before the creator may hand out pointers into it, and a client
- * maps a channel's existing shared heaps. Runs on the conductor thread, on its registries.
+ * maps a channel's existing shared heaps; and ranges of the address window held for memory a process
+ * maps itself (the DSM heap of a connection across memory domains). Runs on the conductor thread, on
+ * its registries.
  */
 final class DataHeapBroker
 {
@@ -243,5 +245,32 @@ final class DataHeapBroker
             }
         }
         return parties;
+    }
+
+    /** A range of the window for memory the process maps itself (a DSM heap); the process holds it until it releases it or is gone. */
+    void onReserveRange(final ProcessRecord process, final long requestId, final long length)
+    {
+        if (length <= 0 || length > Integer.MAX_VALUE)
+        {
+            conductor.proxy.error(process, requestId, E_BAD_REQUEST, "bad range length " + length);
+            return;
+        }
+        final long address = conductor.heapMapper.reserveFree(length);
+        if (address < 0)
+        {
+            conductor.proxy.error(process, requestId, E_ADDRESS_SPACE_FULL, "the daemon's heap address window is full");
+            return;
+        }
+        process.reservedRanges.add(address);
+        conductor.proxy.rangeReserved(process, requestId, address);
+    }
+
+    void onReleaseRange(final ProcessRecord process, final long requestId, final long address)
+    {
+        if (process.reservedRanges.remove(Long.valueOf(address)))
+        {
+            conductor.heapMapper.unreserve(address);
+        }
+        conductor.proxy.ok(process, requestId);
     }
 }

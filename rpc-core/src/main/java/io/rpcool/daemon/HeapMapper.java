@@ -88,6 +88,12 @@ final class HeapMapper implements AutoCloseable
         return addressSpace.reserve(address, length);
     }
 
+    /** A free range of the window held like a reserved one (no memory), or -1 if the window is full. */
+    long reserveFree(final long length)
+    {
+        return addressSpace.allocateReserved(length);
+    }
+
     void unreserve(final long address)
     {
         addressSpace.unreserve(address);

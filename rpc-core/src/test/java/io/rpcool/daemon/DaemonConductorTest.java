@@ -279,4 +279,33 @@ class DaemonConductorTest
         assertEquals(readyRequest, last(client).id);
     }
 
+    @Test
+    void shouldHoldAReservedRangeOutOfNewHeapsUntilReleasedOrItsProcessIsGone()
+    {
+        final ProcessRecord server = process(100, "server");
+        conductor.dataHeaps.onReserveRange(server, ++requests, 1L << 20);
+        assertEquals(OK, last(server).type);
+        final long range = last(server).fields.getLong();
+        assertTrue(range >= AddressSpace.DEFAULT_BASE && range < AddressSpace.DEFAULT_END, Long.toHexString(range));
+
+        openChannel(server, "/ranges");
+        final ProcessRecord client = process(101, "client");
+        connect(client, "/ranges");
+        for (final HeapRecord heap : conductor.heaps.values())
+        {
+            assertTrue(heap.address >= range + (1L << 20) || heap.address + heap.length <= range, "heap placed over the range");
+        }
+
+        conductor.dataHeaps.onReleaseRange(server, ++requests, range);
+        assertEquals(OK, last(server).type);
+        conductor.dataHeaps.onReserveRange(client, ++requests, 1L << 20);
+        assertEquals(range, last(client).fields.getLong(), "a released range is free again");
+        conductor.processGone(client);
+        conductor.dataHeaps.onReserveRange(server, ++requests, 1L << 20);
+        assertEquals(range, last(server).fields.getLong(), "the range of a process that is gone is free again");
+
+        conductor.dataHeaps.onReserveRange(server, ++requests, 0);
+        assertEquals(ERROR, last(server).type);
+        assertEquals(E_BAD_REQUEST, last(server).fields.getInt());
+    }
 }

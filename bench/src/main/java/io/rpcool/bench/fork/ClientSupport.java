@@ -106,7 +106,7 @@ public final class ClientSupport
             clients.add(first);
             final Sequence sequence = new Sequence();
 
-            runFor(first, sequence, options.warmupCalls(), options.warmupMinMs(), options.warmupMaxMs());
+            warmUp(first, sequence, options);
 
             final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
             recordLatency(first, sequence, options, histogram);
@@ -158,6 +158,41 @@ public final class ClientSupport
         {
             throw new IllegalStateException("reply " + reply + " does not echo request " + request);
         }
+    }
+
+    /**
+     * Warms up until at least {@link ClientOptions#warmupCalls()} calls and {@link ClientOptions#warmupMinMs()}
+     * have passed and the round trips have reached a {@link SteadyState}, or until
+     * {@link ClientOptions#warmupMaxMs()}; says on standard error which ended it (the fork logs keep it).
+     */
+    private static void warmUp(final RpcClient client, final Sequence sequence, final ClientOptions options)
+        throws Exception
+    {
+        final SteadyState steady = SteadyState.standard();
+        final long startNs = System.nanoTime();
+        final long minEndNs = startNs + TimeUnit.MILLISECONDS.toNanos(options.warmupMinMs());
+        final long maxEndNs = startNs + TimeUnit.MILLISECONDS.toNanos(options.warmupMaxMs());
+        long seq = sequence.next;
+        long done = 0;
+        boolean settled = false;
+        long nowNs = startNs;
+        while (true)
+        {
+            final long t0 = nowNs;
+            check(seq, client.call(seq));
+            nowNs = System.nanoTime();
+            settled = steady.record(nowNs - t0, nowNs);
+            seq++;
+            done++;
+            if ((settled && done >= options.warmupCalls() && nowNs - minEndNs >= 0) || nowNs - maxEndNs >= 0)
+            {
+                break;
+            }
+        }
+        sequence.next = seq;
+        System.err.printf("warm-up: %d calls in %d ms, %s after %d windows%n",
+            done, TimeUnit.NANOSECONDS.toMillis(nowNs - startNs),
+            settled ? "steady" : "NOT steady (time bound reached)", steady.windows());
     }
 
     private static void runFor(
