@@ -127,6 +127,22 @@ final class Pipe
         }
     }
 
+    /**
+     * After this end read from {@link #in} (made room): wake the other end's loop only if it sleeps
+     * waiting for room, so that a reader does not wake a peer that sleeps for want of bytes.
+     */
+    boolean ringPeerForRoom()
+    {
+        UnsafeApi.fullFence();
+        if ((UnsafeApi.getIntVolatile(null, peerBell + PipeDescriptor.BELL_SLEEPS_OFFSET) & PipeDescriptor.SLEEPS_FOR_ROOM) == 0)
+        {
+            return false;
+        }
+        ring(peerBell);
+        peerWakes++;
+        return true;
+    }
+
     long peerWakes()
     {
         return peerWakes;
@@ -145,12 +161,16 @@ final class Pipe
         return UnsafeApi.getIntVolatile(null, ownBell);
     }
 
-    /** This end's loop announces (true, with a full fence after it) or withdraws its sleep. */
-    void sleeping(final boolean sleeps)
+    /**
+     * This end's loop announces (true, with a full fence after it) or withdraws its sleep; {@code forRoom}
+     * if it also waits for room in {@link #out}.
+     */
+    void sleeping(final boolean sleeps, final boolean forRoom)
     {
         if (sleeps)
         {
-            UnsafeApi.putIntVolatile(null, ownBell + PipeDescriptor.BELL_SLEEPS_OFFSET, 1);
+            UnsafeApi.putIntVolatile(null, ownBell + PipeDescriptor.BELL_SLEEPS_OFFSET,
+                PipeDescriptor.SLEEPS | (forRoom ? PipeDescriptor.SLEEPS_FOR_ROOM : 0));
             UnsafeApi.fullFence();
         }
         else

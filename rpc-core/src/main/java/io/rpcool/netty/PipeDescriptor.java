@@ -60,16 +60,17 @@ import org.agrona.BitUtil;
  *   event loop (one end)                          the other end, after it publishes
  *   --------------------                          ---------------------------------
  *   seen = sequence                               tail / head / flags stored
- *   sleeps = 1 ; full fence                       full fence
- *   look again: bytes, flags, room, tasks?        if sleeps != 0:
- *   futex_wait(&amp;sequence, seen, timeout)           sequence += 1 ; futex_wake(&amp;sequence)
+ *   sleeps = 1 (| 2 if it waits for room)         full fence
+ *   full fence                                    if sleeps != 0 (after a read: sleeps &amp; 2):
+ *   look again: bytes, flags, room, tasks?          sequence += 1 ; futex_wake(&amp;sequence)
+ *   futex_wait(&amp;sequence, seen, timeout)
  *   sleeps = 0
  * </pre>
  *
  * The two fences order the stores before the other side's load, so either the writer sees
  * {@code sleeps} and wakes, or the sleeper's last look sees what was written; a spinning end costs
- * its peer no system call. The other end rings after it writes bytes, after it publishes a flag, and
- * after it reads from a ring that was full (the producer may wait for room). The loop's own process
+ * its peer no system call. The other end rings after it writes bytes or publishes a flag, and after
+ * it reads if the sleeper waits for room (bit 2), so that reading a request does not wake its sender. The loop's own process
  * rings the same word when a task is submitted to the loop. Every sleep has a timeout: the next
  * scheduled task, capped, so a peer that never rings costs a timeout, never a hang; a peer that sets
  * {@code sleeps} for nothing costs itself system calls. A loop serving several pipes does not sleep
@@ -91,6 +92,10 @@ public final class PipeDescriptor
     public static final int SERVER_BELL_OFFSET = 4 * BitUtil.CACHE_LINE_LENGTH;
     /** From a doorbell's sequence word to its sleeps word (written by the sleeping end only). */
     public static final int BELL_SLEEPS_OFFSET = 4;
+    /** Sleeps word: the end's loop sleeps (any publish by the other end wakes it). */
+    public static final int SLEEPS = 1;
+    /** Sleeps word: ... and waits for room in the ring it writes (a read by the other end wakes it). */
+    public static final int SLEEPS_FOR_ROOM = 2;
     public static final int HEADER_LENGTH = 6 * BitUtil.CACHE_LINE_LENGTH;
 
     public static final int TAIL_OFFSET = 0;

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SingleThreadEventLoop;
 
 import io.rpcool.Rpcool;
+import io.rpcool.config.Setting;
 import io.rpcool.idle.AdaptiveIdleStrategy;
 import io.rpcool.nativeio.Futex;
 
@@ -18,7 +19,8 @@ import io.rpcool.nativeio.Futex;
  * pipes waiting for their client before they are freed), then the adaptive wait if neither did any
  * work. The wait spins or sleeps a few microseconds (never the hand-off mode, whose polling thread
  * would read rings this loop may be unmapping) for {@code rpcool.idle.spinNs}; after that the loop
- * sleeps until the next scheduled task, at most {@code rpcool.netty.maxSleepMs} (default 50):
+ * sleeps until the next scheduled task, at most {@code rpcool.netty.maxSleepMs} (default 50; off with
+ * {@code rpcool.netty.doorbell=false}):
  * <ul>
  * <li>serving one socket channel: in {@code futex(2)} on that pipe's doorbell, which the peer rings
  *     when it publishes ({@link PipeDescriptor}) and {@link #wakeup} rings for a submitted task;</li>
@@ -41,6 +43,7 @@ final class RpcoolEventLoop extends SingleThreadEventLoop
     private final List<Pollable> pollables = new ArrayList<>();
     private final AdaptiveIdleStrategy idle;
     private volatile Thread loopThread;
+    private final boolean doorbell;
     private final boolean futex;
     private final long spinNs;
     private final long maxSleepNs;
@@ -62,7 +65,8 @@ final class RpcoolEventLoop extends SingleThreadEventLoop
         this.idle = rpcool.newIdleStrategy();
         this.futex = Futex.isAvailable() && rpcool.context().futex();
         this.spinNs = rpcool.context().spinNs();
-        this.maxSleepNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong("rpcool.netty.maxSleepMs", 50));
+        this.doorbell = Setting.NETTY_DOORBELL.booleanValue();
+        this.maxSleepNs = TimeUnit.MILLISECONDS.toNanos(Setting.NETTY_MAX_SLEEP_MS.longValue());
     }
 
     long futexSleeps()
@@ -136,7 +140,7 @@ final class RpcoolEventLoop extends SingleThreadEventLoop
                 {
                     idleSinceNs = now;
                 }
-                if (now - idleSinceNs < spinNs || !sleep(now))
+                if (now - idleSinceNs < spinNs || !doorbell || !sleep(now))
                 {
                     idle.idle();
                 }
@@ -191,7 +195,7 @@ final class RpcoolEventLoop extends SingleThreadEventLoop
         {
             sleepingBell = only.ownBell;
         }
-        only.sleeping(true);
+        only.sleeping(true, channel.writePending());
         if (!hasTasks() && !channel.ready())
         {
             futexSleeps++;
@@ -200,7 +204,7 @@ final class RpcoolEventLoop extends SingleThreadEventLoop
                 futexWakeups++;
             }
         }
-        only.sleeping(false);
+        only.sleeping(false, false);
         synchronized (wakeLock)
         {
             sleepingBell = 0;

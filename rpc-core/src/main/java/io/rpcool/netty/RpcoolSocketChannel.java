@@ -379,7 +379,6 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
             }
         }
         final Pipe from = pipe;
-        final boolean wasFull = ready == from.in.capacity();
         final ChannelPipeline p = pipeline();
         int reads = 0;
         while (ready > 0 && reads < MAX_READS_PER_POLL)
@@ -397,11 +396,8 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
             }
             ready = pipe.in.available();
         }
-        if (wasFull)
-        {
-            // The producer may be waiting for room: ring it (the pipe stays mapped until this loop closes it).
-            from.ringPeer();
-        }
+        // The producer may sleep waiting for room (the pipe stays mapped until this loop closes it).
+        from.ringPeerForRoom();
         p.fireChannelReadComplete();
         return reads;
     }
@@ -411,6 +407,12 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
     {
         final Pipe p = pipe;
         return p != null && p.ready(writePending, readInterest && !inputShutdown);
+    }
+
+    /** True if bytes wait in Netty's outbound buffer for room in the ring. */
+    boolean writePending()
+    {
+        return writePending;
     }
 
     /** The pipe whose doorbell this end's loop may sleep on (null before connect and after close). */
