@@ -20,6 +20,12 @@ import org.agrona.BitUtil;
  *  +-------------------------------+-------------------------------+
  *  |                  padding to 128 bytes                        ...
  *  +---------------------------------------------------------------+
+ *  |  Client doorbell: sequence (int) | client sleeps (int)        | 128
+ *  |  padding to 256 bytes                                        ...
+ *  +---------------------------------------------------------------+
+ *  |  Server doorbell: sequence (int) | server sleeps (int)        | 256
+ *  |  padding to 384 bytes                                        ...
+ *  +---------------------------------------------------------------+
  *  |             Ring client -> server (see below)                ...
  *  +---------------------------------------------------------------+
  *  |             Ring server -> client (see below)                ...
@@ -46,18 +52,51 @@ import org.agrona.BitUtil;
  * accepts the peer's only if {@code 0 <= tail - head <= capacity}; anything else closes the stream
  * with an error. Flags are written after the last tail update and read before the tail, so a reader
  * that sees {@code OUTPUT_SHUTDOWN} and then reads the tail has every byte the producer will write.
+ *
+ * <p>Doorbells (layout version 2): each end has a doorbell in the header, on two cache lines of its
+ * own, where its event loop sleeps in {@code futex(2)} when this pipe is the only one it serves:
+ *
+ * <pre>
+ *   event loop (one end)                          the other end, after it publishes
+ *   --------------------                          ---------------------------------
+ *   seen = sequence                               tail / head / flags stored
+ *   sleeps = 1 (| 2 if it waits for room)         full fence
+ *   full fence                                    if sleeps != 0 (after a read: sleeps &amp; 2):
+ *   look again: bytes, flags, room, tasks?          sequence += 1 ; futex_wake(&amp;sequence)
+ *   futex_wait(&amp;sequence, seen, timeout)
+ *   sleeps = 0
+ * </pre>
+ *
+ * The two fences order the stores before the other side's load, so either the writer sees
+ * {@code sleeps} and wakes, or the sleeper's last look sees what was written; a spinning end costs
+ * its peer no system call. The other end rings after it writes bytes or publishes a flag, and after
+ * it reads if the sleeper waits for room (bit 2), so that reading a request does not wake its sender. The loop's own process
+ * rings the same word when a task is submitted to the loop. Every sleep has a timeout: the next
+ * scheduled task, capped, so a peer that never rings costs a timeout, never a hang; a peer that sets
+ * {@code sleeps} for nothing costs itself system calls. A loop serving several pipes does not sleep
+ * on any one doorbell (a write into another pipe would not wake it): it spins, then parks briefly.
  */
 public final class PipeDescriptor
 {
     public static final long MAGIC = 0x3145504950435052L; // "RPCPIPE1" little-endian
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     public static final int MAGIC_OFFSET = 0;
     public static final int VERSION_OFFSET = 8;
     public static final int CAPACITY_OFFSET = 12;
     public static final int CLIENT_PID_OFFSET = 16;
     public static final int SERVER_PID_OFFSET = 20;
-    public static final int HEADER_LENGTH = 2 * BitUtil.CACHE_LINE_LENGTH;
+    /** The client's doorbell: the sequence word its loop sleeps on; the sleeps word follows it. */
+    public static final int CLIENT_BELL_OFFSET = 2 * BitUtil.CACHE_LINE_LENGTH;
+    /** The server's doorbell. */
+    public static final int SERVER_BELL_OFFSET = 4 * BitUtil.CACHE_LINE_LENGTH;
+    /** From a doorbell's sequence word to its sleeps word (written by the sleeping end only). */
+    public static final int BELL_SLEEPS_OFFSET = 4;
+    /** Sleeps word: the end's loop sleeps (any publish by the other end wakes it). */
+    public static final int SLEEPS = 1;
+    /** Sleeps word: ... and waits for room in the ring it writes (a read by the other end wakes it). */
+    public static final int SLEEPS_FOR_ROOM = 2;
+    public static final int HEADER_LENGTH = 6 * BitUtil.CACHE_LINE_LENGTH;
 
     public static final int TAIL_OFFSET = 0;
     public static final int PRODUCER_FLAGS_OFFSET = 8;

@@ -1,5 +1,6 @@
 package io.rpcool.netty;
 
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.ArrayList;
@@ -10,12 +11,16 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.agrona.DirectBuffer;
+
 import io.netty.channel.AbstractServerChannel;
 import io.netty.channel.ChannelMetadata;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.ServerSocketChannel;
 
 import io.rpcool.Channel;
+import io.rpcool.ClientCall;
+import io.rpcool.Connection;
 import io.rpcool.ChannelOptions;
 import io.rpcool.ServerCall;
 import io.rpcool.SharedHeap;
@@ -220,6 +225,22 @@ public final class RpcoolServerSocketChannel extends AbstractServerChannel imple
         call.reply().putInt(8, 0);
         call.reply().putInt(12, status);
         call.replyLength(REPLY_LENGTH);
+    }
+
+    /** Client side of the handshake: open a stream on {@code conn} and attach to its pipe. */
+    static Pipe openStream(final Connection conn, final String name) throws ConnectException
+    {
+        try (ClientCall call = conn.newCall(OPEN_STREAM))
+        {
+            call.invoke(0);
+            final DirectBuffer reply = call.reply();
+            if (call.replyLength() != REPLY_LENGTH || reply.getInt(12) != 0)
+            {
+                throw new ConnectException("connection refused by " + name + ": " + (call.replyLength() >= 16 ?
+                    refusal(reply.getInt(12)) : "malformed handshake reply"));
+            }
+            return Pipe.attach(conn.heap().regions(), reply.getLong(0), reply.getInt(8));
+        }
     }
 
     static String refusal(final int status)

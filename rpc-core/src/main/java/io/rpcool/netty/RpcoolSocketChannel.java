@@ -8,8 +8,6 @@ import java.nio.channels.AlreadyConnectedException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 
-import org.agrona.DirectBuffer;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.AbstractChannel;
 import io.netty.channel.ChannelFuture;
@@ -23,7 +21,6 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.internal.StringUtil;
 
-import io.rpcool.ClientCall;
 import io.rpcool.Connection;
 import io.rpcool.Rpcool;
 import io.rpcool.Transport;
@@ -221,6 +218,7 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
         {
             p.out.producerFlags(PipeDescriptor.OUTPUT_SHUTDOWN | PipeDescriptor.CLOSED);
             p.in.consumerFlags(PipeDescriptor.CLOSED);
+            p.ringPeer();
         }
         if (server != null)
         {
@@ -245,6 +243,7 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
         if (p != null)
         {
             p.out.producerFlags(PipeDescriptor.OUTPUT_SHUTDOWN);
+            p.ringPeer();
         }
     }
 
@@ -271,6 +270,7 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
         {
             throw new IOException("connection reset: the peer of " + this + " closed it");
         }
+        int total = 0;
         try
         {
             while (true)
@@ -285,6 +285,7 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
                 final int readable = buf.readableBytes();
                 final int written = readable == 0 ? 0 : p.out.write(buf);
                 bytesCopiedOut += written;
+                total += written;
                 if (readable == 0)
                 {
                     in.remove();
@@ -303,6 +304,13 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
             final IOException error = corrupt(e);
             pipeline().fireExceptionCaught(error);
             throw error;
+        }
+        finally
+        {
+            if (total > 0)
+            {
+                p.ringPeer();
+            }
         }
     }
 
@@ -370,6 +378,7 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
                 return 1;
             }
         }
+        final Pipe from = pipe;
         final ChannelPipeline p = pipeline();
         int reads = 0;
         while (ready > 0 && reads < MAX_READS_PER_POLL)
@@ -387,8 +396,29 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
             }
             ready = pipe.in.available();
         }
+        // The producer may sleep waiting for room (the pipe stays mapped until this loop closes it).
+        from.ringPeerForRoom();
         p.fireChannelReadComplete();
         return reads;
+    }
+
+    /** The loop's last look before it sleeps on this channel's doorbell: would a poll find work? Reads only. */
+    boolean ready()
+    {
+        final Pipe p = pipe;
+        return p != null && p.ready(writePending, readInterest && !inputShutdown);
+    }
+
+    /** True if bytes wait in Netty's outbound buffer for room in the ring. */
+    boolean writePending()
+    {
+        return writePending;
+    }
+
+    /** The pipe whose doorbell this end's loop may sleep on (null before connect and after close). */
+    Pipe pipe()
+    {
+        return pipe;
     }
 
     private void onEndOfStream()
@@ -523,17 +553,7 @@ public final class RpcoolSocketChannel extends AbstractChannel implements Socket
                 throw new ConnectException("the server of " + name + " shares no memory with this process (transport " +
                     conn.transport() + "); streams over the fallback are not supported yet");
             }
-            try (ClientCall call = conn.newCall(RpcoolServerSocketChannel.OPEN_STREAM))
-            {
-                call.invoke(0);
-                final DirectBuffer reply = call.reply();
-                if (call.replyLength() != RpcoolServerSocketChannel.REPLY_LENGTH || reply.getInt(12) != 0)
-                {
-                    throw new ConnectException("connection refused by " + name + ": " + (call.replyLength() >= 16 ?
-                        RpcoolServerSocketChannel.refusal(reply.getInt(12)) : "malformed handshake reply"));
-                }
-                pipe = Pipe.attach(conn.heap().regions(), reply.getLong(0), reply.getInt(8));
-            }
+            pipe = RpcoolServerSocketChannel.openStream(conn, name);
             connection = conn;
         }
         catch (final IOException | RuntimeException e)
