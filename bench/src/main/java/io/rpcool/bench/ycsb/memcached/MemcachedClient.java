@@ -41,11 +41,11 @@ import io.netty.handler.codec.memcache.binary.FullBinaryMemcacheResponse;
 public final class MemcachedClient implements AutoCloseable
 {
     /**
-     * How long a waiting caller spins before it parks ({@code -Drpcool.memcached.spinNs}, default 0).
+     * How long a waiting caller spins before it parks ({@code -Dbench.memcached.spinNs}, default 0).
      * The event loop threads already poll; a caller that spins too takes a core from them on a small
      * host: on 2 cores a 50 us spin cut RPCool's round trips from about 30,000/s to 1,500/s.
      */
-    static final long SPIN_NS = Long.getLong("rpcool.memcached.spinNs", 0);
+    static final long SPIN_NS = Long.getLong("bench.memcached.spinNs", 0);
 
     /** One answer: its status, flags, CAS and value. */
     public static final class Response
