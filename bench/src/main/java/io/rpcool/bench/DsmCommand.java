@@ -37,7 +37,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 
 /**
- * The {@code dsm} suite (issue 12): page fetches over the DSM's TCP page transport against raw 4 KiB
+ * The {@code dsm} suite: page fetches over the DSM's TCP page transport against raw 4 KiB
  * round trips between the same two JVMs, and no-op round trips across memory domains (rpcool over the
  * DSM, over the TCP copy fallback, and gRPC over TCP), each measurement a fresh server and client JVM.
  * Writes {@code <out>/dsm.json}, {@code .md} and {@code .png}.

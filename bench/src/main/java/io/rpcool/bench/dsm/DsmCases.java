@@ -3,7 +3,7 @@ package io.rpcool.bench.dsm;
 import io.rpcool.dsm.DsmHeap;
 
 /**
- * Names and layout of the {@code dsm} suite (issue 12): page fetches over the DSM against raw 4 KiB
+ * Names and layout of the {@code dsm} suite: page fetches over the DSM against raw 4 KiB
  * TCP round trips on the same loopback path, and no-op round trips across memory domains.
  */
 public final class DsmCases

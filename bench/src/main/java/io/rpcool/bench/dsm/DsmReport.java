@@ -16,7 +16,7 @@ import io.rpcool.harness.report.MarkdownReportWriter;
 import io.rpcool.harness.report.Record;
 
 /**
- * Renders {@code dsm.md} (each case against its anchor measured in the same run, and the issue's
+ * Renders {@code dsm.md} (each case against its anchor measured in the same run, and the project's
  * targets) and {@code dsm.png} (p50 per case and system, log axis).
  */
 public final class DsmReport
@@ -52,7 +52,7 @@ public final class DsmReport
         final Header header = report.header();
         final StringBuilder md = new StringBuilder();
         md.append("# `").append(header.suite()).append("` suite\n\n");
-        md.append("Issue 12: pages and calls between two JVMs in different memory domains on one host, over loopback TCP. ")
+        md.append("Pages and calls between two JVMs in different memory domains on one host, over loopback TCP. ")
             .append("Page fetches: a server JVM owns a DSM heap's pages, a client JVM reads them (one page move each), ")
             .append("interleaved in the same run with raw TCP round trips of a 24-byte request and a 4 KiB reply between ")
             .append("the same two JVMs. No-op: an 8-byte echo from a client JVM in domain `").append(DsmCases.CLIENT_DOMAIN)

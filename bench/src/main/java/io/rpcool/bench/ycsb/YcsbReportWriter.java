@@ -17,7 +17,7 @@ import io.rpcool.harness.report.Record;
 /**
  * {@code ycsb.md} and {@code ycsb.png}: per thread count, one row per case with each system's
  * throughput, p50 and p99, and the throughput of {@code rpcool-shm} divided by that of {@code uds}
- * (the issue's target ratio) measured in the same run.
+ * (the target ratio) measured in the same run.
  */
 public final class YcsbReportWriter
 {
