@@ -111,8 +111,12 @@ final class Connector
         }
         catch (final RpcException e)
         {
-            if (choice == null && e.getMessage() != null && e.getMessage().contains(TcpFrames.DSM_REFUSAL))
+            if (choice == null && (e.status() == Status.TRANSPORT_FAILED ||
+                e.getMessage() != null && e.getMessage().contains(TcpFrames.DSM_REFUSAL)))
             {
+                // The automatic choice takes the DSM only where it works: a server that refuses it, or a
+                // heap that cannot be set up (such as a server in this very process, whose pager and heap
+                // would share this address space), leaves the copy fallback.
                 return tcp.connect(host, port, name, slots, bufferSize);
             }
             throw e;

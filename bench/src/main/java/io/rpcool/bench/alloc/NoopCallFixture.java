@@ -123,7 +123,7 @@ public final class NoopCallFixture implements AutoCloseable
                 serverCall.replyLength(8);
             });
             final Connection connection = kind == Kind.SHM ? rpcool.connect(CHANNEL) :
-                rpcool.connect(CHANNEL, ConnectOptions.remote("127.0.0.1", channel.tcpPort()));
+                rpcool.connect(CHANNEL, ConnectOptions.remote("127.0.0.1", channel.tcpPort()).transport(Transport.TCP));
             final Transport expected = kind == Kind.SHM ? Transport.SHARED_MEMORY : Transport.TCP;
             if (connection.transport() != expected)
             {
