@@ -206,26 +206,17 @@ public final class ClientSupport
             settled ? "steady" : "NOT steady (time bound reached)", steady.windows());
     }
 
-    private static void runFor(
-        final RpcClient client, final Sequence sequence, final long calls, final long minMs, final long maxMs)
-        throws Exception
+    /** Calls back to back for {@code ms} (the warm-up of each extra client thread of the throughput phase). */
+    private static void runFor(final RpcClient client, final Sequence sequence, final long ms) throws Exception
     {
-        final long startNs = System.nanoTime();
-        final long minEndNs = startNs + TimeUnit.MILLISECONDS.toNanos(minMs);
-        final long maxEndNs = startNs + TimeUnit.MILLISECONDS.toNanos(maxMs);
+        final long endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
         long seq = sequence.next;
-        long done = 0;
-        while (true)
+        do
         {
             check(seq, client.call(seq));
             seq++;
-            done++;
-            final long nowNs = System.nanoTime();
-            if ((done >= calls && nowNs - minEndNs >= 0) || nowNs - maxEndNs >= 0)
-            {
-                break;
-            }
         }
+        while (System.nanoTime() - endNs < 0);
         sequence.next = seq;
     }
 
@@ -343,7 +334,7 @@ public final class ClientSupport
             {
                 try
                 {
-                    runFor(client, sequence, 0, options.warmupMinMs(), options.warmupMinMs());
+                    runFor(client, sequence, options.warmupMinMs());
                     start.await();
                     long seq = sequence.next;
                     long done = 0;
