@@ -4,7 +4,6 @@ import static io.rpcool.TcpFrames.*;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -84,8 +83,7 @@ final class TcpServer implements AutoCloseable
         {
             listener.close().awaitUninterruptibly(1000);
         }
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        TcpTransport.shutDown(boss, workers);
     }
 
     private final class ServerHandler extends SimpleChannelInboundHandler<ByteBuf>

@@ -100,8 +100,34 @@ final class TcpTransport
     {
         if (clientGroup != null)
         {
-            clientGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            shutDown(clientGroup);
             clientGroup = null;
+        }
+    }
+
+    /**
+     * Shut event loop groups down and wait (bounded) until their threads have ended, so that no
+     * handler still runs when the caller goes on to unmap what handlers touch (the counters file):
+     * a connection's channelInactive after that is a crash, not an error. Does not wait from one of
+     * the groups' own threads.
+     */
+    static void shutDown(final io.netty.channel.EventLoopGroup... groups)
+    {
+        for (final io.netty.channel.EventLoopGroup group : groups)
+        {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        for (final io.netty.channel.EventLoopGroup group : groups)
+        {
+            boolean own = false;
+            for (final io.netty.util.concurrent.EventExecutor executor : group)
+            {
+                own |= executor.inEventLoop();
+            }
+            if (!own)
+            {
+                group.terminationFuture().awaitUninterruptibly(TimeUnit.SECONDS.toMillis(5));
+            }
         }
     }
 
